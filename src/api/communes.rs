@@ -1,0 +1,55 @@
+//! `/api/communes`: the communes loaded.
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+use super::problem::{ApiResult, Problem};
+use super::AppState;
+use crate::commune::{is_commune_code, Commune};
+
+fn properties(c: &Commune) -> Value {
+    json!({
+        "code": c.code,
+        "name": c.name,
+        "full_name": c.full_name,
+        "unit_type": c.unit_type,
+        "province_code": c.province_code,
+        "province_name": c.province_name,
+        "area_km2": (c.area_km2 * 100.0).round() / 100.0,
+    })
+}
+
+/// `GET /api/communes` — every commune without its boundary.
+pub async fn list(State(state): State<AppState>) -> Json<Value> {
+    let communes = state.registry.communes();
+    let items: Vec<Value> = communes.all().iter().map(properties).collect();
+    Json(json!({ "count": items.len(), "communes": items }))
+}
+
+/// `GET /api/communes/{code}` — one commune as a GeoJSON Feature with its boundary.
+pub async fn get(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Response> {
+    if !is_commune_code(&code) {
+        return Err(Problem::bad_request(
+            "invalid-commune-code",
+            "a commune code has 5 digits",
+        ));
+    }
+    let communes = state.registry.communes();
+    let c = communes
+        .get(&code)
+        .ok_or_else(|| Problem::not_found(format!("no commune {code} is loaded")))?;
+    let feature = json!({
+        "type": "Feature",
+        "id": c.code,
+        "geometry": geojson::GeometryValue::from(&c.boundary),
+        "properties": properties(c),
+    });
+    Ok((
+        [(header::CONTENT_TYPE, "application/geo+json")],
+        feature.to_string(),
+    )
+        .into_response())
+}

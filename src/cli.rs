@@ -1,0 +1,159 @@
+//! The command line: `serve`, `token create|list|revoke`, `import communes`.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::api::{self, AppState};
+use crate::auth::{check_new_token, generate_token, hash_token, Role};
+use crate::registry::Registry;
+use crate::store;
+
+/// The default store: an SQLite file in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite:diachiso.sqlite";
+
+#[derive(Debug, Parser)]
+#[command(name = "diachiso", version, about = "Digital address and location registry of Hưng Yên province")]
+struct Cli {
+    /// Where the registry is stored: sqlite:PATH (default: an SQLite file in the working
+    /// directory).
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the HTTP service.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+    },
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Import data.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create a token and print it (once; only its hash is stored).
+    Create(TokenCreate),
+    /// List tokens (without secrets).
+    List,
+    /// Revoke a token by id.
+    Revoke { id: i64 },
+}
+
+#[derive(Debug, Args)]
+struct TokenCreate {
+    /// reader, editor, reviewer or admin.
+    #[arg(long)]
+    role: String,
+    /// Comma-separated commune codes an editor may write in.
+    #[arg(long, value_delimiter = ',')]
+    communes: Vec<String>,
+    /// Who holds the token, e.g. "UBND phường Phố Hiến".
+    #[arg(long)]
+    name: String,
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Load commune boundaries from a GeoJSON FeatureCollection (code, name properties).
+    Communes { file: std::path::PathBuf },
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DIACHISO_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open_registry(database_url: &str) -> anyhow::Result<Arc<Registry>> {
+    let store = store::open(database_url).await?;
+    Ok(Arc::new(Registry::open(store).await?))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve { bind } => {
+            let registry = open_registry(&cli.database_url).await?;
+            let listener = tokio::net::TcpListener::bind(bind).await?;
+            tracing::info!(
+                address = %listener.local_addr()?,
+                store = registry.store().backend(),
+                communes = registry.communes().len(),
+                places = registry.place_count(),
+                "diachiso is serving"
+            );
+            api::serve(listener, AppState { registry }).await?;
+        }
+        Command::Token(TokenCommand::Create(t)) => {
+            let registry = open_registry(&cli.database_url).await?;
+            let role = Role::parse(&t.role)
+                .ok_or_else(|| anyhow::anyhow!("--role must be reader, editor, reviewer or admin"))?;
+            let communes = registry.communes();
+            let (name, codes) = check_new_token(role, &t.communes, &t.name, |c| {
+                communes.get(c).is_some()
+            })
+            .map_err(|m| anyhow::anyhow!(m))?;
+            let token = generate_token();
+            let info = registry
+                .store()
+                .create_token(&name, role, &codes, &hash_token(&token))
+                .await?;
+            eprintln!("created token {} ({}) for {:?}; it is shown once:", info.id, role.as_str(), info.name);
+            println!("{token}");
+        }
+        Command::Token(TokenCommand::List) => {
+            let registry = open_registry(&cli.database_url).await?;
+            for t in registry.store().list_tokens().await? {
+                println!("{}", serde_json::to_string(&t)?);
+            }
+        }
+        Command::Token(TokenCommand::Revoke { id }) => {
+            let registry = open_registry(&cli.database_url).await?;
+            if !registry.store().revoke_token(id).await? {
+                anyhow::bail!("no active token {id}");
+            }
+            eprintln!("revoked token {id}");
+        }
+        Command::Import(ImportCommand::Communes { file }) => {
+            let registry = open_registry(&cli.database_url).await?;
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let communes = crate::commune::load(&text)?;
+            let n = registry.import_communes(communes).await?;
+            eprintln!("imported {n} communes; {} loaded in all", registry.communes().len());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,17 @@
+//! diachiso — the digital address and location registry of Hưng Yên province.
+//!
+//! The library holds the whole service; `main.rs` only parses the command line. Domain modules
+//! (`code`, `text`, `commune`, `place`, `spatial`, `registry`, `auth`) know nothing of HTTP or
+//! SQL; `store` speaks SQL and `api` speaks HTTP. See `ARCHITECTURE.md`.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod auth;
+pub mod cli;
+pub mod code;
+pub mod commune;
+pub mod place;
+pub mod registry;
+pub mod spatial;
+pub mod store;
+pub mod text;

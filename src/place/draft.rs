@@ -1,0 +1,588 @@
+//! Validating what a client sends: a GeoJSON Feature for a new place, or a merge patch.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use super::{Address, Place, PlaceKind};
+use crate::text::normalize_name;
+
+/// Longest name accepted, in characters (after normalisation).
+pub const MAX_NAME_CHARS: usize = 200;
+/// Longest address part accepted, in characters.
+pub const MAX_ADDRESS_PART_CHARS: usize = 200;
+/// Largest `attributes` object accepted, serialised, in bytes.
+pub const MAX_ATTRIBUTES_BYTES: usize = 16 * 1024;
+/// Most vertices accepted in a footprint.
+pub const MAX_FOOTPRINT_VERTICES: usize = 10_000;
+
+/// One problem with one field of the input.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    /// Where, as a JSON pointer into the submitted document, e.g. `/properties/name`.
+    pub field: String,
+    /// What is wrong, for a person.
+    pub message: String,
+}
+
+/// Everything wrong with a submitted place (all problems at once, so a form can show them).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
+pub struct ValidationError {
+    pub errors: Vec<FieldError>,
+}
+
+/// A validated place as submitted: everything but what the registry derives (code, commune,
+/// status, version, timestamps).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceDraft {
+    pub kind: PlaceKind,
+    pub name: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub footprint: Option<Value>,
+    pub address: Address,
+    pub attributes: Map<String, Value>,
+    pub external_ids: BTreeMap<String, String>,
+    pub generated: bool,
+    /// The submitter says the place is not a duplicate of a similar one nearby.
+    pub confirm_distinct: bool,
+}
+
+/// Properties the registry sets; a client may not send them.
+const READ_ONLY: [&str; 9] = [
+    "code",
+    "code_display",
+    "commune_code",
+    "commune_name",
+    "status",
+    "version",
+    "created_at",
+    "updated_at",
+    "kind_label",
+];
+
+struct Errors(Vec<FieldError>);
+
+impl Errors {
+    fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        });
+    }
+}
+
+impl PlaceDraft {
+    /// Validates a GeoJSON Feature with a Point geometry (lon, lat in degrees) and the
+    /// properties `kind`, `name` and optionally `address`, `attributes`, `external_ids`,
+    /// `footprint`, `generated`, `confirm_distinct`.
+    ///
+    /// ```
+    /// use diachiso::place::{PlaceDraft, PlaceKind};
+    /// let feature = serde_json::json!({
+    ///     "type": "Feature",
+    ///     "geometry": {"type": "Point", "coordinates": [106.068, 20.6634]},
+    ///     "properties": {"kind": "tourist_site", "name": "Chu\u{0300}a Keo"}
+    /// });
+    /// let draft = PlaceDraft::from_feature(&feature).unwrap();
+    /// assert_eq!(draft.kind, PlaceKind::TouristSite);
+    /// assert_eq!(draft.name, "Chùa Keo"); // stored NFC
+    /// assert_eq!((draft.lon, draft.lat), (106.068, 20.6634));
+    /// ```
+    pub fn from_feature(doc: &Value) -> Result<PlaceDraft, ValidationError> {
+        let mut errors = Errors(Vec::new());
+        let Some(obj) = doc.as_object() else {
+            errors.add("", "the body must be a GeoJSON Feature object");
+            return Err(ValidationError { errors: errors.0 });
+        };
+        for key in obj.keys() {
+            if !matches!(key.as_str(), "type" | "geometry" | "properties" | "id" | "bbox") {
+                errors.add(format!("/{key}"), "unknown member of a Feature");
+            }
+        }
+        if obj.get("type").and_then(Value::as_str) != Some("Feature") {
+            errors.add("/type", "must be \"Feature\"");
+        }
+        let point = point(obj.get("geometry"), &mut errors);
+        let empty = Map::new();
+        let props = match obj.get("properties") {
+            Some(Value::Object(p)) => p,
+            Some(_) => {
+                errors.add("/properties", "must be an object");
+                &empty
+            }
+            None => {
+                errors.add("/properties", "is required (kind, name, …)");
+                &empty
+            }
+        };
+        for key in props.keys() {
+            let field = format!("/properties/{key}");
+            if READ_ONLY.contains(&key.as_str()) {
+                errors.add(field, "is set by the registry and cannot be sent");
+            } else if !matches!(
+                key.as_str(),
+                "kind"
+                    | "name"
+                    | "address"
+                    | "attributes"
+                    | "external_ids"
+                    | "footprint"
+                    | "generated"
+                    | "confirm_distinct"
+            ) {
+                errors.add(field, "unknown property");
+            }
+        }
+        let kind = match props.get("kind") {
+            Some(Value::String(s)) => PlaceKind::parse(s).or_else(|| {
+                errors.add(
+                    "/properties/kind",
+                    format!(
+                        "unknown kind {s:?}; one of: {}",
+                        PlaceKind::ALL.map(PlaceKind::as_str).join(", ")
+                    ),
+                );
+                None
+            }),
+            Some(_) => {
+                errors.add("/properties/kind", "must be a string");
+                None
+            }
+            None => {
+                errors.add("/properties/kind", "is required");
+                None
+            }
+        };
+        let name = match props.get("name") {
+            Some(Value::String(s)) => text_field(s, "/properties/name", MAX_NAME_CHARS, &mut errors),
+            Some(_) => {
+                errors.add("/properties/name", "must be a string");
+                None
+            }
+            None => {
+                errors.add("/properties/name", "is required");
+                None
+            }
+        };
+        let address = address(props.get("address"), &mut errors);
+        let attributes = attributes(props.get("attributes"), kind, &mut errors);
+        let external_ids = external_ids(props.get("external_ids"), &mut errors);
+        let footprint = footprint(props.get("footprint"), &mut errors);
+        let generated = flag(props.get("generated"), "/properties/generated", &mut errors);
+        let confirm_distinct = flag(
+            props.get("confirm_distinct"),
+            "/properties/confirm_distinct",
+            &mut errors,
+        );
+        match (kind, name, point) {
+            (Some(kind), Some(name), Some((lon, lat))) if errors.0.is_empty() => Ok(PlaceDraft {
+                kind,
+                name,
+                lon,
+                lat,
+                footprint,
+                address,
+                attributes,
+                external_ids,
+                generated,
+                confirm_distinct,
+            }),
+            _ => Err(ValidationError { errors: errors.0 }),
+        }
+    }
+
+    /// The editable part of a place as a Feature document, the target of a merge patch.
+    pub fn editable_feature(place: &Place) -> Value {
+        let mut props = Map::new();
+        props.insert("kind".into(), place.kind.as_str().into());
+        props.insert("name".into(), place.name.clone().into());
+        if !place.address.is_empty() {
+            props.insert(
+                "address".into(),
+                serde_json::to_value(&place.address).unwrap_or(Value::Null),
+            );
+        }
+        if !place.attributes.is_empty() {
+            props.insert("attributes".into(), place.attributes.clone().into());
+        }
+        if !place.external_ids.is_empty() {
+            props.insert(
+                "external_ids".into(),
+                serde_json::to_value(&place.external_ids).unwrap_or(Value::Null),
+            );
+        }
+        if let Some(f) = &place.footprint {
+            props.insert("footprint".into(), f.clone());
+        }
+        if place.generated {
+            props.insert("generated".into(), true.into());
+        }
+        serde_json::json!({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
+            "properties": props,
+        })
+    }
+}
+
+/// Applies an RFC 7396 JSON merge patch to `target`.
+///
+/// ```
+/// let mut doc = serde_json::json!({"a": 1, "b": {"c": 2, "d": 3}});
+/// diachiso::place::apply_merge_patch(&mut doc, &serde_json::json!({"b": {"c": null, "e": 4}}));
+/// assert_eq!(doc, serde_json::json!({"a": 1, "b": {"d": 3, "e": 4}}));
+/// ```
+pub fn apply_merge_patch(target: &mut Value, patch: &Value) {
+    let Value::Object(patch) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = Value::Object(Map::new());
+    }
+    let Value::Object(t) = target else { return };
+    for (key, value) in patch {
+        if value.is_null() {
+            t.remove(key);
+        } else {
+            apply_merge_patch(t.entry(key.clone()).or_insert(Value::Null), value);
+        }
+    }
+}
+
+fn point(geometry: Option<&Value>, errors: &mut Errors) -> Option<(f64, f64)> {
+    let Some(Value::Object(g)) = geometry else {
+        errors.add("/geometry", "a Point geometry is required");
+        return None;
+    };
+    if g.get("type").and_then(Value::as_str) != Some("Point") {
+        errors.add("/geometry/type", "must be \"Point\"");
+        return None;
+    }
+    let Some(Value::Array(c)) = g.get("coordinates") else {
+        errors.add("/geometry/coordinates", "must be [longitude, latitude]");
+        return None;
+    };
+    if !(2..=3).contains(&c.len()) {
+        errors.add(
+            "/geometry/coordinates",
+            "must be [longitude, latitude] (an optional third number, the height, is ignored)",
+        );
+        return None;
+    }
+    let (Some(lon), Some(lat)) = (c[0].as_f64(), c[1].as_f64()) else {
+        errors.add("/geometry/coordinates", "longitude and latitude must be numbers");
+        return None;
+    };
+    if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
+        errors.add(
+            "/geometry/coordinates/0",
+            format!("longitude {lon} is not between -180 and 180 degrees"),
+        );
+        return None;
+    }
+    if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
+        errors.add(
+            "/geometry/coordinates/1",
+            format!("latitude {lat} is not between -90 and 90 degrees"),
+        );
+        return None;
+    }
+    Some((lon, lat))
+}
+
+/// Normalises and checks a free-text field: not empty, no control characters, bounded length.
+fn text_field(s: &str, field: &str, max_chars: usize, errors: &mut Errors) -> Option<String> {
+    let s = normalize_name(s);
+    if s.is_empty() {
+        errors.add(field, "must not be empty");
+        None
+    } else if s.chars().any(char::is_control) {
+        errors.add(field, "must not contain control characters");
+        None
+    } else if s.chars().count() > max_chars {
+        errors.add(field, format!("is longer than {max_chars} characters"));
+        None
+    } else {
+        Some(s)
+    }
+}
+
+fn flag(v: Option<&Value>, field: &str, errors: &mut Errors) -> bool {
+    match v {
+        None => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => {
+            errors.add(field, "must be true or false");
+            false
+        }
+    }
+}
+
+fn address(v: Option<&Value>, errors: &mut Errors) -> Address {
+    let mut address = Address::default();
+    let Some(v) = v else { return address };
+    let Value::Object(obj) = v else {
+        errors.add("/properties/address", "must be an object");
+        return address;
+    };
+    for (key, value) in obj {
+        let field = format!("/properties/address/{key}");
+        let slot = match key.as_str() {
+            "house_number" => &mut address.house_number,
+            "street" => &mut address.street,
+            "hamlet" => &mut address.hamlet,
+            _ => {
+                errors.add(field, "unknown address part (house_number, street, hamlet)");
+                continue;
+            }
+        };
+        match value {
+            Value::Null => {}
+            Value::String(s) => {
+                let max = if key == "house_number" {
+                    20
+                } else {
+                    MAX_ADDRESS_PART_CHARS
+                };
+                *slot = text_field(s, &field, max, errors);
+            }
+            _ => errors.add(field, "must be a string"),
+        }
+    }
+    address
+}
+
+fn attributes(v: Option<&Value>, kind: Option<PlaceKind>, errors: &mut Errors) -> Map<String, Value> {
+    let Some(v) = v else { return Map::new() };
+    let Value::Object(obj) = v else {
+        errors.add("/properties/attributes", "must be an object");
+        return Map::new();
+    };
+    if v.to_string().len() > MAX_ATTRIBUTES_BYTES {
+        errors.add(
+            "/properties/attributes",
+            format!("is larger than {MAX_ATTRIBUTES_BYTES} bytes"),
+        );
+        return Map::new();
+    }
+    for (key, value) in obj {
+        let field = format!("/properties/attributes/{key}");
+        if !is_identifier(key) {
+            errors.add(&field, "attribute names are 1–64 of a–z, 0–9 and _");
+            continue;
+        }
+        match key.as_str() {
+            "capacity" => capacity(value, &field, kind, errors),
+            "phone" | "website" | "opening_hours" | "operator" | "description" => {
+                if !value.is_string() {
+                    errors.add(field, "must be a string");
+                }
+            }
+            _ => {}
+        }
+    }
+    obj.clone()
+}
+
+/// A parking lot's capacity by vehicle type: `{"motorbike": n, "car": n, "bus": n}`.
+fn capacity(value: &Value, field: &str, kind: Option<PlaceKind>, errors: &mut Errors) {
+    if kind.is_some_and(|k| k != PlaceKind::ParkingLot && k != PlaceKind::BusStation) {
+        errors.add(field, "only parking lots and bus stations have a capacity");
+        return;
+    }
+    let Value::Object(c) = value else {
+        errors.add(field, "must be an object {motorbike, car, bus}");
+        return;
+    };
+    for (vehicle, n) in c {
+        if !matches!(vehicle.as_str(), "motorbike" | "car" | "bus") {
+            errors.add(
+                format!("{field}/{vehicle}"),
+                "unknown vehicle type (motorbike, car, bus)",
+            );
+        } else if !n.as_u64().is_some_and(|n| n <= 100_000) {
+            errors.add(
+                format!("{field}/{vehicle}"),
+                "must be a whole number from 0 to 100000",
+            );
+        }
+    }
+}
+
+fn external_ids(v: Option<&Value>, errors: &mut Errors) -> BTreeMap<String, String> {
+    let mut ids = BTreeMap::new();
+    let Some(v) = v else { return ids };
+    let Value::Object(obj) = v else {
+        errors.add("/properties/external_ids", "must be an object of strings");
+        return ids;
+    };
+    if obj.len() > 20 {
+        errors.add("/properties/external_ids", "at most 20 external ids");
+        return ids;
+    }
+    for (key, value) in obj {
+        let field = format!("/properties/external_ids/{key}");
+        let Value::String(s) = value else {
+            errors.add(field, "must be a string");
+            continue;
+        };
+        let s = s.trim();
+        let ok = match key.as_str() {
+            "postcode" => s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit()),
+            "land_parcel_sheet" | "land_parcel_plot" => {
+                (1..=10).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
+            }
+            k if is_identifier(k) => {
+                (1..=100).contains(&s.chars().count()) && !s.chars().any(char::is_control)
+            }
+            _ => {
+                errors.add(field, "id names are 1–64 of a–z, 0–9 and _");
+                continue;
+            }
+        };
+        if ok {
+            ids.insert(key.clone(), s.to_owned());
+        } else {
+            let message = match key.as_str() {
+                "postcode" => "a Vietnamese postcode has 5 digits",
+                "land_parcel_sheet" | "land_parcel_plot" => "1–10 letters or digits",
+                _ => "1–100 characters, no control characters",
+            };
+            errors.add(field, message);
+        }
+    }
+    ids
+}
+
+fn footprint(v: Option<&Value>, errors: &mut Errors) -> Option<Value> {
+    let v = v?;
+    if v.is_null() {
+        return None;
+    }
+    let field = "/properties/footprint";
+    let polygons: Vec<&Value> = match (v.get("type").and_then(Value::as_str), v.get("coordinates")) {
+        (Some("Polygon"), Some(c)) => vec![c],
+        (Some("MultiPolygon"), Some(Value::Array(ps))) => ps.iter().collect(),
+        _ => {
+            errors.add(field, "must be a GeoJSON Polygon or MultiPolygon geometry");
+            return None;
+        }
+    };
+    let mut vertices = 0usize;
+    for polygon in polygons {
+        let Some(rings) = polygon.as_array().filter(|r| !r.is_empty()) else {
+            errors.add(field, "a polygon is a non-empty array of rings");
+            return None;
+        };
+        for ring in rings {
+            let Some(points) = ring.as_array().filter(|p| p.len() >= 4) else {
+                errors.add(field, "a ring has at least 4 positions");
+                return None;
+            };
+            if points.first() != points.last() {
+                errors.add(field, "a ring must end where it starts");
+                return None;
+            }
+            for p in points {
+                vertices += 1;
+                let ok = p.as_array().is_some_and(|xy| {
+                    xy.len() >= 2
+                        && xy[0].as_f64().is_some_and(|x| (crate::code::MIN_LON..=crate::code::MAX_LON).contains(&x))
+                        && xy[1].as_f64().is_some_and(|y| (crate::code::MIN_LAT..=crate::code::MAX_LAT).contains(&y))
+                });
+                if !ok {
+                    errors.add(field, "positions are [lon, lat] inside the national territory");
+                    return None;
+                }
+            }
+        }
+    }
+    if vertices > MAX_FOOTPRINT_VERTICES {
+        errors.add(field, format!("more than {MAX_FOOTPRINT_VERTICES} vertices"));
+        return None;
+    }
+    Some(v.clone())
+}
+
+fn is_identifier(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn feature(props: Value) -> Value {
+        json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [106.07, 20.66]}, "properties": props})
+    }
+
+    #[test]
+    fn reports_every_problem_at_once() {
+        let err = PlaceDraft::from_feature(&feature(json!({
+            "kind": "castle", "name": "", "colour": "red", "code": "123"
+        })))
+        .unwrap_err();
+        let fields: Vec<&str> = err.errors.iter().map(|e| e.field.as_str()).collect();
+        assert!(fields.contains(&"/properties/kind"));
+        assert!(fields.contains(&"/properties/name"));
+        assert!(fields.contains(&"/properties/colour"));
+        assert!(fields.contains(&"/properties/code"));
+    }
+
+    #[test]
+    fn parking_capacity_is_checked() {
+        let ok = feature(json!({"kind": "parking_lot", "name": "Bãi xe", "attributes": {"capacity": {"car": 40, "motorbike": 300}}}));
+        assert!(PlaceDraft::from_feature(&ok).is_ok());
+        let bad = feature(json!({"kind": "parking_lot", "name": "Bãi xe", "attributes": {"capacity": {"car": -1, "tank": 2}}}));
+        assert_eq!(PlaceDraft::from_feature(&bad).unwrap_err().errors.len(), 2);
+        let wrong_kind = feature(json!({"kind": "house", "name": "Nhà", "attributes": {"capacity": {"car": 1}}}));
+        assert!(PlaceDraft::from_feature(&wrong_kind).is_err());
+    }
+
+    #[test]
+    fn coordinates_must_be_in_range() {
+        for c in [json!([200.0, 20.0]), json!([106.0, 95.0]), json!(["106", 20]), json!([106.0])] {
+            let doc = json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": c}, "properties": {"kind": "other", "name": "x"}});
+            assert!(PlaceDraft::from_feature(&doc).is_err(), "{c}");
+        }
+    }
+
+    #[test]
+    fn merge_patch_then_validate_roundtrips_an_unchanged_place() {
+        let draft = PlaceDraft::from_feature(&feature(json!({
+            "kind": "business", "name": "Cửa hàng", "address": {"street": "phố Nguyễn Văn Linh"},
+            "external_ids": {"postcode": "16000"}
+        })))
+        .unwrap();
+        let place = Place {
+            code: crate::code::LocationCode::from_payload(1).unwrap_or_else(|_| unreachable!()),
+            kind: draft.kind,
+            name: draft.name.clone(),
+            lon: draft.lon,
+            lat: draft.lat,
+            footprint: None,
+            commune_code: "11953".into(),
+            address: draft.address.clone(),
+            attributes: draft.attributes.clone(),
+            external_ids: draft.external_ids.clone(),
+            status: super::super::Status::Provisional,
+            generated: false,
+            version: 1,
+            created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
+        };
+        let mut doc = PlaceDraft::editable_feature(&place);
+        apply_merge_patch(&mut doc, &json!({"properties": {"name": "Cửa hàng mới", "address": {"street": null}}}));
+        let patched = PlaceDraft::from_feature(&doc).unwrap();
+        assert_eq!(patched.name, "Cửa hàng mới");
+        assert!(patched.address.street.is_none());
+        assert_eq!(patched.external_ids, draft.external_ids);
+    }
+}

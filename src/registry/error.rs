@@ -1,0 +1,40 @@
+//! What can go wrong in the registry.
+
+use serde_json::Value;
+
+use crate::place::ValidationError;
+use crate::store::StoreError;
+
+/// Errors of the registry's operations; the API maps each to one HTTP status.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("{0}")]
+    Validation(#[from] ValidationError),
+    #[error("the point ({lon}, {lat}) is outside the national territory (lon 102.0–118.0, lat 6.0–23.5)")]
+    OutsideTerritory { lon: f64, lat: f64 },
+    #[error("the point ({lon}, {lat}) is not inside any commune loaded in this registry")]
+    OutsideCommunes { lon: f64, lat: f64 },
+    #[error("no place is registered under code {0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{} place(s) of the same kind with a similar name within {radius_m} m; resend with \"confirm_distinct\": true if this is a different place", .candidates.len())]
+    PossibleDuplicates { radius_m: f64, candidates: Vec<Value> },
+    #[error("the place has changed since it was read (current ETag {current_etag}); read it again and reapply the change")]
+    Stale { current_etag: String },
+    #[error("{0}")]
+    InvalidTransition(String),
+    #[error("a reason is required")]
+    ReasonRequired,
+    #[error("the reason is longer than {0} characters")]
+    ReasonTooLong(usize),
+    #[error("this Idempotency-Key was already used with a different request body")]
+    IdempotencyKeyReused,
+    #[error("every code cell within {0} m of the point is taken; register the place at a more precise point")]
+    NoFreeCell(u32),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Result of the registry's operations.
+pub type Result<T, E = RegistryError> = std::result::Result<T, E>;

@@ -1,0 +1,479 @@
+//! The registry: places and their lifecycle over a [`Store`], with the in-memory indexes.
+//!
+//! Every write runs under one in-process write lock: validate, decide (commune, duplicates,
+//! code), commit the row and its event in one store transaction, and only then update the
+//! in-memory indexes. Readers never see an index entry whose row is not committed.
+
+mod error;
+mod event;
+
+pub use error::{RegistryError, Result};
+pub use event::{Action, Event, NewEvent};
+
+use std::collections::HashSet;
+use std::sync::{Arc, RwLock};
+
+use chrono::{DateTime, SubsecRound, Utc};
+use serde_json::Value;
+
+use crate::auth::Actor;
+use crate::code::{self, CodeError, LocationCode};
+use crate::commune::{self, Commune, CommuneIndex};
+use crate::place::{
+    apply_merge_patch, place_feature, Place, PlaceDraft, Status,
+};
+use crate::spatial::PlaceIndex;
+use crate::store::{IdempotencyRecord, Store, StoreError};
+use crate::text::names_similar;
+
+/// Longest reason accepted for a retirement or certification, in characters.
+pub const MAX_REASON_CHARS: usize = 1000;
+
+/// Radius of the duplicate check, metres.
+pub const DUPLICATE_RADIUS_M: f64 = 15.0;
+
+/// An `Idempotency-Key` sent with a registration.
+#[derive(Debug, Clone)]
+pub struct IdempotencyRequest {
+    pub key: String,
+    /// SHA-256 (hex) of the request body.
+    pub fingerprint: String,
+}
+
+/// The answer to a registration.
+#[derive(Debug, Clone)]
+pub struct Registered {
+    pub code: LocationCode,
+    /// The Feature answered the first time (for a replayed key, the remembered one).
+    pub feature: Value,
+    /// True when an `Idempotency-Key` was seen before and nothing new was created.
+    pub replayed: bool,
+}
+
+struct Indexes {
+    communes: Arc<CommuneIndex>,
+    places: PlaceIndex,
+    /// Every code ever handed out (active, provisional or retired): never reused.
+    taken: HashSet<LocationCode>,
+}
+
+/// The registry service.
+pub struct Registry {
+    store: Arc<dyn Store>,
+    indexes: RwLock<Indexes>,
+    writes: tokio::sync::Mutex<()>,
+}
+
+/// Now, to the microsecond (what every store keeps exactly).
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+impl Registry {
+    /// Opens the registry on a migrated store: loads the Hưng Yên communes on first start,
+    /// then rebuilds the indexes from the store with bulk loading.
+    pub async fn open(store: Arc<dyn Store>) -> Result<Registry> {
+        let mut communes = store.load_communes().await?;
+        if communes.is_empty() {
+            let hung_yen = commune::load(commune::HUNG_YEN_COMMUNES_GEOJSON)
+                .map_err(|e| StoreError::Corrupt(format!("embedded communes: {e}")))?;
+            store.upsert_communes(&hung_yen).await?;
+            tracing::info!(count = hung_yen.len(), "loaded the communes of Hưng Yên");
+            communes = hung_yen;
+        }
+        let places = store.load_places().await?;
+        let indexes = Indexes {
+            communes: Arc::new(CommuneIndex::new(communes)),
+            places: PlaceIndex::bulk_load(&places),
+            taken: places.iter().map(|p| p.code).collect(),
+        };
+        tracing::info!(places = places.len(), "indexes rebuilt from the store");
+        Ok(Registry {
+            store,
+            indexes: RwLock::new(indexes),
+            writes: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    /// The store under the registry.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// The communes loaded.
+    pub fn communes(&self) -> Arc<CommuneIndex> {
+        self.indexes.read().expect("index lock").communes.clone()
+    }
+
+    /// Number of places in the index (every status).
+    pub fn place_count(&self) -> usize {
+        self.indexes.read().expect("index lock").places.len()
+    }
+
+    /// Adds or replaces communes (e.g. another province) and rebuilds the commune index.
+    pub async fn import_communes(&self, communes: Vec<Commune>) -> Result<usize> {
+        let _write = self.writes.lock().await;
+        let n = self.store.upsert_communes(&communes).await?;
+        let all = self.store.load_communes().await?;
+        self.indexes.write().expect("index lock").communes = Arc::new(CommuneIndex::new(all));
+        Ok(n)
+    }
+
+    /// The Feature of a place as served, with its commune's name.
+    pub fn feature(&self, place: &Place) -> Value {
+        let communes = self.communes();
+        let name = communes.get(&place.commune_code).map(|c| c.full_name.as_str());
+        place_feature(place, name)
+    }
+
+    /// Reads a place the actor may see: anonymous callers see active places only.
+    pub async fn get(&self, actor: &Actor, code: LocationCode) -> Result<Place> {
+        match self.store.get_place(code).await? {
+            Some(p) if p.status == Status::Active || actor.can_read_all() => Ok(p),
+            _ => Err(RegistryError::NotFound(code.to_string())),
+        }
+    }
+
+    /// The place registered under a code, whatever its status (for code look-ups).
+    pub async fn get_any(&self, code: LocationCode) -> Result<Option<Place>> {
+        Ok(self.store.get_place(code).await?)
+    }
+
+    /// The history of a place, oldest first (readers and above).
+    pub async fn history(&self, actor: &Actor, code: LocationCode) -> Result<Vec<Event>> {
+        if !actor.can_read_all() {
+            return Err(RegistryError::Forbidden(
+                "the history is for signed-in roles (reader and above)".into(),
+            ));
+        }
+        let events = self.store.history(code).await?;
+        if events.is_empty() {
+            return Err(RegistryError::NotFound(code.to_string()));
+        }
+        Ok(events)
+    }
+
+    /// Resolves the commune of a point, refusing points outside the territory or every commune.
+    fn commune_of(&self, lon: f64, lat: f64) -> Result<String> {
+        code::Cell::of(lon, lat).map_err(|_| RegistryError::OutsideTerritory { lon, lat })?;
+        self.communes()
+            .locate(lon, lat)
+            .map(|c| c.code.clone())
+            .ok_or(RegistryError::OutsideCommunes { lon, lat })
+    }
+
+    fn require_write_in(actor: &Actor, commune_code: &str) -> Result<()> {
+        if actor.can_write_in(commune_code) {
+            Ok(())
+        } else if actor.can_write() {
+            Err(RegistryError::Forbidden(format!(
+                "this token may not write in commune {commune_code}"
+            )))
+        } else {
+            Err(RegistryError::Forbidden(
+                "registering and changing places needs an editor, reviewer or admin token".into(),
+            ))
+        }
+    }
+
+    /// Registers a new place and gives it its location code.
+    pub async fn register(
+        &self,
+        actor: &Actor,
+        draft: PlaceDraft,
+        idempotency: Option<IdempotencyRequest>,
+    ) -> Result<Registered> {
+        let _write = self.writes.lock().await;
+        let scope = actor.idempotency_scope();
+        if let Some(req) = &idempotency {
+            if let Some(seen) = self.store.find_idempotency(&scope, &req.key).await? {
+                return if seen.fingerprint == req.fingerprint {
+                    Ok(Registered {
+                        code: seen.code,
+                        feature: seen.response,
+                        replayed: true,
+                    })
+                } else {
+                    Err(RegistryError::IdempotencyKeyReused)
+                };
+            }
+        }
+        let commune_code = self.commune_of(draft.lon, draft.lat)?;
+        Self::require_write_in(actor, &commune_code)?;
+        if !draft.confirm_distinct {
+            self.check_duplicates(&draft, None)?;
+        }
+        let at = now();
+        let mut place = Place {
+            code: LocationCode::from_payload(0).map_err(|_| StoreError::Corrupt("code".into()))?,
+            kind: draft.kind,
+            name: draft.name,
+            lon: draft.lon,
+            lat: draft.lat,
+            footprint: draft.footprint,
+            commune_code,
+            address: draft.address,
+            attributes: draft.attributes,
+            external_ids: draft.external_ids,
+            status: Status::Provisional,
+            generated: draft.generated,
+            version: 1,
+            created_at: at,
+            updated_at: at,
+        };
+        // Another node may take a code between our look-up and our insert: the store's
+        // unique constraint decides, and we move on to the next free cell.
+        let mut lost: HashSet<LocationCode> = HashSet::new();
+        loop {
+            place.code = {
+                let indexes = self.indexes.read().expect("index lock");
+                code::nearest_free_cell(place.lon, place.lat, |c| {
+                    indexes.taken.contains(&c) || lost.contains(&c)
+                })
+                .map_err(|e| match e {
+                    CodeError::NoFreeCell => RegistryError::NoFreeCell(100),
+                    _ => RegistryError::OutsideTerritory {
+                        lon: place.lon,
+                        lat: place.lat,
+                    },
+                })?
+            };
+            let feature = self.feature(&place);
+            let event = NewEvent {
+                at,
+                actor: actor.audit_name(),
+                action: Action::Create,
+                code: place.code,
+                before: None,
+                after: Some(feature.clone()),
+                reason: None,
+            };
+            let record = idempotency.as_ref().map(|req| IdempotencyRecord {
+                scope: scope.clone(),
+                key: req.key.clone(),
+                fingerprint: req.fingerprint.clone(),
+                code: place.code,
+                response: feature.clone(),
+            });
+            match self.store.insert_place(&place, &event, record.as_ref()).await {
+                Ok(_) => {
+                    let mut indexes = self.indexes.write().expect("index lock");
+                    indexes.taken.insert(place.code);
+                    indexes.places.insert(&place);
+                    return Ok(Registered {
+                        code: place.code,
+                        feature,
+                        replayed: false,
+                    });
+                }
+                Err(StoreError::CodeTaken(code)) => {
+                    lost.insert(code);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Refuses a place of the same kind with a similar name within [`DUPLICATE_RADIUS_M`].
+    fn check_duplicates(&self, draft: &PlaceDraft, except: Option<LocationCode>) -> Result<()> {
+        let indexes = self.indexes.read().expect("index lock");
+        let candidates: Vec<Value> = indexes
+            .places
+            .within(draft.lon, draft.lat, DUPLICATE_RADIUS_M)
+            .into_iter()
+            .filter(|(p, _, _)| {
+                p.kind == draft.kind
+                    && p.status != Status::Retired
+                    && Some(p.code) != except
+                    && names_similar(&p.name, &draft.name)
+            })
+            .map(|(p, xy, d)| {
+                serde_json::json!({
+                    "code": p.code.to_string(),
+                    "kind": p.kind.as_str(),
+                    "name": &*p.name,
+                    "status": p.status.as_str(),
+                    "coordinates": xy,
+                    "distance_m": (d * 10.0).round() / 10.0,
+                })
+            })
+            .collect();
+        if candidates.is_empty() {
+            Ok(())
+        } else {
+            Err(RegistryError::PossibleDuplicates {
+                radius_m: DUPLICATE_RADIUS_M,
+                candidates,
+            })
+        }
+    }
+
+    /// Reads the current place for a write, checking the ETag the client holds.
+    async fn current_for_write(
+        &self,
+        code: LocationCode,
+        if_match: Option<&str>,
+    ) -> Result<Place> {
+        let place = self
+            .store
+            .get_place(code)
+            .await?
+            .ok_or_else(|| RegistryError::NotFound(code.to_string()))?;
+        if let Some(tag) = if_match {
+            let matches = tag.trim() == "*"
+                || tag
+                    .split(',')
+                    .any(|t| t.trim().trim_start_matches("W/") == place.etag());
+            if !matches {
+                return Err(RegistryError::Stale {
+                    current_etag: place.etag(),
+                });
+            }
+        }
+        Ok(place)
+    }
+
+    /// Commits a changed place and its event, then updates the indexes.
+    async fn commit_change(
+        &self,
+        actor: &Actor,
+        before: Place,
+        mut after: Place,
+        action: Action,
+        reason: Option<String>,
+    ) -> Result<Place> {
+        after.version = before.version + 1;
+        after.updated_at = now().max(before.updated_at);
+        let event = NewEvent {
+            at: after.updated_at,
+            actor: actor.audit_name(),
+            action,
+            code: after.code,
+            before: Some(self.feature(&before)),
+            after: Some(self.feature(&after)),
+            reason,
+        };
+        match self.store.update_place(&after, before.version, &event).await {
+            Ok(_) => {}
+            Err(StoreError::VersionConflict(_)) => {
+                let current = self.store.get_place(after.code).await?;
+                return Err(RegistryError::Stale {
+                    current_etag: current.map(|p| p.etag()).unwrap_or_default(),
+                });
+            }
+            Err(e) => return Err(e.into()),
+        }
+        self.indexes
+            .write()
+            .expect("index lock")
+            .places
+            .update(&before, &after);
+        Ok(after)
+    }
+
+    /// Applies a JSON merge patch (RFC 7396) to a place's Feature. Moving the point keeps the
+    /// code and re-derives the commune; the editor must be allowed in both communes.
+    pub async fn patch(
+        &self,
+        actor: &Actor,
+        code: LocationCode,
+        if_match: &str,
+        patch: &Value,
+    ) -> Result<Place> {
+        let _write = self.writes.lock().await;
+        let before = self.current_for_write(code, Some(if_match)).await?;
+        Self::require_write_in(actor, &before.commune_code)?;
+        if before.status == Status::Retired {
+            return Err(RegistryError::InvalidTransition(
+                "a retired place cannot be changed".into(),
+            ));
+        }
+        let mut doc = PlaceDraft::editable_feature(&before);
+        apply_merge_patch(&mut doc, patch);
+        let draft = PlaceDraft::from_feature(&doc)?;
+        let commune_code = self.commune_of(draft.lon, draft.lat)?;
+        Self::require_write_in(actor, &commune_code)?;
+        let moved_or_renamed = draft.lon != before.lon
+            || draft.lat != before.lat
+            || draft.name != before.name
+            || draft.kind != before.kind;
+        if moved_or_renamed && !draft.confirm_distinct {
+            self.check_duplicates(&draft, Some(code))?;
+        }
+        let after = Place {
+            kind: draft.kind,
+            name: draft.name,
+            lon: draft.lon,
+            lat: draft.lat,
+            footprint: draft.footprint,
+            commune_code,
+            address: draft.address,
+            attributes: draft.attributes,
+            external_ids: draft.external_ids,
+            generated: draft.generated,
+            ..before.clone()
+        };
+        self.commit_change(actor, before, after, Action::Update, None)
+            .await
+    }
+
+    /// Certifies a provisional place (reviewer or admin): it becomes active.
+    pub async fn certify(
+        &self,
+        actor: &Actor,
+        code: LocationCode,
+        if_match: Option<&str>,
+        reason: Option<String>,
+    ) -> Result<Place> {
+        if !actor.can_certify() {
+            return Err(RegistryError::Forbidden(
+                "certifying needs a reviewer or admin token".into(),
+            ));
+        }
+        let _write = self.writes.lock().await;
+        let before = self.current_for_write(code, if_match).await?;
+        if before.status != Status::Provisional {
+            return Err(RegistryError::InvalidTransition(format!(
+                "only a provisional place can be certified; this one is {}",
+                before.status.as_str()
+            )));
+        }
+        let after = Place {
+            status: Status::Active,
+            ..before.clone()
+        };
+        self.commit_change(actor, before, after, Action::Certify, reason)
+            .await
+    }
+
+    /// Retires a place, with a reason. Its code stays registered and is never handed out again.
+    pub async fn retire(
+        &self,
+        actor: &Actor,
+        code: LocationCode,
+        if_match: Option<&str>,
+        reason: &str,
+    ) -> Result<Place> {
+        let reason = crate::text::normalize_name(reason);
+        if reason.is_empty() {
+            return Err(RegistryError::ReasonRequired);
+        }
+        if reason.chars().count() > MAX_REASON_CHARS {
+            return Err(RegistryError::ReasonTooLong(MAX_REASON_CHARS));
+        }
+        let _write = self.writes.lock().await;
+        let before = self.current_for_write(code, if_match).await?;
+        Self::require_write_in(actor, &before.commune_code)?;
+        if before.status == Status::Retired {
+            return Err(RegistryError::InvalidTransition(
+                "the place is already retired".into(),
+            ));
+        }
+        let after = Place {
+            status: Status::Retired,
+            ..before.clone()
+        };
+        self.commit_change(actor, before, after, Action::Retire, Some(reason))
+            .await
+    }
+}

@@ -1,0 +1,72 @@
+//! Column encodings shared by the stores: times as RFC 3339 text, JSON as text, enums as
+//! their identifiers.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::Value;
+
+use super::{StoreError, StoreResult};
+use crate::auth::{Role, TokenInfo};
+use crate::code::LocationCode;
+use crate::place::{PlaceKind, Status};
+use crate::registry::Action;
+
+pub fn time_to_text(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+pub fn time_from_text(s: &str) -> StoreResult<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| StoreError::Corrupt(format!("time {s:?}: {e}")))
+}
+
+pub fn code_from_text(s: &str) -> StoreResult<LocationCode> {
+    s.parse()
+        .map_err(|e| StoreError::Corrupt(format!("code {s:?}: {e}")))
+}
+
+pub fn kind_from_text(s: &str) -> StoreResult<PlaceKind> {
+    PlaceKind::parse(s).ok_or_else(|| StoreError::Corrupt(format!("kind {s:?}")))
+}
+
+pub fn status_from_text(s: &str) -> StoreResult<Status> {
+    Status::parse(s).ok_or_else(|| StoreError::Corrupt(format!("status {s:?}")))
+}
+
+pub fn action_from_text(s: &str) -> StoreResult<Action> {
+    Action::parse(s).ok_or_else(|| StoreError::Corrupt(format!("action {s:?}")))
+}
+
+pub fn json_from_text<T: serde::de::DeserializeOwned>(s: &str) -> StoreResult<T> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("json: {e}")))
+}
+
+pub fn opt_json_from_text(s: Option<String>) -> StoreResult<Option<Value>> {
+    s.as_deref().map(json_from_text).transpose()
+}
+
+pub fn communes_to_text(communes: &[String]) -> String {
+    communes.join(",")
+}
+
+pub fn token_from_parts(
+    id: i64,
+    name: String,
+    role: &str,
+    communes: &str,
+    created_at: String,
+    revoked_at: Option<String>,
+) -> StoreResult<TokenInfo> {
+    Ok(TokenInfo {
+        id,
+        name,
+        role: Role::parse(role).ok_or_else(|| StoreError::Corrupt(format!("role {role:?}")))?,
+        communes: communes
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        created_at,
+        revoked_at,
+    })
+}

@@ -1,0 +1,122 @@
+//! Persistence behind one interface: SQLite (embedded default) now, PostgreSQL + PostGIS for
+//! production. The database is the source of truth; every write and its event are one
+//! transaction.
+
+mod codec;
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde_json::Value;
+
+use crate::auth::{Role, TokenInfo};
+use crate::code::LocationCode;
+use crate::commune::Commune;
+use crate::place::Place;
+use crate::registry::{Event, NewEvent};
+
+/// Store errors. Database text is kept for the log and never shown to clients.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("the location code {0} is already taken")]
+    CodeTaken(LocationCode),
+    #[error("the place {0} was changed by someone else")]
+    VersionConflict(LocationCode),
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+    #[error("unsupported DATABASE_URL {0:?}: use sqlite:PATH or postgres://…")]
+    UnsupportedUrl(String),
+}
+
+/// Result of store operations.
+pub type StoreResult<T> = std::result::Result<T, StoreError>;
+
+/// A remembered answer to a POST carrying an `Idempotency-Key`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdempotencyRecord {
+    /// Whose key it is (one client's keys never clash with another's).
+    pub scope: String,
+    pub key: String,
+    /// SHA-256 of the request body, to refuse the same key with another body.
+    pub fingerprint: String,
+    pub code: LocationCode,
+    /// The body of the first answer.
+    pub response: Value,
+}
+
+/// How many rows the main tables hold (for checks that a failed write left nothing behind).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub communes: i64,
+    pub places: i64,
+    pub events: i64,
+    pub tokens: i64,
+}
+
+/// The store interface shared by SQLite and PostGIS.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `"sqlite"` or `"postgres"`.
+    fn backend(&self) -> &'static str;
+
+    async fn load_communes(&self) -> StoreResult<Vec<Commune>>;
+    /// Inserts or replaces communes by code, in one transaction. Returns how many.
+    async fn upsert_communes(&self, communes: &[Commune]) -> StoreResult<usize>;
+
+    /// Every place, every status (to rebuild the in-memory indexes).
+    async fn load_places(&self) -> StoreResult<Vec<Place>>;
+    async fn get_place(&self, code: LocationCode) -> StoreResult<Option<Place>>;
+    /// Inserts a place with its creation event (and idempotency record) in one transaction;
+    /// `CodeTaken` if the code exists. Returns the event's sequence number.
+    async fn insert_place(
+        &self,
+        place: &Place,
+        event: &NewEvent,
+        idempotency: Option<&IdempotencyRecord>,
+    ) -> StoreResult<i64>;
+    /// Replaces a place whose stored version is `expected_version`, with its event, in one
+    /// transaction; `VersionConflict` otherwise.
+    async fn update_place(
+        &self,
+        place: &Place,
+        expected_version: i64,
+        event: &NewEvent,
+    ) -> StoreResult<i64>;
+
+    async fn history(&self, code: LocationCode) -> StoreResult<Vec<Event>>;
+    async fn events_after(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<Event>>;
+    async fn find_idempotency(&self, scope: &str, key: &str)
+        -> StoreResult<Option<IdempotencyRecord>>;
+
+    async fn create_token(
+        &self,
+        name: &str,
+        role: Role,
+        communes: &[String],
+        token_hash: &str,
+    ) -> StoreResult<TokenInfo>;
+    /// The unrevoked token with this hash.
+    async fn token_by_hash(&self, token_hash: &str) -> StoreResult<Option<TokenInfo>>;
+    async fn list_tokens(&self) -> StoreResult<Vec<TokenInfo>>;
+    /// Revokes a token; false if there is no such unrevoked token.
+    async fn revoke_token(&self, id: i64) -> StoreResult<bool>;
+
+    async fn counts(&self) -> StoreResult<Counts>;
+}
+
+/// Opens the store named by a `DATABASE_URL` (`sqlite:PATH`, `sqlite://PATH`) and applies its
+/// embedded migrations.
+pub async fn open(database_url: &str) -> StoreResult<Arc<dyn Store>> {
+    if database_url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::open(database_url).await?))
+    } else {
+        Err(StoreError::UnsupportedUrl(database_url.to_owned()))
+    }
+}

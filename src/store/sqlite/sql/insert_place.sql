@@ -1,0 +1,4 @@
+INSERT INTO places (code, kind, name, lon, lat, footprint, commune_code, house_number, street,
+                    hamlet, attributes, external_ids, status, generated, version, created_at,
+                    updated_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)

@@ -1,0 +1,3 @@
+SELECT code, name, full_name, unit_type, province_code, province_name, area_km2, boundary
+FROM communes
+ORDER BY code

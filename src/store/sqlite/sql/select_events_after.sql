@@ -1,0 +1,5 @@
+SELECT seq, at, actor, action, code, before, after, reason
+FROM events
+WHERE seq > ?1
+ORDER BY seq
+LIMIT ?2

@@ -1,0 +1,3 @@
+SELECT id, name, role, communes, created_at, revoked_at
+FROM tokens
+ORDER BY id
