@@ -107,6 +107,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { bind } => {
             let registry = open_registry(&cli.database_url).await?;
             let listener = tokio::net::TcpListener::bind(bind).await?;
+            // The one line on stdout: scripts and tests that bind port 0 read the address here.
+            println!("listening on http://{}", listener.local_addr()?);
             tracing::info!(
                 address = %listener.local_addr()?,
                 store = registry.store().backend(),

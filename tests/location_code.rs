@@ -105,7 +105,11 @@ fn encode_vectors() {
         if !f[2].bytes().all(|b| b.is_ascii_digit()) {
             let error = result.expect_err(&ctx);
             assert_eq!(error_kind(&error), f[2], "{ctx}");
-            assert_eq!(Cell::of(lon, lat).map_err(|e| error_kind(&e)), Err(f[2]), "{ctx}");
+            assert_eq!(
+                Cell::of(lon, lat).map_err(|e| error_kind(&e)),
+                Err(f[2]),
+                "{ctx}"
+            );
             continue;
         }
         coded += 1;
@@ -113,8 +117,16 @@ fn encode_vectors() {
         let int = |i: usize| -> u64 { f[i].parse().unwrap_or_else(|_| panic!("{ctx}: col {i}")) };
         let float = |i: usize| -> f64 { f[i].parse().unwrap_or_else(|_| panic!("{ctx}: col {i}")) };
         assert_eq!(code.to_string(), f[2], "{ctx}");
-        assert_eq!(quantise(lon), Some(f[3].parse::<i64>().unwrap()), "{ctx}: lon_q");
-        assert_eq!(quantise(lat), Some(f[4].parse::<i64>().unwrap()), "{ctx}: lat_q");
+        assert_eq!(
+            quantise(lon),
+            Some(f[3].parse::<i64>().unwrap()),
+            "{ctx}: lon_q"
+        );
+        assert_eq!(
+            quantise(lat),
+            Some(f[4].parse::<i64>().unwrap()),
+            "{ctx}: lat_q"
+        );
         let cell = Cell::of(lon, lat).unwrap();
         assert_eq!(u64::from(cell.col), int(5), "{ctx}: col");
         assert_eq!(u64::from(cell.row), int(6), "{ctx}: row");
@@ -128,10 +140,17 @@ fn encode_vectors() {
         assert_eq!(decoded.code, code, "{ctx}");
         assert_eq!(decoded.cell, cell, "{ctx}");
         let [clon, clat] = decoded.centre;
-        assert!(close(clon, float(12)) && close(clat, float(13)), "{ctx}: centre");
+        assert!(
+            close(clon, float(12)) && close(clat, float(13)),
+            "{ctx}: centre"
+        );
         let expected = [float(14), float(15), float(16), float(17)];
         for (got, want) in decoded.bounds.iter().zip(expected) {
-            assert!(close(*got, want), "{ctx}: bounds {:?} vs {expected:?}", decoded.bounds);
+            assert!(
+                close(*got, want),
+                "{ctx}: bounds {:?} vs {expected:?}",
+                decoded.bounds
+            );
         }
         assert_eq!(code.centre(), decoded.centre);
         assert_eq!(code.bounds(), decoded.bounds);
@@ -139,12 +158,18 @@ fn encode_vectors() {
         // centres lie east of lon 118.0 (spec, section 5).
         if cell.col == Cell::MAX_COL {
             assert!(clon > 118.0, "{ctx}");
-            assert!(matches!(encode(clon, clat), Err(CodeError::OutsideTerritory { .. })));
+            assert!(matches!(
+                encode(clon, clat),
+                Err(CodeError::OutsideTerritory { .. })
+            ));
         } else {
             assert_eq!(encode(clon, clat), Ok(code), "{ctx}: centre re-encodes");
         }
     }
-    assert!(rows > 500 && coded > 450, "{rows} rows, {coded} with a code");
+    assert!(
+        rows > 500 && coded > 450,
+        "{rows} rows, {coded} with a code"
+    );
 }
 
 #[test]
@@ -156,7 +181,9 @@ fn parse_vectors() {
         let mut parts = line.splitn(3, ',');
         let expected = parts.next().unwrap();
         let detail = parts.next().unwrap();
-        let rest = parts.next().unwrap_or_else(|| panic!("line {line_no}: {line}"));
+        let rest = parts
+            .next()
+            .unwrap_or_else(|| panic!("line {line_no}: {line}"));
         let (input_json, label) = rest.rsplit_once(',').unwrap();
         let input: String = serde_json::from_str(input_json)
             .unwrap_or_else(|e| panic!("line {line_no}: input {input_json}: {e}"));
@@ -216,7 +243,12 @@ fn consecutive_payloads_at_every_tile_join() {
             assert_eq!(a.cell().col, b.cell().col, "p = {p}");
             assert_eq!(b.cell().row - a.cell().row, SIDE, "p = {p}");
         } else {
-            assert!(adjacent(a.cell(), b.cell()), "p = {p}: {:?} {:?}", a.cell(), b.cell());
+            assert!(
+                adjacent(a.cell(), b.cell()),
+                "p = {p}: {:?} {:?}",
+                a.cell(),
+                b.cell()
+            );
         }
     }
     assert!(checked > 60, "{checked} joins checked");
@@ -369,7 +401,11 @@ fn taken_set(seed: u64, per_mille: u64) -> impl Fn(LocationCode) -> bool {
 
 /// Brute force over the whole block: the free cell with the nearest centre, by metres in the
 /// local equirectangular approximation at the (quantised) point, ties to the smaller payload.
-fn brute_force(lon: f64, lat: f64, is_taken: &dyn Fn(LocationCode) -> bool) -> Option<(f64, LocationCode)> {
+fn brute_force(
+    lon: f64,
+    lat: f64,
+    is_taken: &dyn Fn(LocationCode) -> bool,
+) -> Option<(f64, LocationCode)> {
     let home = Cell::of(lon, lat).unwrap();
     let plon = quantise(lon).unwrap() as f64 / 1e10;
     let plat = quantise(lat).unwrap() as f64 / 1e10;
@@ -495,8 +531,14 @@ fn the_farthest_free_cell_is_within_the_bound() {
 
 #[test]
 fn no_free_cell_and_errors() {
-    assert_eq!(nearest_free_cell(106.0, 20.0, |_| true), Err(CodeError::NoFreeCell));
-    assert_eq!(nearest_free_cell(f64::NAN, 20.0, |_| false), Err(CodeError::NotFinite));
+    assert_eq!(
+        nearest_free_cell(106.0, 20.0, |_| true),
+        Err(CodeError::NoFreeCell)
+    );
+    assert_eq!(
+        nearest_free_cell(f64::NAN, 20.0, |_| false),
+        Err(CodeError::NotFinite)
+    );
     assert!(matches!(
         nearest_free_cell(100.0, 20.0, |_| false),
         Err(CodeError::OutsideTerritory { .. })

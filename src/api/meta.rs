@@ -40,3 +40,29 @@ pub async fn kinds() -> Json<Value> {
         .collect();
     Json(json!({ "kinds": kinds }))
 }
+
+/// `GET /api/stats` (reader and above) — how many places by status, communes and events.
+pub async fn stats(
+    axum::extract::State(state): axum::extract::State<super::AppState>,
+    super::extract::Auth(actor): super::extract::Auth,
+) -> super::problem::ApiResult<Json<Value>> {
+    if !actor.can_read_all() {
+        return Err(super::problem::Problem::unauthorized(
+            "statistics need a reader token",
+        ));
+    }
+    let counts = state
+        .registry
+        .store()
+        .counts()
+        .await
+        .map_err(|e| super::problem::Problem::internal(&e))?;
+    Ok(Json(json!({
+        "store": state.registry.store().backend(),
+        "communes": counts.communes,
+        "places": counts.places,
+        "places_indexed": state.registry.place_count(),
+        "events": counts.events,
+        "tokens": counts.tokens,
+    })))
+}

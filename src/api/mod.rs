@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(meta::health))
         .route("/api", get(meta::api_root))
         .route("/api/kinds", get(meta::kinds))
+        .route("/api/stats", get(meta::stats))
         .route("/api/places", post(places::create))
         .route("/api/places/{code}", get(places::get).patch(places::patch))
         .route("/api/places/{code}/certify", post(places::certify))

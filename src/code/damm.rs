@@ -77,7 +77,10 @@ mod tests {
             for x in 0..10 {
                 for y in 0..10 {
                     if x != y {
-                        assert_ne!(TABLE[TABLE[c][x] as usize][y], TABLE[TABLE[c][y] as usize][x]);
+                        assert_ne!(
+                            TABLE[TABLE[c][x] as usize][y],
+                            TABLE[TABLE[c][y] as usize][x]
+                        );
                     }
                 }
             }
@@ -87,7 +90,10 @@ mod tests {
     #[test]
     fn payload_digits_are_zero_padded() {
         assert_eq!(payload_digits(0), [0; 11]);
-        assert_eq!(payload_digits(9_658_167_317), [0, 9, 6, 5, 8, 1, 6, 7, 3, 1, 7]);
+        assert_eq!(
+            payload_digits(9_658_167_317),
+            [0, 9, 6, 5, 8, 1, 6, 7, 3, 1, 7]
+        );
         assert_eq!(check_digit(9_658_167_317), 8);
     }
 }

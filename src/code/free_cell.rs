@@ -127,9 +127,8 @@ pub fn nearest_free_cell(
         let ey = dy as f64;
         let d2 = ex * ex + ey * ey;
         let code = cell.code();
-        let better = best.is_none_or(|(best_d2, best_code)| {
-            d2 < best_d2 || (d2 == best_d2 && code < best_code)
-        });
+        let better = best
+            .is_none_or(|(best_d2, best_code)| d2 < best_d2 || (d2 == best_d2 && code < best_code));
         if better && !is_taken(code) {
             best = Some((d2, code));
         }

@@ -335,7 +335,10 @@ pub(crate) fn payload_of(cell: Cell) -> u64 {
         (tile_row * TILE_COLUMNS + tile_col, x)
     } else {
         // Odd rows run east to west: serpentine tile order and a mirrored curve.
-        (tile_row * TILE_COLUMNS + (TILE_COLUMNS - 1 - tile_col), SIDE - 1 - x)
+        (
+            tile_row * TILE_COLUMNS + (TILE_COLUMNS - 1 - tile_col),
+            SIDE - 1 - x,
+        )
     };
     u64::from(t) * TILE_SPAN + u64::from(hilbert::xy2d(x, y))
 }
@@ -406,7 +409,10 @@ mod tests {
         assert_eq!(payload_of(Cell { col: 0, row: 0 }), 0);
         assert_eq!(
             cell_of_payload(LocationCode::MAX_PAYLOAD),
-            Cell { col: 0, row: 9 * SIDE }
+            Cell {
+                col: 0,
+                row: 9 * SIDE
+            }
         );
     }
 

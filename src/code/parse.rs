@@ -94,14 +94,26 @@ mod tests {
         assert_eq!(parse(" \t "), Err(CodeError::Empty));
         assert_eq!(
             parse("79585601929a"),
-            Err(CodeError::InvalidCharacter { ch: 'a', position: 12 })
+            Err(CodeError::InvalidCharacter {
+                ch: 'a',
+                position: 12
+            })
         );
         assert_eq!(
             parse("  795856019294 -"),
-            Err(CodeError::InvalidCharacter { ch: ' ', position: 15 })
+            Err(CodeError::InvalidCharacter {
+                ch: ' ',
+                position: 15
+            })
         );
-        assert_eq!(parse("7958560192"), Err(CodeError::WrongLength { found: 10 }));
-        assert_eq!(parse("7958560192945"), Err(CodeError::WrongLength { found: 13 }));
+        assert_eq!(
+            parse("7958560192"),
+            Err(CodeError::WrongLength { found: 10 })
+        );
+        assert_eq!(
+            parse("7958560192945"),
+            Err(CodeError::WrongLength { found: 13 })
+        );
         // Out of range and a wrong check digit: the check digit is reported.
         assert_eq!(parse("966367641608"), Err(CodeError::CheckDigit));
         assert_eq!(parse("966367641607"), Err(CodeError::PayloadOutOfRange));
@@ -111,11 +123,17 @@ mod tests {
     fn positions_count_characters_not_bytes() {
         assert_eq!(
             parse("\u{3000}mã 795856019294"),
-            Err(CodeError::InvalidCharacter { ch: 'm', position: 2 })
+            Err(CodeError::InvalidCharacter {
+                ch: 'm',
+                position: 2
+            })
         );
         assert_eq!(
             parse("7958\u{a0}5601 9294"),
-            Err(CodeError::InvalidCharacter { ch: '\u{a0}', position: 5 })
+            Err(CodeError::InvalidCharacter {
+                ch: '\u{a0}',
+                position: 5
+            })
         );
     }
 }
