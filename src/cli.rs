@@ -15,7 +15,11 @@ use crate::store;
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:diachiso.sqlite";
 
 #[derive(Debug, Parser)]
-#[command(name = "diachiso", version, about = "Digital address and location registry of Hưng Yên province")]
+#[command(
+    name = "diachiso",
+    version,
+    about = "Digital address and location registry of Hưng Yên province"
+)]
 struct Cli {
     /// Where the registry is stored: sqlite:PATH (default: an SQLite file in the working
     /// directory).
@@ -81,7 +85,10 @@ pub fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -120,19 +127,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Token(TokenCommand::Create(t)) => {
             let registry = open_registry(&cli.database_url).await?;
-            let role = Role::parse(&t.role)
-                .ok_or_else(|| anyhow::anyhow!("--role must be reader, editor, reviewer or admin"))?;
+            let role = Role::parse(&t.role).ok_or_else(|| {
+                anyhow::anyhow!("--role must be reader, editor, reviewer or admin")
+            })?;
             let communes = registry.communes();
-            let (name, codes) = check_new_token(role, &t.communes, &t.name, |c| {
-                communes.get(c).is_some()
-            })
-            .map_err(|m| anyhow::anyhow!(m))?;
+            let (name, codes) =
+                check_new_token(role, &t.communes, &t.name, |c| communes.get(c).is_some())
+                    .map_err(|m| anyhow::anyhow!(m))?;
             let token = generate_token();
             let info = registry
                 .store()
                 .create_token(&name, role, &codes, &hash_token(&token))
                 .await?;
-            eprintln!("created token {} ({}) for {:?}; it is shown once:", info.id, role.as_str(), info.name);
+            eprintln!(
+                "created token {} ({}) for {:?}; it is shown once:",
+                info.id,
+                role.as_str(),
+                info.name
+            );
             println!("{token}");
         }
         Command::Token(TokenCommand::List) => {
@@ -154,7 +166,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
             let communes = crate::commune::load(&text)?;
             let n = registry.import_communes(communes).await?;
-            eprintln!("imported {n} communes; {} loaded in all", registry.communes().len());
+            eprintln!(
+                "imported {n} communes; {} loaded in all",
+                registry.communes().len()
+            );
         }
     }
     Ok(())

@@ -6,7 +6,10 @@ use common::*;
 use serde_json::{json, Value};
 
 fn code_of(feature: &Value) -> String {
-    feature["properties"]["code"].as_str().expect("code").to_owned()
+    feature["properties"]["code"]
+        .as_str()
+        .expect("code")
+        .to_owned()
 }
 
 #[test]
@@ -16,16 +19,20 @@ fn an_editor_registers_a_reviewer_certifies_and_anyone_reads_it_back() {
     let reviewer = s.token("reviewer", &[]);
     let reader = s.token("reader", &[]);
 
-    let r = s.post("/api/places", Some(&editor), &json!({
-        "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": PHO_HIEN},
-        "properties": {
-            "kind": "parking_lot", "name": "Ba\u{0303}i đỗ xe Phố Hiến",
-            "address": {"house_number": "20A", "street": "phố Nguyễn Văn Linh"},
-            "attributes": {"capacity": {"motorbike": 300, "car": 40}},
-            "external_ids": {"postcode": "16000"}
-        }
-    }));
+    let r = s.post(
+        "/api/places",
+        Some(&editor),
+        &json!({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": PHO_HIEN},
+            "properties": {
+                "kind": "parking_lot", "name": "Ba\u{0303}i đỗ xe Phố Hiến",
+                "address": {"house_number": "20A", "street": "phố Nguyễn Văn Linh"},
+                "attributes": {"capacity": {"motorbike": 300, "car": 40}},
+                "external_ids": {"postcode": "16000"}
+            }
+        }),
+    );
     assert_eq!(r.status(), 201);
     let location = r.headers()["location"].to_str().unwrap().to_owned();
     let etag = r.headers()["etag"].to_str().unwrap().to_owned();
@@ -52,25 +59,51 @@ fn an_editor_registers_a_reviewer_certifies_and_anyone_reads_it_back() {
         (centre[0].as_f64().unwrap() - PHO_HIEN[0]) * 111_320.0 * PHO_HIEN[1].to_radians().cos(),
         (centre[1].as_f64().unwrap() - PHO_HIEN[1]) * 110_574.0,
     );
-    assert!((dx * dx + dy * dy).sqrt() < 5.0, "decoded centre {centre:?}");
+    assert!(
+        (dx * dx + dy * dy).sqrt() < 5.0,
+        "decoded centre {centre:?}"
+    );
     assert_eq!(lookup["registered"], true);
     assert_eq!(lookup["status"], "provisional");
-    assert_eq!(lookup["place"], Value::Null, "anonymous callers see active places only");
+    assert_eq!(
+        lookup["place"],
+        Value::Null,
+        "anonymous callers see active places only"
+    );
 
     // Provisional: readers see it, anonymous callers do not.
     expect_problem(s.get(&location, None), 404);
     assert_eq!(s.get(&location, Some(&reader)).status(), 200);
 
     // Editors do not certify; reviewers do.
-    expect_problem(s.post(&format!("{location}/certify"), Some(&editor), &Value::Null), 403);
-    let r = s.post(&format!("{location}/certify"), Some(&reviewer), &json!({"reason": "kiểm tra thực địa"}));
+    expect_problem(
+        s.post(&format!("{location}/certify"), Some(&editor), &Value::Null),
+        403,
+    );
+    let r = s.post(
+        &format!("{location}/certify"),
+        Some(&reviewer),
+        &json!({"reason": "kiểm tra thực địa"}),
+    );
     assert_eq!(r.status(), 200);
     assert_eq!(r.json::<Value>().unwrap()["properties"]["status"], "active");
-    expect_problem(s.post(&format!("{location}/certify"), Some(&reviewer), &Value::Null), 409);
+    expect_problem(
+        s.post(
+            &format!("{location}/certify"),
+            Some(&reviewer),
+            &Value::Null,
+        ),
+        409,
+    );
 
     // Anyone reads it back, by the code in any accepted spelling.
     let grouped = format!("{} {} {}", &code[0..4], &code[4..8], &code[8..12]);
-    for spelling in [code.clone(), grouped.replace(' ', "%20"), grouped.replace(' ', "."), grouped.replace(' ', "-")] {
+    for spelling in [
+        code.clone(),
+        grouped.replace(' ', "%20"),
+        grouped.replace(' ', "."),
+        grouped.replace(' ', "-"),
+    ] {
         let r = s.get(&format!("/api/places/{spelling}"), None);
         assert_eq!(r.status(), 200, "{spelling}");
         assert_eq!(r.headers()["etag"], format!("\"{code}-2\"").as_str());
@@ -78,7 +111,10 @@ fn an_editor_registers_a_reviewer_certifies_and_anyone_reads_it_back() {
         assert_eq!(body["properties"]["code_display"], grouped);
         assert_eq!(body["properties"]["address"]["house_number"], "20A");
     }
-    let lookup: Value = s.get(&format!("/api/codes/{grouped}"), None).json().unwrap();
+    let lookup: Value = s
+        .get(&format!("/api/codes/{grouped}"), None)
+        .json()
+        .unwrap();
     assert_eq!(lookup["place"]["properties"]["code"], code);
 }
 
@@ -113,11 +149,35 @@ fn points_outside_the_communes_are_refused_with_a_message() {
     let reader = s.token("reader", &[]);
     let before = s.stats(&reader);
     // Hà Nội is in the national territory but not in the communes loaded (Hưng Yên).
-    let body = expect_problem(s.post("/api/places", Some(&admin), &place("business", "Hồ Gươm", [105.8523, 21.0287])), 422);
-    assert!(body["detail"].as_str().unwrap().contains("not inside any commune"));
+    let body = expect_problem(
+        s.post(
+            "/api/places",
+            Some(&admin),
+            &place("business", "Hồ Gươm", [105.8523, 21.0287]),
+        ),
+        422,
+    );
+    assert!(body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("not inside any commune"));
     // The sea off the coast, and a point outside the national territory.
-    expect_problem(s.post("/api/places", Some(&admin), &place("other", "Biển", [107.5, 20.0])), 422);
-    let body = expect_problem(s.post("/api/places", Some(&admin), &place("other", "Bangkok", [100.5, 13.75])), 422);
+    expect_problem(
+        s.post(
+            "/api/places",
+            Some(&admin),
+            &place("other", "Biển", [107.5, 20.0]),
+        ),
+        422,
+    );
+    let body = expect_problem(
+        s.post(
+            "/api/places",
+            Some(&admin),
+            &place("other", "Bangkok", [100.5, 13.75]),
+        ),
+        422,
+    );
     assert_eq!(body["type"], "/problems/outside-territory");
     assert_eq!(s.stats(&reader), before);
 }
@@ -132,8 +192,14 @@ fn who_may_do_what() {
     let new = place("house", "Nhà văn hóa", PHO_HIEN);
 
     expect_problem(s.post("/api/places", None, &new), 401);
-    let r = s.send(s.request(reqwest::Method::POST, "/api/places").json(&new), Some("dcs_not-a-token"));
-    assert_eq!(r.headers()["www-authenticate"].to_str().unwrap(), "Bearer realm=\"diachiso\"");
+    let r = s.send(
+        s.request(reqwest::Method::POST, "/api/places").json(&new),
+        Some("dcs_not-a-token"),
+    );
+    assert_eq!(
+        r.headers()["www-authenticate"].to_str().unwrap(),
+        "Bearer realm=\"diachiso\""
+    );
     expect_problem(r, 401);
     expect_problem(s.post("/api/places", Some(&reader), &new), 403);
     expect_problem(s.post("/api/places", Some(&other_editor), &new), 403);
@@ -142,36 +208,80 @@ fn who_may_do_what() {
     // Token management is for admins only; a revoked token stops working at once.
     expect_problem(s.get("/api/tokens", None), 401);
     expect_problem(s.get("/api/tokens", Some(&editor)), 403);
-    let r = s.post("/api/tokens", Some(&admin), &json!({"role": "editor", "name": "UBND xã Tân Hưng", "communes": ["11977"]}));
+    let r = s.post(
+        "/api/tokens",
+        Some(&admin),
+        &json!({"role": "editor", "name": "UBND xã Tân Hưng", "communes": ["11977"]}),
+    );
     assert_eq!(r.status(), 201);
     let created: Value = r.json().unwrap();
     let token = created["token"].as_str().unwrap().to_owned();
     assert!(token.starts_with("dcs_"));
     let listed: Value = s.get("/api/tokens", Some(&admin)).json().unwrap();
-    assert!(!listed.to_string().contains(&token), "secrets are never listed");
+    assert!(
+        !listed.to_string().contains(&token),
+        "secrets are never listed"
+    );
     expect_problem(s.post("/api/places", Some(&token), &new), 403);
     let id = created["id"].as_i64().unwrap();
-    let r = s.send(s.request(reqwest::Method::DELETE, &format!("/api/tokens/{id}")), Some(&admin));
+    let r = s.send(
+        s.request(reqwest::Method::DELETE, &format!("/api/tokens/{id}")),
+        Some(&admin),
+    );
     assert_eq!(r.status(), 204);
     expect_problem(s.get("/api/stats", Some(&token)), 401);
-    expect_problem(s.post("/api/tokens", Some(&admin), &json!({"role": "editor", "name": "x"})), 422);
-    expect_problem(s.post("/api/tokens", Some(&admin), &json!({"role": "editor", "name": "x", "communes": ["99999"]})), 422);
+    expect_problem(
+        s.post(
+            "/api/tokens",
+            Some(&admin),
+            &json!({"role": "editor", "name": "x"}),
+        ),
+        422,
+    );
+    expect_problem(
+        s.post(
+            "/api/tokens",
+            Some(&admin),
+            &json!({"role": "editor", "name": "x", "communes": ["99999"]}),
+        ),
+        422,
+    );
 
     // History and the change feed are for signed-in roles.
     expect_problem(s.get(&format!("/api/places/{code}/history"), None), 401);
-    assert_eq!(s.get(&format!("/api/places/{code}/history"), Some(&reader)).status(), 200);
+    assert_eq!(
+        s.get(&format!("/api/places/{code}/history"), Some(&reader))
+            .status(),
+        200
+    );
     expect_problem(s.get("/api/changes", None), 401);
 }
 
 #[test]
 fn the_token_command_prints_only_the_token() {
     let s = Server::start();
-    let (ok, stdout, _) = s.cli(&["token", "create", "--role", "editor", "--communes", "11953,11977", "--name", "UBND phường Phố Hiến"]);
+    let (ok, stdout, _) = s.cli(&[
+        "token",
+        "create",
+        "--role",
+        "editor",
+        "--communes",
+        "11953,11977",
+        "--name",
+        "UBND phường Phố Hiến",
+    ]);
     assert!(ok);
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 1, "{stdout:?}");
     assert!(lines[0].starts_with("dcs_") && lines[0].len() == 68);
-    let (ok, _, stderr) = s.cli(&["token", "create", "--role", "editor", "--name", "no communes"]);
+    let (ok, _, stderr) = s.cli(&[
+        "token",
+        "create",
+        "--role",
+        "editor",
+        "--name",
+        "no communes",
+    ]);
     assert!(!ok);
     assert!(stderr.contains("communes"), "{stderr}");
     let (ok, _, _) = s.cli(&["token", "create", "--role", "emperor", "--name", "x"]);
@@ -187,15 +297,44 @@ fn corrections_need_the_current_etag_and_keep_the_code() {
     let code = code_of(&created);
     let path = format!("/api/places/{code}");
 
-    expect_problem(s.patch(&path, Some(&editor), None, &json!({"properties": {"name": "Tiệm bánh mì"}})), 428);
-    expect_problem(s.patch(&path, Some(&editor), Some("\"000000000000-9\""), &json!({"properties": {"name": "x"}})), 412);
+    expect_problem(
+        s.patch(
+            &path,
+            Some(&editor),
+            None,
+            &json!({"properties": {"name": "Tiệm bánh mì"}}),
+        ),
+        428,
+    );
+    expect_problem(
+        s.patch(
+            &path,
+            Some(&editor),
+            Some("\"000000000000-9\""),
+            &json!({"properties": {"name": "x"}}),
+        ),
+        412,
+    );
     let etag1 = format!("\"{code}-1\"");
-    let r = s.patch(&path, Some(&editor), Some(&etag1), &json!({"properties": {"name": "Tiệm bánh mì", "address": {"street": "phố Bạch Đằng"}}}));
+    let r = s.patch(
+        &path,
+        Some(&editor),
+        Some(&etag1),
+        &json!({"properties": {"name": "Tiệm bánh mì", "address": {"street": "phố Bạch Đằng"}}}),
+    );
     assert_eq!(r.status(), 200);
     let etag2 = r.headers()["etag"].to_str().unwrap().to_owned();
     assert_eq!(etag2, format!("\"{code}-2\""));
     // The old ETag is now stale: the second writer does not silently overwrite the first.
-    let body = expect_problem(s.patch(&path, Some(&editor), Some(&etag1), &json!({"properties": {"name": "x"}})), 412);
+    let body = expect_problem(
+        s.patch(
+            &path,
+            Some(&editor),
+            Some(&etag1),
+            &json!({"properties": {"name": "x"}}),
+        ),
+        412,
+    );
     assert!(body["detail"].as_str().unwrap().contains(&etag2));
 
     // Moving into Tân Hưng (11977): not for an editor of Phố Hiến alone; the code stays.
@@ -212,9 +351,33 @@ fn corrections_need_the_current_etag_and_keep_the_code() {
 
     // Read-only and invalid changes are refused and change nothing.
     let etag3 = format!("\"{code}-3\"");
-    expect_problem(s.patch(&path, Some(&both), Some(&etag3), &json!({"properties": {"code": "000000000000"}})), 422);
-    expect_problem(s.patch(&path, Some(&both), Some(&etag3), &json!({"properties": {"status": "active"}})), 422);
-    expect_problem(s.patch(&path, Some(&both), Some(&etag3), &json!({"geometry": {"type": "Point", "coordinates": [105.85, 21.03]}})), 422);
+    expect_problem(
+        s.patch(
+            &path,
+            Some(&both),
+            Some(&etag3),
+            &json!({"properties": {"code": "000000000000"}}),
+        ),
+        422,
+    );
+    expect_problem(
+        s.patch(
+            &path,
+            Some(&both),
+            Some(&etag3),
+            &json!({"properties": {"status": "active"}}),
+        ),
+        422,
+    );
+    expect_problem(
+        s.patch(
+            &path,
+            Some(&both),
+            Some(&etag3),
+            &json!({"geometry": {"type": "Point", "coordinates": [105.85, 21.03]}}),
+        ),
+        422,
+    );
     let now: Value = s.get(&path, Some(&both)).json().unwrap();
     assert_eq!(now, after);
 }
@@ -227,12 +390,41 @@ fn retired_codes_still_resolve_and_are_never_handed_out_again() {
     let first = code_of(&s.register(&editor, "community_point", "Nhà văn hóa tổ 3", PHO_HIEN));
     let path = format!("/api/places/{first}");
 
-    expect_problem(s.post(&format!("{path}/retire"), Some(&editor), &json!({})), 422);
-    expect_problem(s.post(&format!("{path}/retire"), Some(&editor), &json!({"reason": "   "})), 422);
-    let r = s.post(&format!("{path}/retire"), Some(&editor), &json!({"reason": "đăng ký trùng"}));
+    expect_problem(
+        s.post(&format!("{path}/retire"), Some(&editor), &json!({})),
+        422,
+    );
+    expect_problem(
+        s.post(
+            &format!("{path}/retire"),
+            Some(&editor),
+            &json!({"reason": "   "}),
+        ),
+        422,
+    );
+    let r = s.post(
+        &format!("{path}/retire"),
+        Some(&editor),
+        &json!({"reason": "đăng ký trùng"}),
+    );
     assert_eq!(r.status(), 200);
-    expect_problem(s.post(&format!("{path}/retire"), Some(&editor), &json!({"reason": "again"})), 409);
-    expect_problem(s.patch(&path, Some(&editor), Some(&format!("\"{first}-2\"")), &json!({"properties": {"name": "x"}})), 409);
+    expect_problem(
+        s.post(
+            &format!("{path}/retire"),
+            Some(&editor),
+            &json!({"reason": "again"}),
+        ),
+        409,
+    );
+    expect_problem(
+        s.patch(
+            &path,
+            Some(&editor),
+            Some(&format!("\"{first}-2\"")),
+            &json!({"properties": {"name": "x"}}),
+        ),
+        409,
+    );
 
     // The retired code still resolves, with its status.
     let lookup: Value = s.get(&format!("/api/codes/{first}"), None).json().unwrap();
@@ -261,13 +453,25 @@ fn a_similar_place_nearby_is_a_possible_duplicate() {
     let first = code_of(&s.register(&editor, "religious_site", "Chùa Chuông", PHO_HIEN));
     let near = offset(PHO_HIEN, 8.0, 6.0); // 10 m away
 
-    let body = expect_problem(s.post("/api/places", Some(&editor), &place("religious_site", "chua chuong", near)), 409);
+    let body = expect_problem(
+        s.post(
+            "/api/places",
+            Some(&editor),
+            &place("religious_site", "chua chuong", near),
+        ),
+        409,
+    );
     assert_eq!(body["candidates"][0]["code"], first);
     assert!(body["candidates"][0]["distance_m"].as_f64().unwrap() < 15.0);
     // Another kind, another name, or farther than 15 m: no conflict.
     s.register(&editor, "business", "Chùa Chuông", near);
     s.register(&editor, "religious_site", "Đền Mẫu", near);
-    s.register(&editor, "religious_site", "Chùa Chuông", offset(PHO_HIEN, 30.0, 0.0));
+    s.register(
+        &editor,
+        "religious_site",
+        "Chùa Chuông",
+        offset(PHO_HIEN, 30.0, 0.0),
+    );
     // Confirmed distinct: registered, with its own code.
     let mut confirmed = place("religious_site", "Chùa Chuông", near);
     confirmed["properties"]["confirm_distinct"] = json!(true);
@@ -317,17 +521,35 @@ fn every_write_is_an_event_in_order() {
     let reader = s.token("reader", &[]);
     let code = code_of(&s.register(&editor, "bus_station", "Bến xe Hưng Yên", PHO_HIEN));
     let path = format!("/api/places/{code}");
-    s.patch(&path, Some(&editor), Some(&format!("\"{code}-1\"")), &json!({"properties": {"name": "Bến xe khách Hưng Yên"}}));
+    s.patch(
+        &path,
+        Some(&editor),
+        Some(&format!("\"{code}-1\"")),
+        &json!({"properties": {"name": "Bến xe khách Hưng Yên"}}),
+    );
     s.post(&format!("{path}/certify"), Some(&reviewer), &Value::Null);
-    s.post(&format!("{path}/retire"), Some(&reviewer), &json!({"reason": "bến xe chuyển địa điểm"}));
+    s.post(
+        &format!("{path}/retire"),
+        Some(&reviewer),
+        &json!({"reason": "bến xe chuyển địa điểm"}),
+    );
 
-    let history: Value = s.get(&format!("{path}/history"), Some(&reader)).json().unwrap();
+    let history: Value = s
+        .get(&format!("{path}/history"), Some(&reader))
+        .json()
+        .unwrap();
     let events = history["events"].as_array().unwrap();
-    let actions: Vec<&str> = events.iter().map(|e| e["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> = events
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
     assert_eq!(actions, ["create", "update", "certify", "retire"]);
     assert_eq!(events[0]["before"], Value::Null);
     assert_eq!(events[1]["before"]["properties"]["name"], "Bến xe Hưng Yên");
-    assert_eq!(events[1]["after"]["properties"]["name"], "Bến xe khách Hưng Yên");
+    assert_eq!(
+        events[1]["after"]["properties"]["name"],
+        "Bến xe khách Hưng Yên"
+    );
     assert_eq!(events[3]["reason"], "bến xe chuyển địa điểm");
     assert!(events[0]["actor"].as_str().unwrap().starts_with("token:"));
     let seqs: Vec<i64> = events.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
@@ -337,7 +559,13 @@ fn every_write_is_an_event_in_order() {
     let mut after = 0;
     let mut seen = Vec::new();
     loop {
-        let page: Value = s.get(&format!("/api/changes?after={after}&limit=3"), Some(&reader)).json().unwrap();
+        let page: Value = s
+            .get(
+                &format!("/api/changes?after={after}&limit=3"),
+                Some(&reader),
+            )
+            .json()
+            .unwrap();
         let events = page["events"].as_array().unwrap();
         if events.is_empty() {
             break;
@@ -353,7 +581,10 @@ fn another_province_can_be_imported() {
     let s = Server::start();
     let admin = s.token("admin", &[]);
     // Phường Hoàn Kiếm (00070), Hà Nội, as a rough square for the test.
-    let file = s.database_url.replace("sqlite:", "").replace("test.sqlite", "hanoi.geojson");
+    let file = s
+        .database_url
+        .replace("sqlite:", "")
+        .replace("test.sqlite", "hanoi.geojson");
     std::fs::write(&file, json!({
         "type": "FeatureCollection",
         "features": [{
@@ -363,7 +594,14 @@ fn another_province_can_be_imported() {
         }]
     }).to_string()).unwrap();
     let hanoi = [105.8523, 21.0287];
-    expect_problem(s.post("/api/places", Some(&admin), &place("tourist_site", "Hồ Gươm", hanoi)), 422);
+    expect_problem(
+        s.post(
+            "/api/places",
+            Some(&admin),
+            &place("tourist_site", "Hồ Gươm", hanoi),
+        ),
+        422,
+    );
     let (ok, _, stderr) = s.cli(&["import", "communes", &file]);
     assert!(ok, "{stderr}");
     assert!(stderr.contains("105 loaded"), "{stderr}");

@@ -35,7 +35,9 @@ pub async fn list(
     QueryParams(q): QueryParams<ChangesQuery>,
 ) -> ApiResult<Json<Value>> {
     if !actor.is_authenticated() {
-        return Err(Problem::unauthorized("the change feed needs a reader token"));
+        return Err(Problem::unauthorized(
+            "the change feed needs a reader token",
+        ));
     }
     if !actor.can_read_all() {
         return Err(Problem::forbidden("the change feed needs a reader token"));

@@ -75,10 +75,14 @@ async fn problem_for_every_error(req: Request, next: Next) -> Response {
         return response;
     }
     let (parts, body) = response.into_parts();
-    let text = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    let text = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
     let detail = match status {
         StatusCode::METHOD_NOT_ALLOWED => "this method is not allowed on this resource".to_owned(),
-        StatusCode::PAYLOAD_TOO_LARGE => format!("the body is larger than {} KiB", MAX_BODY_BYTES / 1024),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            format!("the body is larger than {} KiB", MAX_BODY_BYTES / 1024)
+        }
         _ => String::from_utf8_lossy(&text).into_owned(),
     };
     let slug = match status {
@@ -107,7 +111,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -63,13 +63,16 @@ pub async fn create(
 ) -> ApiResult<Response> {
     require_signed_in(&actor)?;
     let key = idempotency_key(&headers)?;
-    let draft = PlaceDraft::from_feature(&body.value).map_err(crate::registry::RegistryError::from)?;
+    let draft =
+        PlaceDraft::from_feature(&body.value).map_err(crate::registry::RegistryError::from)?;
     let idempotency = key.map(|key| IdempotencyRequest {
         key,
         fingerprint: body.fingerprint,
     });
     let registered = state.registry.register(&actor, draft, idempotency).await?;
-    let version = registered.feature["properties"]["version"].as_i64().unwrap_or(1);
+    let version = registered.feature["properties"]["version"]
+        .as_i64()
+        .unwrap_or(1);
     let mut response = (
         StatusCode::CREATED,
         [
@@ -81,9 +84,10 @@ pub async fn create(
     )
         .into_response();
     if registered.replayed {
-        response
-            .headers_mut()
-            .insert("idempotent-replayed", header::HeaderValue::from_static("true"));
+        response.headers_mut().insert(
+            "idempotent-replayed",
+            header::HeaderValue::from_static("true"),
+        );
     }
     Ok(response)
 }
@@ -100,7 +104,10 @@ pub async fn get(
     let not_modified = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == etag));
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim().trim_start_matches("W/") == etag)
+        });
     if not_modified {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
     }
@@ -132,7 +139,10 @@ pub async fn patch(
             "a merge patch is a JSON object, e.g. {\"properties\": {\"name\": \"…\"}}",
         ));
     }
-    let place = state.registry.patch(&actor, code, if_match, &body.value).await?;
+    let place = state
+        .registry
+        .patch(&actor, code, if_match, &body.value)
+        .await?;
     Ok(place_response(&state, StatusCode::OK, &place))
 }
 
@@ -150,7 +160,10 @@ fn reason_of(body: &Value) -> ApiResult<Option<String>> {
             match o.get("reason") {
                 None | Some(Value::Null) => Ok(None),
                 Some(Value::String(s)) => Ok(Some(s.clone())),
-                Some(_) => Err(Problem::unprocessable("validation", "reason must be a string")),
+                Some(_) => Err(Problem::unprocessable(
+                    "validation",
+                    "reason must be a string",
+                )),
             }
         }
         _ => Err(Problem::unprocessable(
@@ -171,7 +184,10 @@ pub async fn certify(
     require_signed_in(&actor)?;
     let reason = reason_of(&body.value)?;
     let if_match = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok());
-    let place = state.registry.certify(&actor, code, if_match, reason).await?;
+    let place = state
+        .registry
+        .certify(&actor, code, if_match, reason)
+        .await?;
     Ok(place_response(&state, StatusCode::OK, &place))
 }
 
@@ -186,7 +202,10 @@ pub async fn retire(
     require_signed_in(&actor)?;
     let reason = reason_of(&body.value)?.unwrap_or_default();
     let if_match = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok());
-    let place = state.registry.retire(&actor, code, if_match, &reason).await?;
+    let place = state
+        .registry
+        .retire(&actor, code, if_match, &reason)
+        .await?;
     Ok(place_response(&state, StatusCode::OK, &place))
 }
 

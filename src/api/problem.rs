@@ -147,7 +147,9 @@ impl From<RegistryError> for Problem {
             RegistryError::IdempotencyKeyReused => {
                 Problem::unprocessable("idempotency-key-reused", detail)
             }
-            RegistryError::NoFreeCell(_) => Problem::new(StatusCode::CONFLICT, "no-free-cell", detail),
+            RegistryError::NoFreeCell(_) => {
+                Problem::new(StatusCode::CONFLICT, "no-free-cell", detail)
+            }
             RegistryError::Store(e) => Problem::internal(&e),
         }
     }

@@ -13,7 +13,9 @@ use crate::auth::{check_new_token, generate_token, hash_token, Actor, Role};
 
 fn require_admin(actor: &Actor) -> ApiResult<()> {
     match actor {
-        Actor::Anonymous => Err(Problem::unauthorized("token management needs an admin token")),
+        Actor::Anonymous => Err(Problem::unauthorized(
+            "token management needs an admin token",
+        )),
         a if a.can_admin() => Ok(()),
         _ => Err(Problem::forbidden("token management needs an admin token")),
     }
@@ -29,9 +31,14 @@ pub async fn create(
     require_admin(&actor)?;
     let invalid = |m: &str| Problem::unprocessable("validation", m.to_owned());
     let Value::Object(o) = &body.value else {
-        return Err(invalid("the body is {\"role\": …, \"name\": …, \"communes\": […]}"));
+        return Err(invalid(
+            "the body is {\"role\": …, \"name\": …, \"communes\": […]}",
+        ));
     };
-    if let Some(k) = o.keys().find(|k| !matches!(k.as_str(), "role" | "name" | "communes")) {
+    if let Some(k) = o
+        .keys()
+        .find(|k| !matches!(k.as_str(), "role" | "name" | "communes"))
+    {
         return Err(invalid(&format!("unknown member {k:?}")));
     }
     let role = o

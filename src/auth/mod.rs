@@ -135,35 +135,6 @@ impl Actor {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn token(role: Role, communes: &[&str]) -> Actor {
-        Actor::Token(TokenInfo {
-            id: 1,
-            name: "t".into(),
-            role,
-            communes: communes.iter().map(|c| c.to_string()).collect(),
-            created_at: String::new(),
-            revoked_at: None,
-        })
-    }
-
-    #[test]
-    fn editors_write_only_in_their_communes() {
-        let editor = token(Role::Editor, &["11953", "11977"]);
-        assert!(editor.can_write_in("11953"));
-        assert!(!editor.can_write_in("12000"));
-        assert!(!editor.can_certify());
-        assert!(token(Role::Reviewer, &[]).can_write_in("12000"));
-        assert!(!token(Role::Reader, &[]).can_write_in("11953"));
-        assert!(!Actor::Anonymous.can_read_all());
-        assert!(token(Role::Admin, &[]).can_admin());
-        assert!(!token(Role::Reviewer, &[]).can_admin());
-    }
-}
-
 /// Checks what a new token will be allowed: a name, and communes exactly when the role is
 /// editor (each known to `commune_exists`). Returns the normalised name and sorted communes.
 ///
@@ -207,4 +178,33 @@ pub fn check_new_token(
         return Err(format!("{bad:?} is not the code of a loaded commune"));
     }
     Ok((name, communes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(role: Role, communes: &[&str]) -> Actor {
+        Actor::Token(TokenInfo {
+            id: 1,
+            name: "t".into(),
+            role,
+            communes: communes.iter().map(|c| c.to_string()).collect(),
+            created_at: String::new(),
+            revoked_at: None,
+        })
+    }
+
+    #[test]
+    fn editors_write_only_in_their_communes() {
+        let editor = token(Role::Editor, &["11953", "11977"]);
+        assert!(editor.can_write_in("11953"));
+        assert!(!editor.can_write_in("12000"));
+        assert!(!editor.can_certify());
+        assert!(token(Role::Reviewer, &[]).can_write_in("12000"));
+        assert!(!token(Role::Reader, &[]).can_write_in("11953"));
+        assert!(!Actor::Anonymous.can_read_all());
+        assert!(token(Role::Admin, &[]).can_admin());
+        assert!(!token(Role::Reviewer, &[]).can_admin());
+    }
 }

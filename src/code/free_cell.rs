@@ -126,10 +126,14 @@ pub fn nearest_free_cell(
         let ex = a * dx as f64;
         let ey = dy as f64;
         let d2 = ex * ex + ey * ey;
+        if best.is_some_and(|(best_d2, _)| d2 > best_d2) {
+            continue;
+        }
         let code = cell.code();
-        let better = best
-            .is_none_or(|(best_d2, best_code)| d2 < best_d2 || (d2 == best_d2 && code < best_code));
-        if better && !is_taken(code) {
+        if best.is_some_and(|(best_d2, best_code)| d2 == best_d2 && code > best_code) {
+            continue;
+        }
+        if !is_taken(code) {
             best = Some((d2, code));
         }
     }

@@ -29,13 +29,17 @@ impl CommuneIndex {
             .iter()
             .enumerate()
             .flat_map(|(ci, c)| {
-                c.boundary.0.iter().enumerate().filter_map(move |(pi, poly)| {
-                    let r = poly.bounding_rect()?;
-                    Some(GeomWithData::new(
-                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                        (ci, pi),
-                    ))
-                })
+                c.boundary
+                    .0
+                    .iter()
+                    .enumerate()
+                    .filter_map(move |(pi, poly)| {
+                        let r = poly.bounding_rect()?;
+                        Some(GeomWithData::new(
+                            Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                            (ci, pi),
+                        ))
+                    })
             })
             .collect();
         CommuneIndex {

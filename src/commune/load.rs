@@ -43,7 +43,9 @@ pub fn load(geojson: &str) -> Result<Vec<Commune>, LoadError> {
         };
         let code = prop("code").ok_or_else(|| err("no `code` property".into()))?;
         if !is_commune_code(&code) {
-            return Err(err(format!("`code` {code:?} is not a 5-digit commune code")));
+            return Err(err(format!(
+                "`code` {code:?} is not a 5-digit commune code"
+            )));
         }
         let name = prop("name").ok_or_else(|| err("no `name` property".into()))?;
         let unit = units.get(&code);
@@ -122,18 +124,27 @@ mod tests {
         let communes = load(HUNG_YEN_COMMUNES_GEOJSON).unwrap();
         assert_eq!(communes.len(), 104);
         assert!(communes.iter().all(|c| c.province_code == "33"));
-        assert_eq!(communes.iter().filter(|c| c.unit_type == "Phường").count(), 11);
+        assert_eq!(
+            communes.iter().filter(|c| c.unit_type == "Phường").count(),
+            11
+        );
         let total: f64 = communes.iter().map(|c| c.area_km2).sum();
         // The official area is 2,514.81 km²; the boundaries are a cartographic product whose
         // geodesic area comes out 2.4 % larger (2,574 km²), so a 3 % band catches a wrong
         // winding (which gives the area of the rest of the Earth) or a dropped polygon.
-        assert!((total - 2514.81).abs() / 2514.81 < 0.03, "total area {total} km²");
+        assert!(
+            (total - 2514.81).abs() / 2514.81 < 0.03,
+            "total area {total} km²"
+        );
     }
 
     #[test]
     fn refuses_a_feature_without_a_code() {
         let bad = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"x"},
             "geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}"#;
-        assert!(matches!(load(bad), Err(LoadError::Feature { index: 0, .. })));
+        assert!(matches!(
+            load(bad),
+            Err(LoadError::Feature { index: 0, .. })
+        ));
     }
 }

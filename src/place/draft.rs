@@ -97,7 +97,10 @@ impl PlaceDraft {
             return Err(ValidationError { errors: errors.0 });
         };
         for key in obj.keys() {
-            if !matches!(key.as_str(), "type" | "geometry" | "properties" | "id" | "bbox") {
+            if !matches!(
+                key.as_str(),
+                "type" | "geometry" | "properties" | "id" | "bbox"
+            ) {
                 errors.add(format!("/{key}"), "unknown member of a Feature");
             }
         }
@@ -156,7 +159,9 @@ impl PlaceDraft {
             }
         };
         let name = match props.get("name") {
-            Some(Value::String(s)) => text_field(s, "/properties/name", MAX_NAME_CHARS, &mut errors),
+            Some(Value::String(s)) => {
+                text_field(s, "/properties/name", MAX_NAME_CHARS, &mut errors)
+            }
             Some(_) => {
                 errors.add("/properties/name", "must be a string");
                 None
@@ -273,7 +278,10 @@ fn point(geometry: Option<&Value>, errors: &mut Errors) -> Option<(f64, f64)> {
         return None;
     }
     let (Some(lon), Some(lat)) = (c[0].as_f64(), c[1].as_f64()) else {
-        errors.add("/geometry/coordinates", "longitude and latitude must be numbers");
+        errors.add(
+            "/geometry/coordinates",
+            "longitude and latitude must be numbers",
+        );
         return None;
     };
     if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
@@ -355,7 +363,11 @@ fn address(v: Option<&Value>, errors: &mut Errors) -> Address {
     address
 }
 
-fn attributes(v: Option<&Value>, kind: Option<PlaceKind>, errors: &mut Errors) -> Map<String, Value> {
+fn attributes(
+    v: Option<&Value>,
+    kind: Option<PlaceKind>,
+    errors: &mut Errors,
+) -> Map<String, Value> {
     let Some(v) = v else { return Map::new() };
     let Value::Object(obj) = v else {
         errors.add("/properties/attributes", "must be an object");
@@ -376,10 +388,10 @@ fn attributes(v: Option<&Value>, kind: Option<PlaceKind>, errors: &mut Errors) -
         }
         match key.as_str() {
             "capacity" => capacity(value, &field, kind, errors),
-            "phone" | "website" | "opening_hours" | "operator" | "description" => {
-                if !value.is_string() {
-                    errors.add(field, "must be a string");
-                }
+            "phone" | "website" | "opening_hours" | "operator" | "description"
+                if !value.is_string() =>
+            {
+                errors.add(field, "must be a string");
             }
             _ => {}
         }
@@ -403,7 +415,7 @@ fn capacity(value: &Value, field: &str, kind: Option<PlaceKind>, errors: &mut Er
                 format!("{field}/{vehicle}"),
                 "unknown vehicle type (motorbike, car, bus)",
             );
-        } else if !n.as_u64().is_some_and(|n| n <= 100_000) {
+        } else if n.as_u64().is_none_or(|n| n > 100_000) {
             errors.add(
                 format!("{field}/{vehicle}"),
                 "must be a whole number from 0 to 100000",
@@ -463,7 +475,8 @@ fn footprint(v: Option<&Value>, errors: &mut Errors) -> Option<Value> {
         return None;
     }
     let field = "/properties/footprint";
-    let polygons: Vec<&Value> = match (v.get("type").and_then(Value::as_str), v.get("coordinates")) {
+    let polygons: Vec<&Value> = match (v.get("type").and_then(Value::as_str), v.get("coordinates"))
+    {
         (Some("Polygon"), Some(c)) => vec![c],
         (Some("MultiPolygon"), Some(Value::Array(ps))) => ps.iter().collect(),
         _ => {
@@ -490,18 +503,28 @@ fn footprint(v: Option<&Value>, errors: &mut Errors) -> Option<Value> {
                 vertices += 1;
                 let ok = p.as_array().is_some_and(|xy| {
                     xy.len() >= 2
-                        && xy[0].as_f64().is_some_and(|x| (crate::code::MIN_LON..=crate::code::MAX_LON).contains(&x))
-                        && xy[1].as_f64().is_some_and(|y| (crate::code::MIN_LAT..=crate::code::MAX_LAT).contains(&y))
+                        && xy[0].as_f64().is_some_and(|x| {
+                            (crate::code::MIN_LON..=crate::code::MAX_LON).contains(&x)
+                        })
+                        && xy[1].as_f64().is_some_and(|y| {
+                            (crate::code::MIN_LAT..=crate::code::MAX_LAT).contains(&y)
+                        })
                 });
                 if !ok {
-                    errors.add(field, "positions are [lon, lat] inside the national territory");
+                    errors.add(
+                        field,
+                        "positions are [lon, lat] inside the national territory",
+                    );
                     return None;
                 }
             }
         }
     }
     if vertices > MAX_FOOTPRINT_VERTICES {
-        errors.add(field, format!("more than {MAX_FOOTPRINT_VERTICES} vertices"));
+        errors.add(
+            field,
+            format!("more than {MAX_FOOTPRINT_VERTICES} vertices"),
+        );
         return None;
     }
     Some(v.clone())
@@ -509,8 +532,7 @@ fn footprint(v: Option<&Value>, errors: &mut Errors) -> Option<Value> {
 
 fn is_identifier(s: &str) -> bool {
     (1..=64).contains(&s.len())
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
@@ -538,17 +560,28 @@ mod tests {
 
     #[test]
     fn parking_capacity_is_checked() {
-        let ok = feature(json!({"kind": "parking_lot", "name": "Bãi xe", "attributes": {"capacity": {"car": 40, "motorbike": 300}}}));
+        let ok = feature(
+            json!({"kind": "parking_lot", "name": "Bãi xe", "attributes": {"capacity": {"car": 40, "motorbike": 300}}}),
+        );
         assert!(PlaceDraft::from_feature(&ok).is_ok());
-        let bad = feature(json!({"kind": "parking_lot", "name": "Bãi xe", "attributes": {"capacity": {"car": -1, "tank": 2}}}));
+        let bad = feature(
+            json!({"kind": "parking_lot", "name": "Bãi xe", "attributes": {"capacity": {"car": -1, "tank": 2}}}),
+        );
         assert_eq!(PlaceDraft::from_feature(&bad).unwrap_err().errors.len(), 2);
-        let wrong_kind = feature(json!({"kind": "house", "name": "Nhà", "attributes": {"capacity": {"car": 1}}}));
+        let wrong_kind = feature(
+            json!({"kind": "house", "name": "Nhà", "attributes": {"capacity": {"car": 1}}}),
+        );
         assert!(PlaceDraft::from_feature(&wrong_kind).is_err());
     }
 
     #[test]
     fn coordinates_must_be_in_range() {
-        for c in [json!([200.0, 20.0]), json!([106.0, 95.0]), json!(["106", 20]), json!([106.0])] {
+        for c in [
+            json!([200.0, 20.0]),
+            json!([106.0, 95.0]),
+            json!(["106", 20]),
+            json!([106.0]),
+        ] {
             let doc = json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": c}, "properties": {"kind": "other", "name": "x"}});
             assert!(PlaceDraft::from_feature(&doc).is_err(), "{c}");
         }
@@ -579,7 +612,10 @@ mod tests {
             updated_at: chrono::Utc::now(),
         };
         let mut doc = PlaceDraft::editable_feature(&place);
-        apply_merge_patch(&mut doc, &json!({"properties": {"name": "Cửa hàng mới", "address": {"street": null}}}));
+        apply_merge_patch(
+            &mut doc,
+            &json!({"properties": {"name": "Cửa hàng mới", "address": {"street": null}}}),
+        );
         let patched = PlaceDraft::from_feature(&doc).unwrap();
         assert_eq!(patched.name, "Cửa hàng mới");
         assert!(patched.address.street.is_none());

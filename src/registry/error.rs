@@ -19,7 +19,10 @@ pub enum RegistryError {
     #[error("{0}")]
     Forbidden(String),
     #[error("{} place(s) of the same kind with a similar name within {radius_m} m; resend with \"confirm_distinct\": true if this is a different place", .candidates.len())]
-    PossibleDuplicates { radius_m: f64, candidates: Vec<Value> },
+    PossibleDuplicates {
+        radius_m: f64,
+        candidates: Vec<Value>,
+    },
     #[error("the place has changed since it was read (current ETag {current_etag}); read it again and reapply the change")]
     Stale { current_etag: String },
     #[error("{0}")]

@@ -18,7 +18,12 @@ pub enum Action {
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 4] = [Action::Create, Action::Update, Action::Certify, Action::Retire];
+    pub const ALL: [Action; 4] = [
+        Action::Create,
+        Action::Update,
+        Action::Certify,
+        Action::Retire,
+    ];
 
     /// The identifier stored and served.
     pub fn as_str(self) -> &'static str {

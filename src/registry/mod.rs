@@ -19,9 +19,7 @@ use serde_json::Value;
 use crate::auth::Actor;
 use crate::code::{self, CodeError, LocationCode};
 use crate::commune::{self, Commune, CommuneIndex};
-use crate::place::{
-    apply_merge_patch, place_feature, Place, PlaceDraft, Status,
-};
+use crate::place::{apply_merge_patch, place_feature, Place, PlaceDraft, Status};
 use crate::spatial::PlaceIndex;
 use crate::store::{IdempotencyRecord, Store, StoreError};
 use crate::text::names_similar;
@@ -122,7 +120,9 @@ impl Registry {
     /// The Feature of a place as served, with its commune's name.
     pub fn feature(&self, place: &Place) -> Value {
         let communes = self.communes();
-        let name = communes.get(&place.commune_code).map(|c| c.full_name.as_str());
+        let name = communes
+            .get(&place.commune_code)
+            .map(|c| c.full_name.as_str());
         place_feature(place, name)
     }
 
@@ -255,7 +255,11 @@ impl Registry {
                 code: place.code,
                 response: feature.clone(),
             });
-            match self.store.insert_place(&place, &event, record.as_ref()).await {
+            match self
+                .store
+                .insert_place(&place, &event, record.as_ref())
+                .await
+            {
                 Ok(_) => {
                     let mut indexes = self.indexes.write().expect("index lock");
                     indexes.taken.insert(place.code);
@@ -309,11 +313,7 @@ impl Registry {
     }
 
     /// Reads the current place for a write, checking the ETag the client holds.
-    async fn current_for_write(
-        &self,
-        code: LocationCode,
-        if_match: Option<&str>,
-    ) -> Result<Place> {
+    async fn current_for_write(&self, code: LocationCode, if_match: Option<&str>) -> Result<Place> {
         let place = self
             .store
             .get_place(code)
@@ -353,7 +353,11 @@ impl Registry {
             after: Some(self.feature(&after)),
             reason,
         };
-        match self.store.update_place(&after, before.version, &event).await {
+        match self
+            .store
+            .update_place(&after, before.version, &event)
+            .await
+        {
             Ok(_) => {}
             Err(StoreError::VersionConflict(_)) => {
                 let current = self.store.get_place(after.code).await?;

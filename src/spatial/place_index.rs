@@ -50,8 +50,10 @@ impl PlaceIndex {
 
     /// Adds a newly registered place.
     pub fn insert(&mut self, place: &Place) {
-        self.tree
-            .insert(GeomWithData::new([place.lon, place.lat], IndexedPlace::of(place)));
+        self.tree.insert(GeomWithData::new(
+            [place.lon, place.lat],
+            IndexedPlace::of(place),
+        ));
     }
 
     /// Replaces the entry of a changed place (`before` is its previous state).

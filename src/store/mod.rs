@@ -92,8 +92,11 @@ pub trait Store: Send + Sync + 'static {
 
     async fn history(&self, code: LocationCode) -> StoreResult<Vec<Event>>;
     async fn events_after(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<Event>>;
-    async fn find_idempotency(&self, scope: &str, key: &str)
-        -> StoreResult<Option<IdempotencyRecord>>;
+    async fn find_idempotency(
+        &self,
+        scope: &str,
+        key: &str,
+    ) -> StoreResult<Option<IdempotencyRecord>>;
 
     async fn create_token(
         &self,

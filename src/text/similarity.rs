@@ -65,6 +65,9 @@ mod tests {
     #[test]
     fn short_different_names_are_not_similar() {
         assert!(!names_similar("Chợ Gạo", "Chợ Bến"));
-        assert!(!names_similar("UBND xã Tân Hưng", "Trường tiểu học Tân Hưng"));
+        assert!(!names_similar(
+            "UBND xã Tân Hưng",
+            "Trường tiểu học Tân Hưng"
+        ));
     }
 }

@@ -134,7 +134,13 @@ impl Server {
         self.send(self.client.post(self.url(path)).json(body), token)
     }
 
-    pub fn patch(&self, path: &str, token: Option<&str>, if_match: Option<&str>, body: &Value) -> Response {
+    pub fn patch(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        if_match: Option<&str>,
+        body: &Value,
+    ) -> Response {
         let mut req = self
             .client
             .patch(self.url(path))
