@@ -12,6 +12,7 @@ pub mod code;
 pub mod commune;
 pub mod place;
 pub mod registry;
+pub mod search;
 pub mod spatial;
 pub mod store;
 pub mod text;

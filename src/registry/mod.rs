@@ -4,9 +4,11 @@
 //! code), commit the row and its event in one store transaction, and only then update the
 //! in-memory indexes. Readers never see an index entry whose row is not committed.
 
+mod catalog;
 mod error;
 mod event;
 
+pub use catalog::{Catalog, PlaceDoc, PlaceFilter};
 pub use error::{RegistryError, Result};
 pub use event::{Action, Event, NewEvent};
 
@@ -20,7 +22,6 @@ use crate::auth::Actor;
 use crate::code::{self, CodeError, LocationCode};
 use crate::commune::{self, Commune, CommuneIndex};
 use crate::place::{apply_merge_patch, place_feature, Place, PlaceDraft, Status};
-use crate::spatial::PlaceIndex;
 use crate::store::{IdempotencyRecord, Store, StoreError};
 use crate::text::names_similar;
 
@@ -50,9 +51,7 @@ pub struct Registered {
 
 struct Indexes {
     communes: Arc<CommuneIndex>,
-    places: PlaceIndex,
-    /// Every code ever handed out (active, provisional or retired): never reused.
-    taken: HashSet<LocationCode>,
+    catalog: Catalog,
 }
 
 /// The registry service.
@@ -82,8 +81,7 @@ impl Registry {
         let places = store.load_places().await?;
         let indexes = Indexes {
             communes: Arc::new(CommuneIndex::new(communes)),
-            places: PlaceIndex::bulk_load(&places),
-            taken: places.iter().map(|p| p.code).collect(),
+            catalog: Catalog::build(&places),
         };
         tracing::info!(places = places.len(), "indexes rebuilt from the store");
         Ok(Registry {
@@ -105,7 +103,12 @@ impl Registry {
 
     /// Number of places in the index (every status).
     pub fn place_count(&self) -> usize {
-        self.indexes.read().expect("index lock").places.len()
+        self.indexes.read().expect("index lock").catalog.len()
+    }
+
+    /// Runs `f` with read access to the in-memory catalog (keep it short: writers wait).
+    pub fn with_catalog<R>(&self, f: impl FnOnce(&Catalog) -> R) -> R {
+        f(&self.indexes.read().expect("index lock").catalog)
     }
 
     /// Adds or replaces communes (e.g. another province) and rebuilds the commune index.
@@ -228,10 +231,12 @@ impl Registry {
             place.code = {
                 let indexes = self.indexes.read().expect("index lock");
                 code::nearest_free_cell(place.lon, place.lat, |c| {
-                    indexes.taken.contains(&c) || lost.contains(&c)
+                    indexes.catalog.is_taken(c) || lost.contains(&c)
                 })
                 .map_err(|e| match e {
-                    CodeError::NoFreeCell => RegistryError::NoFreeCell(100),
+                    CodeError::NoFreeCell => {
+                        RegistryError::NoFreeCell(code::MAX_FREE_CELL_DISTANCE_M.round() as u32)
+                    }
                     _ => RegistryError::OutsideTerritory {
                         lon: place.lon,
                         lat: place.lat,
@@ -261,9 +266,11 @@ impl Registry {
                 .await
             {
                 Ok(_) => {
-                    let mut indexes = self.indexes.write().expect("index lock");
-                    indexes.taken.insert(place.code);
-                    indexes.places.insert(&place);
+                    self.indexes
+                        .write()
+                        .expect("index lock")
+                        .catalog
+                        .upsert(&place);
                     return Ok(Registered {
                         code: place.code,
                         feature,
@@ -282,22 +289,22 @@ impl Registry {
     fn check_duplicates(&self, draft: &PlaceDraft, except: Option<LocationCode>) -> Result<()> {
         let indexes = self.indexes.read().expect("index lock");
         let candidates: Vec<Value> = indexes
-            .places
+            .catalog
             .within(draft.lon, draft.lat, DUPLICATE_RADIUS_M)
             .into_iter()
-            .filter(|(p, _, _)| {
+            .filter(|(p, _)| {
                 p.kind == draft.kind
                     && p.status != Status::Retired
                     && Some(p.code) != except
                     && names_similar(&p.name, &draft.name)
             })
-            .map(|(p, xy, d)| {
+            .map(|(p, d)| {
                 serde_json::json!({
                     "code": p.code.to_string(),
                     "kind": p.kind.as_str(),
                     "name": &*p.name,
                     "status": p.status.as_str(),
-                    "coordinates": xy,
+                    "coordinates": [p.lon, p.lat],
                     "distance_m": (d * 10.0).round() / 10.0,
                 })
             })
@@ -370,8 +377,8 @@ impl Registry {
         self.indexes
             .write()
             .expect("index lock")
-            .places
-            .update(&before, &after);
+            .catalog
+            .upsert(&after);
         Ok(after)
     }
 

@@ -5,4 +5,4 @@ mod distance;
 mod place_index;
 
 pub use distance::{degrees_envelope, geodesic_distance_m, haversine_distance_m};
-pub use place_index::{IndexedPlace, PlaceIndex};
+pub use place_index::PlaceIndex;

@@ -1,36 +1,13 @@
-//! R-tree over the points of all places, every status included.
+//! R-tree over the points of all places (every status), keyed by the catalog's document ids.
 
 use rstar::primitives::GeomWithData;
 use rstar::{RTree, AABB};
 
-use super::{degrees_envelope, haversine_distance_m};
-use crate::code::LocationCode;
-use crate::place::{Place, PlaceKind, Status};
+use super::{degrees_envelope, geodesic_distance_m};
 
-/// What the index keeps of a place: enough to answer duplicate checks and lookups without the
-/// store.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IndexedPlace {
-    pub code: LocationCode,
-    pub kind: PlaceKind,
-    pub status: Status,
-    pub name: Box<str>,
-}
+type Entry = GeomWithData<[f64; 2], u32>;
 
-impl IndexedPlace {
-    fn of(place: &Place) -> IndexedPlace {
-        IndexedPlace {
-            code: place.code,
-            kind: place.kind,
-            status: place.status,
-            name: place.name.as_str().into(),
-        }
-    }
-}
-
-type Entry = GeomWithData<[f64; 2], IndexedPlace>;
-
-/// The place points, lon/lat degrees.
+/// Place points, lon/lat degrees, each with its document id.
 #[derive(Debug, Default)]
 pub struct PlaceIndex {
     tree: RTree<Entry>,
@@ -38,55 +15,91 @@ pub struct PlaceIndex {
 
 impl PlaceIndex {
     /// Builds the index in one bulk load (O(n log n), far faster than n inserts).
-    pub fn bulk_load<'a>(places: impl IntoIterator<Item = &'a Place>) -> PlaceIndex {
-        let entries = places
+    pub fn bulk_load(points: Vec<(u32, [f64; 2])>) -> PlaceIndex {
+        let entries = points
             .into_iter()
-            .map(|p| GeomWithData::new([p.lon, p.lat], IndexedPlace::of(p)))
+            .map(|(doc, p)| GeomWithData::new(p, doc))
             .collect();
         PlaceIndex {
             tree: RTree::bulk_load(entries),
         }
     }
 
-    /// Adds a newly registered place.
-    pub fn insert(&mut self, place: &Place) {
-        self.tree.insert(GeomWithData::new(
-            [place.lon, place.lat],
-            IndexedPlace::of(place),
-        ));
+    /// Adds a point.
+    pub fn insert(&mut self, doc: u32, point: [f64; 2]) {
+        self.tree.insert(GeomWithData::new(point, doc));
     }
 
-    /// Replaces the entry of a changed place (`before` is its previous state).
-    pub fn update(&mut self, before: &Place, after: &Place) {
-        let old = GeomWithData::new([before.lon, before.lat], IndexedPlace::of(before));
-        self.tree.remove(&old);
-        self.insert(after);
+    /// Removes a point (no-op when absent).
+    pub fn remove(&mut self, doc: u32, point: [f64; 2]) {
+        self.tree.remove(&GeomWithData::new(point, doc));
     }
 
-    /// Places within `radius_m` metres of (lon, lat), nearest first, with their distance.
-    ///
-    /// ```
-    /// # use diachiso::spatial::PlaceIndex;
-    /// let index = PlaceIndex::default();
-    /// assert!(index.within(106.0, 20.6, 50.0).is_empty());
-    /// ```
-    pub fn within(&self, lon: f64, lat: f64, radius_m: f64) -> Vec<(&IndexedPlace, [f64; 2], f64)> {
-        let b = degrees_envelope(lon, lat, radius_m);
-        let env = AABB::from_corners([b[0], b[1]], [b[2], b[3]]);
-        let mut hits: Vec<_> = self
+    /// Documents whose points lie in the box `[min_lon, min_lat, max_lon, max_lat]` (edges
+    /// included).
+    pub fn in_box(&self, bbox: [f64; 4]) -> impl Iterator<Item = (u32, [f64; 2])> + '_ {
+        let env = AABB::from_corners([bbox[0], bbox[1]], [bbox[2], bbox[3]]);
+        let hits: Vec<(u32, [f64; 2])> = self
             .tree
             .locate_in_envelope(&env)
-            .map(|e| {
-                let p = *e.geom();
-                (&e.data, p, haversine_distance_m([lon, lat], p))
-            })
-            .filter(|(_, _, d)| *d <= radius_m)
+            .map(|e| (e.data, *e.geom()))
             .collect();
-        hits.sort_by(|a, b| a.2.total_cmp(&b.2).then(a.0.code.cmp(&b.0.code)));
-        hits
+        hits.into_iter()
     }
 
-    /// Number of places indexed.
+    /// The places nearest to (lon, lat) within `radius_m` metres, nearest first, at most
+    /// `limit`, among those `keep` accepts, with geodesic distances in metres (WGS84).
+    ///
+    /// The R-tree orders points by distance in degrees, which is not distance on the ground
+    /// (a degree of longitude is shorter than one of latitude). The walk therefore stops only
+    /// when even the shortest ground length a degree step can have near this latitude proves
+    /// that no later point can beat the current `limit`-th best.
+    ///
+    /// ```
+    /// use diachiso::spatial::PlaceIndex;
+    /// let index = PlaceIndex::bulk_load(vec![(0, [106.0680, 20.6634]), (1, [106.0690, 20.6634])]);
+    /// let near = index.nearest(106.0681, 20.6634, 500.0, 5, |_| true);
+    /// assert_eq!(near.iter().map(|n| n.0).collect::<Vec<_>>(), [0, 1]);
+    /// assert!((near[0].1 - 10.4).abs() < 0.5); // metres
+    /// ```
+    pub fn nearest(
+        &self,
+        lon: f64,
+        lat: f64,
+        radius_m: f64,
+        limit: usize,
+        keep: impl Fn(u32) -> bool,
+    ) -> Vec<(u32, f64)> {
+        if limit == 0 {
+            return Vec::new();
+        }
+        // Shortest ground length of one degree in any direction near this latitude (a margin
+        // of 1° of latitude covers any search radius we allow).
+        let shortest_m_per_deg = 111_000.0 * (lat.abs() + 1.0).min(89.0).to_radians().cos();
+        let env = degrees_envelope(lon, lat, radius_m);
+        let mut best: Vec<(u32, f64)> = Vec::with_capacity(limit.min(64) + 1);
+        for entry in self.tree.nearest_neighbor_iter_with_distance_2(&[lon, lat]) {
+            let (e, d2) = entry;
+            let bound_m = d2.sqrt() * shortest_m_per_deg;
+            let worst = if best.len() == limit { best[limit - 1].1 } else { radius_m };
+            if bound_m > worst || bound_m > radius_m {
+                break;
+            }
+            let p = *e.geom();
+            if p[0] < env[0] || p[0] > env[2] || p[1] < env[1] || p[1] > env[3] || !keep(e.data) {
+                continue;
+            }
+            let d = geodesic_distance_m([lon, lat], p);
+            if d <= radius_m && (best.len() < limit || d < best[limit - 1].1) {
+                let at = best.partition_point(|b| b.1 < d || (b.1 == d && b.0 < e.data));
+                best.insert(at, (e.data, d));
+                best.truncate(limit);
+            }
+        }
+        best
+    }
+
+    /// Number of points indexed.
     pub fn len(&self) -> usize {
         self.tree.size()
     }
@@ -94,5 +107,40 @@ impl PlaceIndex {
     /// Whether the index is empty.
     pub fn is_empty(&self) -> bool {
         self.tree.size() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Brute force over every point with the same geodesic distance.
+    #[test]
+    fn nearest_agrees_with_brute_force() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let points: Vec<(u32, [f64; 2])> = (0..3000)
+            .map(|i| (i, [106.0 + next() * 0.2, 20.5 + next() * 0.2]))
+            .collect();
+        let index = PlaceIndex::bulk_load(points.clone());
+        for _ in 0..200 {
+            let q = [106.0 + next() * 0.2, 20.5 + next() * 0.2];
+            let radius = 50.0 + next() * 2000.0;
+            let got = index.nearest(q[0], q[1], radius, 7, |d| d % 3 != 0);
+            let mut want: Vec<(u32, f64)> = points
+                .iter()
+                .filter(|(d, _)| d % 3 != 0)
+                .map(|(d, p)| (*d, geodesic_distance_m(q, *p)))
+                .filter(|(_, dist)| *dist <= radius)
+                .collect();
+            want.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+            want.truncate(7);
+            assert_eq!(got, want, "query {q:?} radius {radius}");
+        }
     }
 }

@@ -1,0 +1,236 @@
+//! What the registry keeps in memory: a compact document per place, the R-tree of their
+//! points, the text index, and the set of codes ever handed out.
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::code::LocationCode;
+use crate::place::{Place, PlaceKind, Status};
+use crate::search::{DocId, QueryTerm, SearchIndex};
+use crate::spatial::{geodesic_distance_m, PlaceIndex};
+
+/// The part of a place the in-memory indexes answer from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceDoc {
+    pub code: LocationCode,
+    pub kind: PlaceKind,
+    pub status: Status,
+    /// The commune code as a number (5 digits).
+    pub commune: u32,
+    pub lon: f64,
+    pub lat: f64,
+    pub name: Box<str>,
+    /// House number, street and hamlet, as indexed for search.
+    pub address: Box<str>,
+}
+
+impl PlaceDoc {
+    fn of(place: &Place) -> PlaceDoc {
+        let a = &place.address;
+        let address = [&a.house_number, &a.street, &a.hamlet]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ");
+        PlaceDoc {
+            code: place.code,
+            kind: place.kind,
+            status: place.status,
+            commune: place.commune_code.parse().unwrap_or(0),
+            lon: place.lon,
+            lat: place.lat,
+            name: place.name.as_str().into(),
+            address: address.into(),
+        }
+    }
+
+    /// The commune code as text.
+    pub fn commune_code(&self) -> String {
+        format!("{:05}", self.commune)
+    }
+}
+
+/// Which places a listing wants. `None` means "any".
+#[derive(Debug, Clone, Default)]
+pub struct PlaceFilter {
+    pub bbox: Option<[f64; 4]>,
+    pub kind: Option<PlaceKind>,
+    pub commune: Option<u32>,
+    pub statuses: Vec<Status>,
+}
+
+impl PlaceFilter {
+    fn accepts(&self, d: &PlaceDoc) -> bool {
+        self.kind.is_none_or(|k| k == d.kind)
+            && self.commune.is_none_or(|c| c == d.commune)
+            && self.statuses.contains(&d.status)
+    }
+}
+
+/// The in-memory catalog of places.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    docs: Vec<PlaceDoc>,
+    by_code: BTreeMap<LocationCode, DocId>,
+    points: PlaceIndex,
+    text: SearchIndex,
+    /// Every code ever handed out (every status): never reused.
+    taken: HashSet<LocationCode>,
+}
+
+impl Catalog {
+    /// Builds every index at once (bulk-loaded R-tree; text indexed in document order).
+    pub fn build(places: &[Place]) -> Catalog {
+        let docs: Vec<PlaceDoc> = places.iter().map(PlaceDoc::of).collect();
+        let mut text = SearchIndex::new();
+        for (i, d) in docs.iter().enumerate() {
+            text.add(i as DocId, &d.name, &d.address);
+        }
+        Catalog {
+            by_code: docs.iter().enumerate().map(|(i, d)| (d.code, i as DocId)).collect(),
+            points: PlaceIndex::bulk_load(
+                docs.iter().enumerate().map(|(i, d)| (i as DocId, [d.lon, d.lat])).collect(),
+            ),
+            taken: docs.iter().map(|d| d.code).collect(),
+            text,
+            docs,
+        }
+    }
+
+    /// Adds a new place or replaces a changed one (after its write committed).
+    pub fn upsert(&mut self, place: &Place) {
+        let new = PlaceDoc::of(place);
+        self.taken.insert(new.code);
+        match self.by_code.get(&new.code) {
+            Some(&id) => {
+                let old = std::mem::replace(&mut self.docs[id as usize], new);
+                let new = &self.docs[id as usize];
+                if (old.lon, old.lat) != (new.lon, new.lat) {
+                    self.points.remove(id, [old.lon, old.lat]);
+                    self.points.insert(id, [new.lon, new.lat]);
+                }
+                if (&old.name, &old.address) != (&new.name, &new.address) {
+                    self.text.remove(id, &old.name, &old.address);
+                    self.text.add(id, &new.name, &new.address);
+                }
+            }
+            None => {
+                let id = self.docs.len() as DocId;
+                self.points.insert(id, [new.lon, new.lat]);
+                self.text.add(id, &new.name, &new.address);
+                self.by_code.insert(new.code, id);
+                self.docs.push(new);
+            }
+        }
+    }
+
+    /// Whether a code was ever handed out.
+    pub fn is_taken(&self, code: LocationCode) -> bool {
+        self.taken.contains(&code)
+    }
+
+    /// Number of places (every status).
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Whether there is no place.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// The document with this id.
+    pub fn doc(&self, id: DocId) -> &PlaceDoc {
+        &self.docs[id as usize]
+    }
+
+    /// The document of a code.
+    pub fn by_code(&self, code: LocationCode) -> Option<&PlaceDoc> {
+        self.by_code.get(&code).map(|&id| self.doc(id))
+    }
+
+    /// Places within `radius_m` of a point, nearest first, with geodesic distances in metres.
+    pub fn nearest(
+        &self,
+        lon: f64,
+        lat: f64,
+        radius_m: f64,
+        limit: usize,
+        keep: impl Fn(&PlaceDoc) -> bool,
+    ) -> Vec<(&PlaceDoc, f64)> {
+        self.points
+            .nearest(lon, lat, radius_m, limit, |id| keep(self.doc(id)))
+            .into_iter()
+            .map(|(id, d)| (self.doc(id), d))
+            .collect()
+    }
+
+    /// Text search: every query word must match the name or the address. Ranked by match
+    /// quality, then (when `near` is given) by distance, then by shorter name and code.
+    /// Returns the documents with their score and distance in metres (when `near` is given).
+    pub fn search(
+        &self,
+        query: &str,
+        near: Option<[f64; 2]>,
+        limit: usize,
+        keep: impl Fn(&PlaceDoc) -> bool,
+    ) -> Vec<(&PlaceDoc, u32, Option<f64>)> {
+        let terms = QueryTerm::parse(query);
+        let mut hits: Vec<(&PlaceDoc, u32, Option<f64>)> = self
+            .text
+            .search(&terms, |id| keep(self.doc(id)))
+            .into_iter()
+            .map(|h| {
+                let d = self.doc(h.doc);
+                (d, h.score, near.map(|p| geodesic_distance_m(p, [d.lon, d.lat])))
+            })
+            .collect();
+        hits.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| match (a.2, b.2) {
+                    (Some(x), Some(y)) => x.total_cmp(&y),
+                    _ => std::cmp::Ordering::Equal,
+                })
+                .then_with(|| a.0.name.len().cmp(&b.0.name.len()))
+                .then_with(|| a.0.code.cmp(&b.0.code))
+        });
+        hits.truncate(limit);
+        hits
+    }
+
+    /// A page of the places a filter accepts, in code order, and how many it accepts in all.
+    pub fn list(&self, filter: &PlaceFilter, offset: usize, limit: usize) -> (usize, Vec<LocationCode>) {
+        match filter.bbox {
+            Some(bbox) => {
+                let mut codes: Vec<LocationCode> = self
+                    .points
+                    .in_box(bbox)
+                    .map(|(id, _)| self.doc(id))
+                    .filter(|d| filter.accepts(d))
+                    .map(|d| d.code)
+                    .collect();
+                codes.sort_unstable();
+                let matched = codes.len();
+                (matched, codes.into_iter().skip(offset).take(limit).collect())
+            }
+            None => {
+                let mut matched = 0;
+                let mut page = Vec::with_capacity(limit.min(10_000));
+                for (code, &id) in &self.by_code {
+                    if filter.accepts(self.doc(id)) {
+                        if matched >= offset && page.len() < limit {
+                            page.push(*code);
+                        }
+                        matched += 1;
+                    }
+                }
+                (matched, page)
+            }
+        }
+    }
+
+    /// The place documents within `radius_m` of a point (any status), nearest first.
+    pub fn within(&self, lon: f64, lat: f64, radius_m: f64) -> Vec<(&PlaceDoc, f64)> {
+        self.nearest(lon, lat, radius_m, usize::MAX, |_| true)
+    }
+}
