@@ -5,7 +5,9 @@ mod changes;
 mod codes;
 mod communes;
 mod extract;
+mod lookup;
 mod meta;
+mod ogc;
 mod places;
 mod problem;
 mod tokens;
@@ -45,6 +47,15 @@ pub fn router(state: AppState) -> Router {
         .route("/api/places/{code}/retire", post(places::retire))
         .route("/api/places/{code}/history", get(places::history))
         .route("/api/codes/{code}", get(codes::lookup))
+        .route("/ogc", get(ogc::landing))
+        .route("/ogc/conformance", get(ogc::conformance))
+        .route("/ogc/collections", get(ogc::collections))
+        .route("/ogc/collections/{id}", get(ogc::collection_meta))
+        .route("/ogc/collections/{id}/queryables", get(ogc::queryables))
+        .route("/ogc/collections/{id}/items", get(ogc::items))
+        .route("/ogc/collections/{id}/items/{fid}", get(ogc::item))
+        .route("/api/reverse", get(lookup::reverse))
+        .route("/api/search", get(lookup::search))
         .route("/api/communes", get(communes::list))
         .route("/api/communes/{code}", get(communes::get))
         .route("/api/changes", get(changes::list))

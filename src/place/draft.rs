@@ -104,6 +104,15 @@ impl PlaceDraft {
                 errors.add(format!("/{key}"), "unknown member of a Feature");
             }
         }
+        if obj
+            .get("id")
+            .is_some_and(|id| !(id.is_string() || id.is_number()))
+        {
+            errors.add("/id", "a Feature id is a string or a number");
+        }
+        if obj.get("bbox").is_some_and(|b| !is_bbox(b)) {
+            errors.add("/bbox", "a bbox is an array of 4 or 6 numbers");
+        }
         if obj.get("type").and_then(Value::as_str) != Some("Feature") {
             errors.add("/type", "must be \"Feature\"");
         }
@@ -266,6 +275,20 @@ fn point(geometry: Option<&Value>, errors: &mut Errors) -> Option<(f64, f64)> {
         errors.add("/geometry/type", "must be \"Point\"");
         return None;
     }
+    if let Some(k) = g
+        .keys()
+        .find(|k| !matches!(k.as_str(), "type" | "coordinates" | "bbox"))
+    {
+        errors.add(
+            format!("/geometry/{k}"),
+            "unknown member of a Point geometry",
+        );
+        return None;
+    }
+    if g.get("bbox").is_some_and(|b| !is_bbox(b)) {
+        errors.add("/geometry/bbox", "a bbox is an array of 4 or 6 numbers");
+        return None;
+    }
     let Some(Value::Array(c)) = g.get("coordinates") else {
         errors.add("/geometry/coordinates", "must be [longitude, latitude]");
         return None;
@@ -284,6 +307,15 @@ fn point(geometry: Option<&Value>, errors: &mut Errors) -> Option<(f64, f64)> {
         );
         return None;
     };
+    if c.get(2)
+        .is_some_and(|h| !h.as_f64().is_some_and(f64::is_finite))
+    {
+        errors.add(
+            "/geometry/coordinates/2",
+            "the height, when given, is a number",
+        );
+        return None;
+    }
     if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
         errors.add(
             "/geometry/coordinates/0",
@@ -469,27 +501,44 @@ fn external_ids(v: Option<&Value>, errors: &mut Errors) -> BTreeMap<String, Stri
     ids
 }
 
+/// Validates a footprint and returns it rebuilt from its parsed positions (lon/lat only), so
+/// that nothing but a clean GeoJSON geometry is ever stored.
 fn footprint(v: Option<&Value>, errors: &mut Errors) -> Option<Value> {
     let v = v?;
     if v.is_null() {
         return None;
     }
     let field = "/properties/footprint";
-    let polygons: Vec<&Value> = match (v.get("type").and_then(Value::as_str), v.get("coordinates"))
+    let Some(obj) = v.as_object() else {
+        errors.add(field, "must be a GeoJSON Polygon or MultiPolygon geometry");
+        return None;
+    };
+    if let Some(k) = obj
+        .keys()
+        .find(|k| !matches!(k.as_str(), "type" | "coordinates" | "bbox"))
     {
-        (Some("Polygon"), Some(c)) => vec![c],
-        (Some("MultiPolygon"), Some(Value::Array(ps))) => ps.iter().collect(),
+        errors.add(format!("{field}/{k}"), "unknown member of a geometry");
+        return None;
+    }
+    let (kind, polygons): (&str, Vec<&Value>) = match (
+        obj.get("type").and_then(Value::as_str),
+        obj.get("coordinates"),
+    ) {
+        (Some("Polygon"), Some(c)) => ("Polygon", vec![c]),
+        (Some("MultiPolygon"), Some(Value::Array(ps))) => ("MultiPolygon", ps.iter().collect()),
         _ => {
             errors.add(field, "must be a GeoJSON Polygon or MultiPolygon geometry");
             return None;
         }
     };
     let mut vertices = 0usize;
+    let mut clean: Vec<Value> = Vec::with_capacity(polygons.len());
     for polygon in polygons {
         let Some(rings) = polygon.as_array().filter(|r| !r.is_empty()) else {
             errors.add(field, "a polygon is a non-empty array of rings");
             return None;
         };
+        let mut clean_rings = Vec::with_capacity(rings.len());
         for ring in rings {
             let Some(points) = ring.as_array().filter(|p| p.len() >= 4) else {
                 errors.add(field, "a ring has at least 4 positions");
@@ -499,35 +548,54 @@ fn footprint(v: Option<&Value>, errors: &mut Errors) -> Option<Value> {
                 errors.add(field, "a ring must end where it starts");
                 return None;
             }
+            vertices += points.len();
+            if vertices > MAX_FOOTPRINT_VERTICES {
+                errors.add(
+                    field,
+                    format!("more than {MAX_FOOTPRINT_VERTICES} vertices"),
+                );
+                return None;
+            }
+            let mut clean_ring = Vec::with_capacity(points.len());
             for p in points {
-                vertices += 1;
-                let ok = p.as_array().is_some_and(|xy| {
-                    xy.len() >= 2
-                        && xy[0].as_f64().is_some_and(|x| {
-                            (crate::code::MIN_LON..=crate::code::MAX_LON).contains(&x)
-                        })
-                        && xy[1].as_f64().is_some_and(|y| {
-                            (crate::code::MIN_LAT..=crate::code::MAX_LAT).contains(&y)
-                        })
-                });
-                if !ok {
-                    errors.add(
-                        field,
-                        "positions are [lon, lat] inside the national territory",
-                    );
-                    return None;
+                let xy = p.as_array().filter(|xy| (2..=3).contains(&xy.len()));
+                let lon = xy.and_then(|xy| xy[0].as_f64());
+                let lat = xy.and_then(|xy| xy[1].as_f64());
+                let height_ok = xy.is_some_and(|xy| xy.get(2).is_none_or(|h| h.as_f64().is_some()));
+                match (lon, lat) {
+                    (Some(x), Some(y))
+                        if height_ok
+                            && (crate::code::MIN_LON..=crate::code::MAX_LON).contains(&x)
+                            && (crate::code::MIN_LAT..=crate::code::MAX_LAT).contains(&y) =>
+                    {
+                        clean_ring.push(serde_json::json!([x, y]));
+                    }
+                    _ => {
+                        errors.add(
+                            field,
+                            "positions are [lon, lat] (or [lon, lat, height]) inside the national territory",
+                        );
+                        return None;
+                    }
                 }
             }
+            clean_rings.push(Value::Array(clean_ring));
         }
+        clean.push(Value::Array(clean_rings));
     }
-    if vertices > MAX_FOOTPRINT_VERTICES {
-        errors.add(
-            field,
-            format!("more than {MAX_FOOTPRINT_VERTICES} vertices"),
-        );
-        return None;
-    }
-    Some(v.clone())
+    let coordinates = if kind == "Polygon" {
+        clean.pop().unwrap_or(Value::Null)
+    } else {
+        Value::Array(clean)
+    };
+    Some(serde_json::json!({"type": kind, "coordinates": coordinates}))
+}
+
+/// A GeoJSON bbox: 4 or 6 finite numbers.
+fn is_bbox(v: &Value) -> bool {
+    v.as_array().is_some_and(|a| {
+        (a.len() == 4 || a.len() == 6) && a.iter().all(|x| x.as_f64().is_some_and(f64::is_finite))
+    })
 }
 
 fn is_identifier(s: &str) -> bool {

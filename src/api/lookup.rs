@@ -1,0 +1,271 @@
+//! `/api/reverse` and `/api/search`: finding places by position and by what people type.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use super::extract::{Auth, QueryParams};
+use super::problem::{ApiResult, Problem};
+use super::AppState;
+use crate::auth::Actor;
+use crate::code::LocationCode;
+use crate::commune::is_commune_code;
+use crate::place::{PlaceKind, Status};
+use crate::registry::PlaceDoc;
+
+/// Default and largest number of answers.
+const DEFAULT_LIMIT: usize = 10;
+const MAX_LIMIT: usize = 100;
+/// Default and largest reverse-lookup radius, metres.
+const DEFAULT_RADIUS_M: f64 = 1_000.0;
+const MAX_RADIUS_M: f64 = 50_000.0;
+
+/// Statuses a caller finds by position or text: active for everyone, provisional too for
+/// signed-in roles. Retired places are found by their code only.
+fn findable(actor: &Actor) -> &'static [Status] {
+    if actor.can_read_all() {
+        &[Status::Provisional, Status::Active]
+    } else {
+        &[Status::Active]
+    }
+}
+
+/// A compact Feature of a place, answered from memory.
+pub fn doc_feature(doc: &PlaceDoc, commune_name: Option<&str>, extra: Map<String, Value>) -> Value {
+    let mut props = Map::new();
+    props.insert("code".into(), doc.code.to_string().into());
+    props.insert("code_display".into(), doc.code.grouped().into());
+    props.insert("kind".into(), doc.kind.as_str().into());
+    props.insert("kind_label".into(), doc.kind.label_vi().into());
+    props.insert("name".into(), (*doc.name).into());
+    props.insert("status".into(), doc.status.as_str().into());
+    props.insert("commune_code".into(), doc.commune_code().into());
+    if let Some(n) = commune_name {
+        props.insert("commune_name".into(), n.into());
+    }
+    if !doc.address.is_empty() {
+        props.insert("address".into(), (*doc.address).into());
+    }
+    props.extend(extra);
+    json!({
+        "type": "Feature",
+        "id": doc.code.to_string(),
+        "geometry": {"type": "Point", "coordinates": [doc.lon, doc.lat]},
+        "properties": props,
+    })
+}
+
+fn geojson(body: Value) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/geo+json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn parse_kind(kind: Option<&str>) -> ApiResult<Option<PlaceKind>> {
+    kind.map(|k| {
+        PlaceKind::parse(k)
+            .ok_or_else(|| Problem::bad_request("invalid-query", format!("unknown kind {k:?}")))
+    })
+    .transpose()
+}
+
+fn check_limit(limit: Option<usize>) -> ApiResult<usize> {
+    match limit.unwrap_or(DEFAULT_LIMIT) {
+        n @ 1..=MAX_LIMIT => Ok(n),
+        _ => Err(Problem::bad_request(
+            "invalid-query",
+            format!("limit is from 1 to {MAX_LIMIT}"),
+        )),
+    }
+}
+
+fn check_lon_lat(lon: f64, lat: f64) -> ApiResult<()> {
+    if lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0 {
+        Ok(())
+    } else {
+        Err(Problem::bad_request(
+            "invalid-query",
+            "lon is from -180 to 180 and lat from -90 to 90 (degrees, WGS84)",
+        ))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReverseQuery {
+    lon: f64,
+    lat: f64,
+    limit: Option<usize>,
+    kind: Option<String>,
+    radius_m: Option<f64>,
+}
+
+/// `GET /api/reverse?lon=&lat=[&limit=][&kind=][&radius_m=]` — the commune containing the
+/// point and the nearest places within the radius, nearest first, with geodesic distances in
+/// metres (WGS84). In open country the list is empty and the commune is still answered.
+pub async fn reverse(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    QueryParams(q): QueryParams<ReverseQuery>,
+) -> ApiResult<Response> {
+    check_lon_lat(q.lon, q.lat)?;
+    let limit = check_limit(q.limit)?;
+    let kind = parse_kind(q.kind.as_deref())?;
+    let radius_m = q.radius_m.unwrap_or(DEFAULT_RADIUS_M);
+    if !(radius_m > 0.0 && radius_m <= MAX_RADIUS_M) {
+        return Err(Problem::bad_request(
+            "invalid-query",
+            format!("radius_m is above 0 and at most {MAX_RADIUS_M} metres"),
+        ));
+    }
+    let statuses = findable(&actor);
+    let communes = state.registry.communes();
+    let commune = communes.locate(q.lon, q.lat);
+    let features: Vec<Value> = state.registry.with_catalog(|catalog| {
+        catalog
+            .nearest(q.lon, q.lat, radius_m, limit, |d| {
+                statuses.contains(&d.status) && kind.is_none_or(|k| k == d.kind)
+            })
+            .into_iter()
+            .map(|(d, dist)| {
+                let mut extra = Map::new();
+                extra.insert("distance_m".into(), json!((dist * 10.0).round() / 10.0));
+                let name = communes
+                    .get(&d.commune_code())
+                    .map(|c| c.full_name.as_str());
+                doc_feature(d, name, extra)
+            })
+            .collect()
+    });
+    Ok(geojson(json!({
+        "type": "FeatureCollection",
+        "query": {"lon": q.lon, "lat": q.lat, "radius_m": radius_m, "limit": limit},
+        "commune": commune.map(|c| json!({
+            "code": c.code, "name": c.name, "full_name": c.full_name,
+            "province_code": c.province_code, "province_name": c.province_name,
+        })),
+        "numberReturned": features.len(),
+        "features": features,
+    })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchQuery {
+    q: String,
+    limit: Option<usize>,
+    lon: Option<f64>,
+    lat: Option<f64>,
+    kind: Option<String>,
+    commune_code: Option<String>,
+}
+
+/// A query that is a location code typed with or without separators.
+fn as_code(q: &str) -> Option<LocationCode> {
+    let digits: String = q
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '-'))
+        .collect();
+    (digits.len() == 12 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+/// `GET /api/search?q=&limit=[&lon=&lat=][&kind=][&commune_code=]` — places whose name or
+/// address matches every word of `q`, ignoring case, diacritics and tone-mark placement; the
+/// last word may be incomplete; words of 5+ letters tolerate one typo. Ranked by match
+/// quality, then distance from lon/lat when given. A 12-digit code finds its place.
+pub async fn search(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    QueryParams(q): QueryParams<SearchQuery>,
+) -> ApiResult<Response> {
+    let text = q.q.trim();
+    if text.is_empty() || text.chars().count() > 200 {
+        return Err(Problem::bad_request(
+            "invalid-query",
+            "q has 1 to 200 characters",
+        ));
+    }
+    let limit = check_limit(q.limit)?;
+    let kind = parse_kind(q.kind.as_deref())?;
+    let near = match (q.lon, q.lat) {
+        (Some(lon), Some(lat)) => {
+            check_lon_lat(lon, lat)?;
+            Some([lon, lat])
+        }
+        (None, None) => None,
+        _ => {
+            return Err(Problem::bad_request(
+                "invalid-query",
+                "give both lon and lat, or neither",
+            ))
+        }
+    };
+    let commune = match q.commune_code.as_deref() {
+        Some(c) if is_commune_code(c) => Some(c.parse::<u32>().unwrap_or(0)),
+        Some(_) => {
+            return Err(Problem::bad_request(
+                "invalid-query",
+                "commune_code has 5 digits",
+            ))
+        }
+        None => None,
+    };
+    let statuses = findable(&actor);
+    let communes = state.registry.communes();
+    let keep = |d: &PlaceDoc| {
+        statuses.contains(&d.status)
+            && kind.is_none_or(|k| k == d.kind)
+            && commune.is_none_or(|c| c == d.commune)
+    };
+    let features: Vec<Value> = state.registry.with_catalog(|catalog| {
+        let by_code = as_code(text)
+            .and_then(|code| catalog.by_code(code))
+            .filter(|d| keep(d));
+        let hits = catalog.search(text, near, limit, keep);
+        by_code
+            .map(|d| {
+                (
+                    d,
+                    u32::MAX,
+                    near.map(|p| crate::spatial::geodesic_distance_m(p, [d.lon, d.lat])),
+                )
+            })
+            .into_iter()
+            .chain(
+                hits.into_iter()
+                    .filter(|h| by_code.is_none_or(|c| c.code != h.0.code)),
+            )
+            .take(limit)
+            .map(|(d, score, dist)| {
+                let mut extra = Map::new();
+                extra.insert(
+                    "match".into(),
+                    if score == u32::MAX {
+                        "code".into()
+                    } else {
+                        json!(score)
+                    },
+                );
+                if let Some(dist) = dist {
+                    extra.insert("distance_m".into(), json!((dist * 10.0).round() / 10.0));
+                }
+                let name = communes
+                    .get(&d.commune_code())
+                    .map(|c| c.full_name.as_str());
+                doc_feature(d, name, extra)
+            })
+            .collect()
+    });
+    Ok(geojson(json!({
+        "type": "FeatureCollection",
+        "query": {"q": text, "limit": limit},
+        "numberReturned": features.len(),
+        "features": features,
+    })))
+}

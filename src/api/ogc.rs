@@ -1,0 +1,488 @@
+//! OGC API – Features, Part 1 (Core, GeoJSON) with Part 3 queryables: `/ogc`.
+//!
+//! Collections: `places` (feature id = location code) and `communes` (feature id = commune
+//! code). Items honour `bbox` (CRS84, intersects), `limit` (default 100, clamped to 10,000),
+//! `offset`, and filters as query parameters; an unknown parameter is a 400.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use geo::{BoundingRect, Intersects, Rect};
+use serde_json::{json, Value};
+
+use super::extract::Auth;
+use super::problem::{ApiResult, Problem};
+use super::AppState;
+use crate::auth::Actor;
+use crate::code::LocationCode;
+use crate::commune::{is_commune_code, Commune, CommuneIndex};
+use crate::place::{PlaceKind, Status};
+use crate::registry::PlaceFilter;
+
+const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+const DEFAULT_LIMIT: usize = 100;
+const MAX_LIMIT: usize = 10_000;
+const GEOJSON: &str = "application/geo+json";
+const JSON: &str = "application/json";
+
+/// The conformance classes this service implements.
+pub const CONFORMANCE: [&str; 6] = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+];
+
+/// The absolute base URL of this request (`http://HOST`), for links.
+fn base(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_graphic()))
+        .unwrap_or("localhost");
+    let proto = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .filter(|p| *p == "https")
+        .unwrap_or("http");
+    format!("{proto}://{host}")
+}
+
+fn link(href: String, rel: &str, media: &str, title: &str) -> Value {
+    json!({"href": href, "rel": rel, "type": media, "title": title})
+}
+
+fn respond(media: &'static str, body: Value) -> Response {
+    ([(header::CONTENT_TYPE, media)], body.to_string()).into_response()
+}
+
+/// `GET /ogc` — the landing page.
+pub async fn landing(headers: HeaderMap) -> Response {
+    let b = base(&headers);
+    respond(
+        JSON,
+        json!({
+            "title": "diachiso — Hưng Yên location registry",
+            "description": "Places with permanent 12-digit location codes and the communes of Hưng Yên province (OGC API – Features). Place data in demos and tests is generated and marked generated: true.",
+            "links": [
+                link(format!("{b}/ogc"), "self", JSON, "this document"),
+                link(format!("{b}/api/openapi.json"), "service-desc", "application/vnd.oai.openapi+json;version=3.0", "the API definition"),
+                link(format!("{b}/ogc/conformance"), "conformance", JSON, "conformance classes"),
+                link(format!("{b}/ogc/collections"), "data", JSON, "collections"),
+            ]
+        }),
+    )
+}
+
+/// `GET /ogc/conformance`.
+pub async fn conformance() -> Response {
+    respond(JSON, json!({ "conformsTo": CONFORMANCE }))
+}
+
+/// The box around every loaded commune.
+fn extent(communes: &CommuneIndex) -> [f64; 4] {
+    communes
+        .all()
+        .iter()
+        .filter_map(|c| c.boundary.bounding_rect())
+        .fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |a, r| {
+            [
+                a[0].min(r.min().x),
+                a[1].min(r.min().y),
+                a[2].max(r.max().x),
+                a[3].max(r.max().y),
+            ]
+        })
+}
+
+fn collection(b: &str, id: &str, communes: &CommuneIndex) -> Value {
+    let (title, description) = match id {
+        "places" => ("Địa điểm — places", "Registered places; feature id = 12-digit location code. Anonymous clients see active places."),
+        _ => ("Xã, phường — communes", "Commune-level units with their boundaries; feature id = official 5-digit code."),
+    };
+    json!({
+        "id": id,
+        "title": title,
+        "description": description,
+        "itemType": "feature",
+        "crs": [CRS84],
+        "extent": {"spatial": {"bbox": [extent(communes)], "crs": CRS84}},
+        "links": [
+            link(format!("{b}/ogc/collections/{id}"), "self", JSON, title),
+            link(format!("{b}/ogc/collections/{id}/items"), "items", GEOJSON, "items"),
+            link(format!("{b}/ogc/collections/{id}/queryables"), "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", "queryables"),
+        ]
+    })
+}
+
+fn known_collection(id: &str) -> ApiResult<()> {
+    if matches!(id, "places" | "communes") {
+        Ok(())
+    } else {
+        Err(Problem::not_found(format!(
+            "no collection {id:?}; the collections are places and communes"
+        )))
+    }
+}
+
+/// `GET /ogc/collections`.
+pub async fn collections(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let b = base(&headers);
+    let communes = state.registry.communes();
+    respond(
+        JSON,
+        json!({
+            "links": [link(format!("{b}/ogc/collections"), "self", JSON, "collections")],
+            "collections": [collection(&b, "places", &communes), collection(&b, "communes", &communes)],
+        }),
+    )
+}
+
+/// `GET /ogc/collections/{id}`.
+pub async fn collection_meta(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    known_collection(&id)?;
+    Ok(respond(
+        JSON,
+        collection(&base(&headers), &id, &state.registry.communes()),
+    ))
+}
+
+/// `GET /ogc/collections/{id}/queryables` — a JSON Schema of the filterable properties.
+pub async fn queryables(Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
+    known_collection(&id)?;
+    let b = base(&headers);
+    let mut properties = json!({
+        "geometry": {"format": "geometry-any", "x-ogc-role": "primary-geometry"},
+    });
+    if id == "places" {
+        properties["kind"] = json!({"type": "string", "title": "kind", "enum": PlaceKind::ALL.map(PlaceKind::as_str)});
+        properties["commune_code"] =
+            json!({"type": "string", "title": "commune code", "pattern": "^[0-9]{5}$"});
+        properties["status"] = json!({"type": "string", "title": "status (signed-in roles)", "enum": Status::ALL.map(Status::as_str)});
+    }
+    Ok(respond(
+        "application/schema+json",
+        json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": format!("{b}/ogc/collections/{id}/queryables"),
+            "type": "object",
+            "title": id,
+            "properties": properties,
+            "additionalProperties": false,
+        }),
+    ))
+}
+
+/// Validated items parameters.
+struct ItemsQuery {
+    bbox: Option<[f64; 4]>,
+    limit: usize,
+    offset: usize,
+    kind: Option<PlaceKind>,
+    commune: Option<u32>,
+    statuses: Vec<Status>,
+}
+
+fn bad(detail: impl Into<String>) -> Problem {
+    Problem::bad_request("invalid-query", detail)
+}
+
+fn parse_items_query(
+    id: &str,
+    params: &[(String, String)],
+    actor: &Actor,
+) -> ApiResult<ItemsQuery> {
+    let allowed: &[&str] = match id {
+        "places" => &[
+            "bbox",
+            "bbox-crs",
+            "limit",
+            "offset",
+            "f",
+            "kind",
+            "commune_code",
+            "status",
+        ],
+        _ => &["bbox", "bbox-crs", "limit", "offset", "f"],
+    };
+    let mut map: HashMap<&str, &str> = HashMap::new();
+    for (k, v) in params {
+        if !allowed.contains(&k.as_str()) {
+            return Err(bad(format!(
+                "unknown query parameter {k:?}; this collection takes {}",
+                allowed.join(", ")
+            )));
+        }
+        if map.insert(k.as_str(), v.as_str()).is_some() {
+            return Err(bad(format!("{k} is given twice")));
+        }
+    }
+    if let Some(f) = map.get("f") {
+        if !matches!(*f, "json" | "geojson") {
+            return Err(bad("f is json or geojson"));
+        }
+    }
+    if let Some(crs) = map.get("bbox-crs") {
+        if *crs != CRS84 {
+            return Err(bad(format!("bbox-crs must be {CRS84}")));
+        }
+    }
+    let bbox = map
+        .get("bbox")
+        .map(|b| {
+            let n: Vec<f64> = b
+                .split(',')
+                .map(|x| x.trim().parse::<f64>())
+                .collect::<Result<_, _>>()
+                .map_err(|_| bad("bbox is four numbers: min lon, min lat, max lon, max lat"))?;
+            let [x0, y0, x1, y1] = <[f64; 4]>::try_from(n)
+                .map_err(|_| bad("bbox is four numbers: min lon, min lat, max lon, max lat"))?;
+            if ![x0, y0, x1, y1].iter().all(|v| v.is_finite())
+                || x0 > x1
+                || y0 > y1
+                || x0 < -180.0
+                || x1 > 180.0
+                || y0 < -90.0
+                || y1 > 90.0
+            {
+                return Err(bad(
+                    "bbox corners must be lon −180…180, lat −90…90, min ≤ max",
+                ));
+            }
+            Ok([x0, y0, x1, y1])
+        })
+        .transpose()?;
+    let limit = match map.get("limit") {
+        None => DEFAULT_LIMIT,
+        Some(l) => match l.parse::<u64>() {
+            Ok(0) | Err(_) => return Err(bad("limit is a whole number from 1 (clamped to 10000)")),
+            Ok(n) => n.min(MAX_LIMIT as u64) as usize,
+        },
+    };
+    let offset = match map.get("offset") {
+        None => 0,
+        Some(o) => o
+            .parse::<u32>()
+            .map_err(|_| bad("offset is a whole number from 0"))? as usize,
+    };
+    let kind = map
+        .get("kind")
+        .map(|k| PlaceKind::parse(k).ok_or_else(|| bad(format!("unknown kind {k:?}"))))
+        .transpose()?;
+    let commune = map
+        .get("commune_code")
+        .map(|c| {
+            if is_commune_code(c) {
+                Ok(c.parse::<u32>().unwrap_or(0))
+            } else {
+                Err(bad("commune_code has 5 digits"))
+            }
+        })
+        .transpose()?;
+    let statuses = match map.get("status") {
+        None if actor.can_read_all() => vec![Status::Provisional, Status::Active, Status::Retired],
+        None => vec![Status::Active],
+        Some(s) => {
+            let status = Status::parse(s).ok_or_else(|| bad(format!("unknown status {s:?}")))?;
+            if status != Status::Active && !actor.can_read_all() {
+                return Err(if actor.is_authenticated() {
+                    Problem::forbidden("this token may not see provisional or retired places")
+                } else {
+                    Problem::unauthorized("provisional and retired places need a reader token")
+                });
+            }
+            vec![status]
+        }
+    };
+    Ok(ItemsQuery {
+        bbox,
+        limit,
+        offset,
+        kind,
+        commune,
+        statuses,
+    })
+}
+
+/// The `next`/`prev`/`self` links of an items page.
+fn page_links(
+    b: &str,
+    id: &str,
+    params: &[(String, String)],
+    q: &ItemsQuery,
+    matched: usize,
+    returned: usize,
+) -> Vec<Value> {
+    let url = |offset: usize| {
+        let mut pairs: Vec<String> = params
+            .iter()
+            .filter(|(k, _)| k != "offset" && k != "limit")
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect();
+        pairs.push(format!("limit={}", q.limit));
+        pairs.push(format!("offset={offset}"));
+        format!("{b}/ogc/collections/{id}/items?{}", pairs.join("&"))
+    };
+    let mut links = vec![
+        link(url(q.offset), "self", GEOJSON, "this page"),
+        link(
+            format!("{b}/ogc/collections/{id}"),
+            "collection",
+            JSON,
+            "the collection",
+        ),
+    ];
+    if q.offset + returned < matched {
+        links.push(link(url(q.offset + returned), "next", GEOJSON, "next page"));
+    }
+    if q.offset > 0 {
+        links.push(link(
+            url(q.offset.saturating_sub(q.limit)),
+            "prev",
+            GEOJSON,
+            "previous page",
+        ));
+    }
+    links
+}
+
+/// Percent-encodes a query component.
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn commune_feature(c: &Commune) -> Value {
+    json!({
+        "type": "Feature",
+        "id": c.code,
+        "geometry": geojson::GeometryValue::from(&c.boundary),
+        "properties": {
+            "code": c.code, "name": c.name, "full_name": c.full_name, "unit_type": c.unit_type,
+            "province_code": c.province_code, "province_name": c.province_name,
+            "area_km2": (c.area_km2 * 100.0).round() / 100.0,
+        }
+    })
+}
+
+/// `GET /ogc/collections/{id}/items`.
+pub async fn items(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+    Query(params): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    known_collection(&id)?;
+    let q = parse_items_query(&id, &params, &actor)?;
+    let (matched, features) = if id == "places" {
+        let filter = PlaceFilter {
+            bbox: q.bbox,
+            kind: q.kind,
+            commune: q.commune,
+            statuses: q.statuses.clone(),
+        };
+        let (matched, codes) = state
+            .registry
+            .with_catalog(|c| c.list(&filter, q.offset, q.limit));
+        let places = state
+            .registry
+            .store()
+            .get_places(&codes)
+            .await
+            .map_err(|e| Problem::internal(&e))?;
+        (
+            matched,
+            places
+                .iter()
+                .map(|p| state.registry.feature(p))
+                .collect::<Vec<_>>(),
+        )
+    } else {
+        let communes = state.registry.communes();
+        let hits: Vec<&Commune> = match q.bbox {
+            Some(b) => {
+                let rect = Rect::new((b[0], b[1]), (b[2], b[3]));
+                communes
+                    .in_envelope(b)
+                    .into_iter()
+                    .filter(|c| c.boundary.intersects(&rect))
+                    .collect()
+            }
+            None => communes.all().iter().collect(),
+        };
+        let page = hits
+            .iter()
+            .skip(q.offset)
+            .take(q.limit)
+            .map(|c| commune_feature(c))
+            .collect();
+        (hits.len(), page)
+    };
+    let b = base(&headers);
+    let links = page_links(&b, &id, &params, &q, matched, features.len());
+    Ok(respond(
+        GEOJSON,
+        json!({
+            "type": "FeatureCollection",
+            "timeStamp": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "numberMatched": matched,
+            "numberReturned": features.len(),
+            "links": links,
+            "features": features,
+        }),
+    ))
+}
+
+/// `GET /ogc/collections/{id}/items/{featureId}`.
+pub async fn item(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Path((id, fid)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    known_collection(&id)?;
+    let b = base(&headers);
+    let mut feature = if id == "places" {
+        let code: LocationCode = fid
+            .parse()
+            .map_err(|e| Problem::not_found(format!("{fid:?} is not a location code: {e}")))?;
+        let place = state.registry.get(&actor, code).await?;
+        state.registry.feature(&place)
+    } else {
+        let communes = state.registry.communes();
+        let c = communes
+            .get(&fid)
+            .ok_or_else(|| Problem::not_found(format!("no commune {fid:?}")))?;
+        commune_feature(c)
+    };
+    feature["links"] = json!([
+        link(
+            format!("{b}/ogc/collections/{id}/items/{}", encode(&fid)),
+            "self",
+            GEOJSON,
+            "this feature"
+        ),
+        link(
+            format!("{b}/ogc/collections/{id}"),
+            "collection",
+            JSON,
+            "the collection"
+        ),
+    ]);
+    Ok(respond(GEOJSON, feature))
+}
