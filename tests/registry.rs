@@ -581,10 +581,7 @@ fn another_province_can_be_imported() {
     let s = Server::start();
     let admin = s.token("admin", &[]);
     // Phường Hoàn Kiếm (00070), Hà Nội, as a rough square for the test.
-    let file = s
-        .database_url
-        .replace("sqlite:", "")
-        .replace("test.sqlite", "hanoi.geojson");
+    let file = s.dir().join("hanoi.geojson").display().to_string();
     std::fs::write(&file, json!({
         "type": "FeatureCollection",
         "features": [{

@@ -87,9 +87,16 @@ impl Catalog {
             text.add(i as DocId, &d.name, &d.address);
         }
         Catalog {
-            by_code: docs.iter().enumerate().map(|(i, d)| (d.code, i as DocId)).collect(),
+            by_code: docs
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.code, i as DocId))
+                .collect(),
             points: PlaceIndex::bulk_load(
-                docs.iter().enumerate().map(|(i, d)| (i as DocId, [d.lon, d.lat])).collect(),
+                docs.iter()
+                    .enumerate()
+                    .map(|(i, d)| (i as DocId, [d.lon, d.lat]))
+                    .collect(),
             ),
             taken: docs.iter().map(|d| d.code).collect(),
             text,
@@ -182,7 +189,11 @@ impl Catalog {
             .into_iter()
             .map(|h| {
                 let d = self.doc(h.doc);
-                (d, h.score, near.map(|p| geodesic_distance_m(p, [d.lon, d.lat])))
+                (
+                    d,
+                    h.score,
+                    near.map(|p| geodesic_distance_m(p, [d.lon, d.lat])),
+                )
             })
             .collect();
         hits.sort_by(|a, b| {
@@ -199,7 +210,12 @@ impl Catalog {
     }
 
     /// A page of the places a filter accepts, in code order, and how many it accepts in all.
-    pub fn list(&self, filter: &PlaceFilter, offset: usize, limit: usize) -> (usize, Vec<LocationCode>) {
+    pub fn list(
+        &self,
+        filter: &PlaceFilter,
+        offset: usize,
+        limit: usize,
+    ) -> (usize, Vec<LocationCode>) {
         match filter.bbox {
             Some(bbox) => {
                 let mut codes: Vec<LocationCode> = self
@@ -211,7 +227,10 @@ impl Catalog {
                     .collect();
                 codes.sort_unstable();
                 let matched = codes.len();
-                (matched, codes.into_iter().skip(offset).take(limit).collect())
+                (
+                    matched,
+                    codes.into_iter().skip(offset).take(limit).collect(),
+                )
             }
             None => {
                 let mut matched = 0;

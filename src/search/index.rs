@@ -126,10 +126,14 @@ impl SearchIndex {
         let size = |words: &Vec<(u32, MatchKind)>| -> usize {
             words
                 .iter()
-                .map(|(id, _)| self.postings[0][*id as usize].len() + self.postings[1][*id as usize].len())
+                .map(|(id, _)| {
+                    self.postings[0][*id as usize].len() + self.postings[1][*id as usize].len()
+                })
                 .sum()
         };
-        let driver = (0..terms.len()).min_by_key(|&i| size(&matched[i])).unwrap_or(0);
+        let driver = (0..terms.len())
+            .min_by_key(|&i| size(&matched[i]))
+            .unwrap_or(0);
         let mut candidates: Vec<DocId> = matched[driver]
             .iter()
             .flat_map(|(id, _)| {
@@ -169,7 +173,9 @@ impl SearchIndex {
                     .binary_search(&doc)
                     .is_ok()
                 {
-                    let weight = |(k, f): (MatchKind, Field)| k as u32 * if f == Field::Name { 2 } else { 1 };
+                    let weight = |(k, f): (MatchKind, Field)| {
+                        k as u32 * if f == Field::Name { 2 } else { 1 }
+                    };
                     if best.is_none_or(|b| weight((kind, field)) > weight(b)) {
                         best = Some((kind, field));
                     }
@@ -202,17 +208,28 @@ mod tests {
     #[test]
     fn diacritics_case_and_tone_placement_do_not_matter() {
         let i = index();
-        assert_eq!(docs(&i.search(&QueryTerm::parse("CHÙA KEO"), |_| true)), [0]);
-        assert_eq!(docs(&i.search(&QueryTerm::parse("chua keo"), |_| true)), [0]);
+        assert_eq!(
+            docs(&i.search(&QueryTerm::parse("CHÙA KEO"), |_| true)),
+            [0]
+        );
+        assert_eq!(
+            docs(&i.search(&QueryTerm::parse("chua keo"), |_| true)),
+            [0]
+        );
         // Old (Thuỵ) and new (Thụy) tone-mark placement.
-        assert_eq!(docs(&i.search(&QueryTerm::parse("Thuỵ Trường"), |_| true)), [1]);
+        assert_eq!(
+            docs(&i.search(&QueryTerm::parse("Thuỵ Trường"), |_| true)),
+            [1]
+        );
         assert_eq!(docs(&i.search(&QueryTerm::parse("dinh"), |_| true)), [2]);
     }
 
     #[test]
     fn every_word_must_match_and_names_rank_above_addresses() {
         let i = index();
-        assert!(i.search(&QueryTerm::parse("chua nguyen"), |_| true).is_empty());
+        assert!(i
+            .search(&QueryTerm::parse("chua nguyen"), |_| true)
+            .is_empty());
         let hits = i.search(&QueryTerm::parse("keo "), |_| true);
         assert_eq!(docs(&hits), [0, 2]);
         let hits = i.search(&QueryTerm::parse("nguyen van linh"), |_| true);

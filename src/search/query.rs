@@ -110,7 +110,10 @@ mod tests {
     use super::*;
 
     fn term(w: &str, prefix: bool) -> QueryTerm {
-        QueryTerm { word: w.into(), prefix }
+        QueryTerm {
+            word: w.into(),
+            prefix,
+        }
     }
 
     #[test]
@@ -122,7 +125,11 @@ mod tests {
         assert_eq!(t.matches("nguyeen"), Some(MatchKind::Typo)); // insertion
         assert_eq!(t.matches("nguen"), Some(MatchKind::Typo)); // deletion
         assert_eq!(t.matches("ngayan"), None); // two edits
-        assert_eq!(term("keo", false).matches("kep"), None, "short words match exactly");
+        assert_eq!(
+            term("keo", false).matches("kep"),
+            None,
+            "short words match exactly"
+        );
     }
 
     #[test]
@@ -131,7 +138,10 @@ mod tests {
         assert!(!terms[0].prefix && terms[1].prefix);
         assert_eq!(terms[1].matches("keo"), Some(MatchKind::Prefix));
         assert!(!QueryTerm::parse("chua ke ")[1].prefix);
-        assert_eq!(term("truon", true).matches("truong"), Some(MatchKind::Prefix));
+        assert_eq!(
+            term("truon", true).matches("truong"),
+            Some(MatchKind::Prefix)
+        );
         assert_eq!(term("trong", true).matches("truong"), Some(MatchKind::Typo));
     }
 }

@@ -81,7 +81,11 @@ impl PlaceIndex {
         for entry in self.tree.nearest_neighbor_iter_with_distance_2(&[lon, lat]) {
             let (e, d2) = entry;
             let bound_m = d2.sqrt() * shortest_m_per_deg;
-            let worst = if best.len() == limit { best[limit - 1].1 } else { radius_m };
+            let worst = if best.len() == limit {
+                best[limit - 1].1
+            } else {
+                radius_m
+            };
             if bound_m > worst || bound_m > radius_m {
                 break;
             }

@@ -3,8 +3,10 @@
 //! transaction.
 
 mod codec;
+mod postgres;
 mod sqlite;
 
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 use std::sync::Arc;
@@ -73,6 +75,15 @@ pub trait Store: Send + Sync + 'static {
     /// Every place, every status (to rebuild the in-memory indexes).
     async fn load_places(&self) -> StoreResult<Vec<Place>>;
     async fn get_place(&self, code: LocationCode) -> StoreResult<Option<Place>>;
+    /// The places with these codes, in the order given; unknown codes are skipped.
+    /// (The default asks one by one; stores override it with one query.)
+    async fn get_places(&self, codes: &[LocationCode]) -> StoreResult<Vec<Place>> {
+        let mut places = Vec::with_capacity(codes.len());
+        for &code in codes {
+            places.extend(self.get_place(code).await?);
+        }
+        Ok(places)
+    }
     /// Inserts a place with its creation event (and idempotency record) in one transaction;
     /// `CodeTaken` if the code exists. Returns the event's sequence number.
     async fn insert_place(
@@ -114,11 +125,13 @@ pub trait Store: Send + Sync + 'static {
     async fn counts(&self) -> StoreResult<Counts>;
 }
 
-/// Opens the store named by a `DATABASE_URL` (`sqlite:PATH`, `sqlite://PATH`) and applies its
-/// embedded migrations.
+/// Opens the store named by a `DATABASE_URL` (`sqlite:PATH`, `sqlite://PATH`, `postgres://…`,
+/// `postgresql://…`) and applies its embedded migrations.
 pub async fn open(database_url: &str) -> StoreResult<Arc<dyn Store>> {
     if database_url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::open(database_url).await?))
+    } else if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
+        Ok(Arc::new(PgStore::open(database_url).await?))
     } else {
         Err(StoreError::UnsupportedUrl(database_url.to_owned()))
     }

@@ -201,6 +201,22 @@ impl Store for SqliteStore {
         row.as_ref().map(place_from_row).transpose()
     }
 
+    async fn get_places(&self, codes: &[LocationCode]) -> StoreResult<Vec<Place>> {
+        if codes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<String> = codes.iter().map(LocationCode::to_string).collect();
+        let rows = sqlx::query(include_str!("sql/select_places_by_codes.sql"))
+            .bind(serde_json::to_string(&list).unwrap_or_default())
+            .fetch_all(&self.pool)
+            .await?;
+        let mut by_code: std::collections::HashMap<LocationCode, Place> = rows
+            .iter()
+            .map(|r| place_from_row(r).map(|p| (p.code, p)))
+            .collect::<StoreResult<_>>()?;
+        Ok(codes.iter().filter_map(|c| by_code.remove(c)).collect())
+    }
+
     async fn insert_place(
         &self,
         place: &Place,

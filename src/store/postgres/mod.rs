@@ -1,0 +1,368 @@
+//! The production store: PostgreSQL with PostGIS.
+//!
+//! Same contract as the SQLite store; the schema (`migrations/postgres/`) adds geometry columns
+//! with GiST indexes for GIS tools and constraints that hold for every writer. Times cross the
+//! wire as RFC 3339 text (`$n::timestamptz` in, `to_char(… AT TIME ZONE 'UTC', …)` out) and
+//! JSON as text (`$n::jsonb` in, `::text` out), so the codecs are the SQLite store's.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use geojson::Geometry;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::{PgPool, Row};
+
+use super::codec::*;
+use super::{Counts, IdempotencyRecord, Store, StoreError, StoreResult};
+use crate::auth::{Role, TokenInfo};
+use crate::code::LocationCode;
+use crate::commune::Commune;
+use crate::place::{Address, Place};
+use crate::registry::{Event, NewEvent};
+
+/// The primary key of `places`: a unique violation on it means the code is taken.
+const PLACES_PKEY: &str = "places_pkey";
+
+/// PostgreSQL + PostGIS through a connection pool. Writes of one process are serialised by
+/// the registry; the database decides between processes (unique codes, row versions).
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects to `url` (`postgres://…` or `postgresql://…`) and applies the embedded
+    /// migrations of `migrations/postgres` (which create the PostGIS extension if it is
+    /// missing; that needs a role allowed to).
+    pub async fn open(url: &str) -> StoreResult<PgStore> {
+        let options = PgConnectOptions::from_str(url)?.application_name("diachiso");
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(PgStore { pool })
+    }
+}
+
+fn place_from_row(row: &PgRow) -> StoreResult<Place> {
+    Ok(Place {
+        code: code_from_text(row.try_get("code")?)?,
+        kind: kind_from_text(row.try_get("kind")?)?,
+        name: row.try_get("name")?,
+        lon: row.try_get("lon")?,
+        lat: row.try_get("lat")?,
+        footprint: opt_json_from_text(row.try_get("footprint")?)?,
+        commune_code: row.try_get("commune_code")?,
+        address: Address {
+            house_number: row.try_get("house_number")?,
+            street: row.try_get("street")?,
+            hamlet: row.try_get("hamlet")?,
+        },
+        attributes: json_from_text(row.try_get("attributes")?)?,
+        external_ids: json_from_text(row.try_get("external_ids")?)?,
+        status: status_from_text(row.try_get("status")?)?,
+        generated: row.try_get("generated")?,
+        version: row.try_get("version")?,
+        created_at: time_from_text(row.try_get("created_at")?)?,
+        updated_at: time_from_text(row.try_get("updated_at")?)?,
+    })
+}
+
+fn event_from_row(row: &PgRow) -> StoreResult<Event> {
+    Ok(Event {
+        seq: row.try_get("seq")?,
+        event: NewEvent {
+            at: time_from_text(row.try_get("at")?)?,
+            actor: row.try_get("actor")?,
+            action: action_from_text(row.try_get("action")?)?,
+            code: code_from_text(row.try_get("code")?)?,
+            before: opt_json_from_text(row.try_get("before")?)?,
+            after: opt_json_from_text(row.try_get("after")?)?,
+            reason: row.try_get("reason")?,
+        },
+    })
+}
+
+fn token_from_row(row: &PgRow) -> StoreResult<TokenInfo> {
+    token_from_parts(
+        row.try_get("id")?,
+        row.try_get("name")?,
+        row.try_get("role")?,
+        row.try_get("communes")?,
+        row.try_get("created_at")?,
+        row.try_get("revoked_at")?,
+    )
+}
+
+type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
+
+/// Binds a place's columns in the order of `insert_place.sql` / `update_place.sql`.
+fn bind_place<'q>(query: PgQuery<'q>, p: &'q Place) -> PgQuery<'q> {
+    query
+        .bind(p.code.to_string())
+        .bind(p.kind.as_str())
+        .bind(p.name.as_str())
+        .bind(p.lon)
+        .bind(p.lat)
+        .bind(p.footprint.as_ref().map(|f| f.to_string()))
+        .bind(p.commune_code.as_str())
+        .bind(p.address.house_number.as_deref())
+        .bind(p.address.street.as_deref())
+        .bind(p.address.hamlet.as_deref())
+        .bind(serde_json::Value::Object(p.attributes.clone()).to_string())
+        .bind(serde_json::to_string(&p.external_ids).unwrap_or_else(|_| "{}".into()))
+        .bind(p.status.as_str())
+        .bind(p.generated)
+        .bind(p.version)
+        .bind(time_to_text(&p.created_at))
+        .bind(time_to_text(&p.updated_at))
+}
+
+async fn append_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    e: &NewEvent,
+) -> StoreResult<i64> {
+    let seq: i64 = sqlx::query_scalar(include_str!("sql/insert_event.sql"))
+        .bind(time_to_text(&e.at))
+        .bind(e.actor.as_str())
+        .bind(e.action.as_str())
+        .bind(e.code.to_string())
+        .bind(e.before.as_ref().map(|v| v.to_string()))
+        .bind(e.after.as_ref().map(|v| v.to_string()))
+        .bind(e.reason.as_deref())
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(seq)
+}
+
+#[async_trait]
+impl Store for PgStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn load_communes(&self) -> StoreResult<Vec<Commune>> {
+        let rows = sqlx::query(include_str!("sql/select_communes.sql"))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let boundary: String = row.try_get("boundary")?;
+                let geometry: Geometry = json_from_text(&boundary)?;
+                let boundary = geo::MultiPolygon::<f64>::try_from(geometry.value)
+                    .map_err(|e| StoreError::Corrupt(format!("commune boundary: {e}")))?;
+                Ok(Commune {
+                    code: row.try_get("code")?,
+                    name: row.try_get("name")?,
+                    full_name: row.try_get("full_name")?,
+                    unit_type: row.try_get("unit_type")?,
+                    province_code: row.try_get("province_code")?,
+                    province_name: row.try_get("province_name")?,
+                    area_km2: row.try_get("area_km2")?,
+                    boundary,
+                })
+            })
+            .collect()
+    }
+
+    async fn upsert_communes(&self, communes: &[Commune]) -> StoreResult<usize> {
+        let mut tx = self.pool.begin().await?;
+        for c in communes {
+            let geometry = Geometry::new(geojson::GeometryValue::from(&c.boundary));
+            sqlx::query(include_str!("sql/upsert_commune.sql"))
+                .bind(&c.code)
+                .bind(&c.name)
+                .bind(&c.full_name)
+                .bind(&c.unit_type)
+                .bind(&c.province_code)
+                .bind(&c.province_name)
+                .bind(c.area_km2)
+                .bind(serde_json::to_string(&geometry).unwrap_or_default())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(communes.len())
+    }
+
+    async fn load_places(&self) -> StoreResult<Vec<Place>> {
+        let rows = sqlx::query(include_str!("sql/select_places.sql"))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(place_from_row).collect()
+    }
+
+    async fn get_place(&self, code: LocationCode) -> StoreResult<Option<Place>> {
+        let row = sqlx::query(include_str!("sql/select_place.sql"))
+            .bind(code.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(place_from_row).transpose()
+    }
+
+    async fn get_places(&self, codes: &[LocationCode]) -> StoreResult<Vec<Place>> {
+        if codes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<String> = codes.iter().map(LocationCode::to_string).collect();
+        let rows = sqlx::query(include_str!("sql/select_places_by_codes.sql"))
+            .bind(list)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut by_code: HashMap<LocationCode, Place> = rows
+            .iter()
+            .map(|r| place_from_row(r).map(|p| (p.code, p)))
+            .collect::<StoreResult<_>>()?;
+        Ok(codes.iter().filter_map(|c| by_code.remove(c)).collect())
+    }
+
+    async fn insert_place(
+        &self,
+        place: &Place,
+        event: &NewEvent,
+        idempotency: Option<&IdempotencyRecord>,
+    ) -> StoreResult<i64> {
+        let mut tx = self.pool.begin().await?;
+        let inserted = bind_place(sqlx::query(include_str!("sql/insert_place.sql")), place)
+            .execute(&mut *tx)
+            .await;
+        match inserted {
+            Err(sqlx::Error::Database(e))
+                if e.is_unique_violation() && e.constraint() == Some(PLACES_PKEY) =>
+            {
+                return Err(StoreError::CodeTaken(place.code))
+            }
+            other => other?,
+        };
+        let seq = append_event(&mut tx, event).await?;
+        if let Some(r) = idempotency {
+            sqlx::query(include_str!("sql/insert_idempotency.sql"))
+                .bind(&r.scope)
+                .bind(&r.key)
+                .bind(&r.fingerprint)
+                .bind(r.code.to_string())
+                .bind(r.response.to_string())
+                .bind(time_to_text(&event.at))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(seq)
+    }
+
+    async fn update_place(
+        &self,
+        place: &Place,
+        expected_version: i64,
+        event: &NewEvent,
+    ) -> StoreResult<i64> {
+        let mut tx = self.pool.begin().await?;
+        let done = bind_place(sqlx::query(include_str!("sql/update_place.sql")), place)
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::VersionConflict(place.code));
+        }
+        let seq = append_event(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(seq)
+    }
+
+    async fn history(&self, code: LocationCode) -> StoreResult<Vec<Event>> {
+        let rows = sqlx::query(include_str!("sql/select_history.sql"))
+            .bind(code.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(event_from_row).collect()
+    }
+
+    async fn events_after(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<Event>> {
+        let rows = sqlx::query(include_str!("sql/select_events_after.sql"))
+            .bind(after_seq)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(event_from_row).collect()
+    }
+
+    async fn find_idempotency(
+        &self,
+        scope: &str,
+        key: &str,
+    ) -> StoreResult<Option<IdempotencyRecord>> {
+        let row = sqlx::query(include_str!("sql/select_idempotency.sql"))
+            .bind(scope)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            Ok(IdempotencyRecord {
+                scope: row.try_get("scope")?,
+                key: row.try_get("key")?,
+                fingerprint: row.try_get("fingerprint")?,
+                code: code_from_text(row.try_get("code")?)?,
+                response: json_from_text(row.try_get("response")?)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn create_token(
+        &self,
+        name: &str,
+        role: Role,
+        communes: &[String],
+        token_hash: &str,
+    ) -> StoreResult<TokenInfo> {
+        let row = sqlx::query(include_str!("sql/insert_token.sql"))
+            .bind(name)
+            .bind(role.as_str())
+            .bind(communes_to_text(communes))
+            .bind(token_hash)
+            .bind(time_to_text(&chrono::Utc::now()))
+            .fetch_one(&self.pool)
+            .await?;
+        token_from_row(&row)
+    }
+
+    async fn token_by_hash(&self, token_hash: &str) -> StoreResult<Option<TokenInfo>> {
+        let row = sqlx::query(include_str!("sql/select_token_by_hash.sql"))
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(token_from_row).transpose()
+    }
+
+    async fn list_tokens(&self) -> StoreResult<Vec<TokenInfo>> {
+        let rows = sqlx::query(include_str!("sql/select_tokens.sql"))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(token_from_row).collect()
+    }
+
+    async fn revoke_token(&self, id: i64) -> StoreResult<bool> {
+        let done = sqlx::query(include_str!("sql/revoke_token.sql"))
+            .bind(id)
+            .bind(time_to_text(&chrono::Utc::now()))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn counts(&self) -> StoreResult<Counts> {
+        let (communes, places, events, tokens) = sqlx::query_as(include_str!("sql/counts.sql"))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Counts {
+            communes,
+            places,
+            events,
+            tokens,
+        })
+    }
+}

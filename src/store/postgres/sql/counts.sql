@@ -1,0 +1,4 @@
+SELECT (SELECT count(*) FROM communes),
+       (SELECT count(*) FROM places),
+       (SELECT count(*) FROM events),
+       (SELECT count(*) FROM tokens)

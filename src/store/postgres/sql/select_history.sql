@@ -1,0 +1,5 @@
+SELECT seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, actor, action, code,
+       before::text AS before, after::text AS after, reason
+FROM events
+WHERE code = $1
+ORDER BY seq
