@@ -10,6 +10,8 @@ pub mod auth;
 pub mod cli;
 pub mod code;
 pub mod commune;
+pub mod formats;
+pub mod generate;
 pub mod place;
 pub mod registry;
 pub mod search;

@@ -7,10 +7,12 @@
 mod catalog;
 mod error;
 mod event;
+mod import;
 
 pub use catalog::{Catalog, PlaceDoc, PlaceFilter};
 pub use error::{RegistryError, Result};
 pub use event::{Action, Event, NewEvent};
+pub use import::{BatchReport, ImportRow};
 
 use std::collections::HashSet;
 use std::sync::{Arc, RwLock};
@@ -62,7 +64,7 @@ pub struct Registry {
 }
 
 /// Now, to the microsecond (what every store keeps exactly).
-fn now() -> DateTime<Utc> {
+pub(crate) fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 

@@ -33,6 +33,10 @@ pub enum StoreError {
     VersionConflict(LocationCode),
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
+    #[error("this store does not support {0} yet")]
+    Unsupported(&'static str),
+    #[error("the export was stopped: {0}")]
+    Sink(String),
     #[error("unsupported DATABASE_URL {0:?}: use sqlite:PATH or postgres://…")]
     UnsupportedUrl(String),
 }
@@ -51,6 +55,21 @@ pub struct IdempotencyRecord {
     pub code: LocationCode,
     /// The body of the first answer.
     pub response: Value,
+}
+
+/// Progress of a bulk import, committed with each batch.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ImportProgress {
+    /// Fingerprint of the input (size and hashes of its first and last MiB).
+    pub key: String,
+    pub source: String,
+    /// Input records processed (accepted, rejected or duplicate), in input order.
+    pub records_done: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    pub duplicates: u64,
+    pub started_at: String,
+    pub finished: bool,
 }
 
 /// How many rows the main tables hold (for checks that a failed write left nothing behind).
@@ -100,6 +119,33 @@ pub trait Store: Send + Sync + 'static {
         expected_version: i64,
         event: &NewEvent,
     ) -> StoreResult<i64>;
+
+    /// Inserts a batch of new places with their events and the import's progress, in one
+    /// transaction; `CodeTaken` if any code exists.
+    async fn insert_batch(
+        &self,
+        _places: &[Place],
+        _events: &[NewEvent],
+        _progress: &ImportProgress,
+    ) -> StoreResult<()> {
+        Err(StoreError::Unsupported("bulk import"))
+    }
+    /// The progress of an import, by its key.
+    async fn import_progress(&self, _key: &str) -> StoreResult<Option<ImportProgress>> {
+        Err(StoreError::Unsupported("bulk import"))
+    }
+    /// Marks an import finished (or records progress with no new place).
+    async fn save_import_progress(&self, _progress: &ImportProgress) -> StoreResult<()> {
+        Err(StoreError::Unsupported("bulk import"))
+    }
+    /// Streams every place (of one commune, or all) in code order to `sink`.
+    async fn export_places(
+        &self,
+        _commune: Option<&str>,
+        _sink: &mut (dyn FnMut(Place) -> StoreResult<()> + Send),
+    ) -> StoreResult<()> {
+        Err(StoreError::Unsupported("export"))
+    }
 
     async fn history(&self, code: LocationCode) -> StoreResult<Vec<Event>>;
     async fn events_after(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<Event>>;

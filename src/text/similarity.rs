@@ -25,18 +25,23 @@ pub fn levenshtein(a: &str, b: &str) -> usize {
 
 /// Whether two place names are "similar" for the duplicate check: after [`fold`]ing, they are
 /// equal, one contains the other (when the shorter has at least 4 characters), or they differ
-/// by at most one edit per 5 characters of the longer name.
+/// by at most one edit per 5 characters of the longer name. Names whose numbers differ are
+/// never similar: "Nhà 12" and "Nhà 14", "Trường số 1" and "Trường số 2" are different places.
 ///
 /// ```
 /// use diachiso::text::names_similar;
 /// assert!(names_similar("Chùa Keo", "chua keo"));
-/// assert!(names_similar("Bãi đỗ xe Phố Hiến", "Bai do xe Pho Hien 2"));
+/// assert!(names_similar("Bãi đỗ xe Phố Hiến", "Bai do xe Pho Hien moi"));
+/// assert!(!names_similar("Nhà 12", "Nhà 14"));
 /// assert!(!names_similar("Chùa Keo", "Đình Hòa Bình"));
 /// ```
 pub fn names_similar(a: &str, b: &str) -> bool {
     let (a, b) = (fold(a), fold(b));
     if a == b {
         return true;
+    }
+    if numbers(&a) != numbers(&b) {
+        return false;
     }
     let (short, long) = if a.chars().count() <= b.chars().count() {
         (&a, &b)
@@ -48,6 +53,13 @@ pub fn names_similar(a: &str, b: &str) -> bool {
         return true;
     }
     levenshtein(short, long) <= long_len / 5
+}
+
+/// The runs of digits in a folded name, in order.
+fn numbers(s: &str) -> Vec<&str> {
+    s.split(|c: char| !c.is_ascii_digit())
+        .filter(|n| !n.is_empty())
+        .collect()
 }
 
 #[cfg(test)]
@@ -65,6 +77,8 @@ mod tests {
     #[test]
     fn short_different_names_are_not_similar() {
         assert!(!names_similar("Chợ Gạo", "Chợ Bến"));
+        assert!(!names_similar("Nhà 12 phố Lê Lợi", "Nhà 14 phố Lê Lợi"));
+        assert!(names_similar("Nhà 12 phố Lê Lợi", "nha 12 pho le loi"));
         assert!(!names_similar(
             "UBND xã Tân Hưng",
             "Trường tiểu học Tân Hưng"

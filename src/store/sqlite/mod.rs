@@ -11,7 +11,7 @@ use sqlx::sqlite::{
 use sqlx::{Row, SqlitePool};
 
 use super::codec::*;
-use super::{Counts, IdempotencyRecord, Store, StoreError, StoreResult};
+use super::{Counts, IdempotencyRecord, ImportProgress, Store, StoreError, StoreResult};
 use crate::auth::{Role, TokenInfo};
 use crate::code::LocationCode;
 use crate::commune::Commune;
@@ -134,6 +134,25 @@ async fn append_event(
         .fetch_one(&mut **tx)
         .await?;
     Ok(seq)
+}
+
+async fn upsert_import(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    p: &ImportProgress,
+) -> StoreResult<()> {
+    let now = time_to_text(&chrono::Utc::now());
+    sqlx::query(include_str!("sql/upsert_import.sql"))
+        .bind(&p.key)
+        .bind(&p.source)
+        .bind(p.records_done as i64)
+        .bind(p.accepted as i64)
+        .bind(p.rejected as i64)
+        .bind(p.duplicates as i64)
+        .bind(&now)
+        .bind(p.finished.then_some(&now))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 #[async_trait]
@@ -266,6 +285,107 @@ impl Store for SqliteStore {
         let seq = append_event(&mut tx, event).await?;
         tx.commit().await?;
         Ok(seq)
+    }
+
+    async fn insert_batch(
+        &self,
+        places: &[Place],
+        events: &[NewEvent],
+        progress: &ImportProgress,
+    ) -> StoreResult<()> {
+        // Multi-row INSERTs: far fewer statements than rows (SQLite allows 32,766 parameters).
+        const ROWS_PER_STATEMENT: usize = 500;
+        let mut tx = self.pool.begin().await?;
+        for chunk in places.chunks(ROWS_PER_STATEMENT) {
+            let mut q =
+                sqlx::QueryBuilder::<sqlx::Sqlite>::new(include_str!("sql/insert_places_head.sql"));
+            q.push_values(chunk, |mut b, p| {
+                b.push_bind(p.code.to_string())
+                    .push_bind(p.kind.as_str())
+                    .push_bind(p.name.as_str())
+                    .push_bind(p.lon)
+                    .push_bind(p.lat)
+                    .push_bind(p.footprint.as_ref().map(|f| f.to_string()))
+                    .push_bind(p.commune_code.as_str())
+                    .push_bind(p.address.house_number.as_deref())
+                    .push_bind(p.address.street.as_deref())
+                    .push_bind(p.address.hamlet.as_deref())
+                    .push_bind(serde_json::Value::Object(p.attributes.clone()).to_string())
+                    .push_bind(
+                        serde_json::to_string(&p.external_ids).unwrap_or_else(|_| "{}".into()),
+                    )
+                    .push_bind(p.status.as_str())
+                    .push_bind(i64::from(p.generated))
+                    .push_bind(p.version)
+                    .push_bind(time_to_text(&p.created_at))
+                    .push_bind(time_to_text(&p.updated_at));
+            });
+            match q.build().execute(&mut *tx).await {
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                    return Err(StoreError::CodeTaken(chunk[0].code))
+                }
+                other => other?,
+            };
+        }
+        for chunk in events.chunks(ROWS_PER_STATEMENT) {
+            let mut q =
+                sqlx::QueryBuilder::<sqlx::Sqlite>::new(include_str!("sql/insert_events_head.sql"));
+            q.push_values(chunk, |mut b, e| {
+                b.push_bind(time_to_text(&e.at))
+                    .push_bind(e.actor.as_str())
+                    .push_bind(e.action.as_str())
+                    .push_bind(e.code.to_string())
+                    .push_bind(e.before.as_ref().map(|v| v.to_string()))
+                    .push_bind(e.after.as_ref().map(|v| v.to_string()))
+                    .push_bind(e.reason.as_deref());
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        upsert_import(&mut tx, progress).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn import_progress(&self, key: &str) -> StoreResult<Option<ImportProgress>> {
+        let row = sqlx::query(include_str!("sql/select_import.sql"))
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            Ok(ImportProgress {
+                key: r.try_get("key")?,
+                source: r.try_get("source")?,
+                records_done: r.try_get::<i64, _>("records_done")? as u64,
+                accepted: r.try_get::<i64, _>("accepted")? as u64,
+                rejected: r.try_get::<i64, _>("rejected")? as u64,
+                duplicates: r.try_get::<i64, _>("duplicates")? as u64,
+                started_at: r.try_get("started_at")?,
+                finished: r.try_get::<Option<String>, _>("finished_at")?.is_some(),
+            })
+        })
+        .transpose()
+    }
+
+    async fn save_import_progress(&self, progress: &ImportProgress) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        upsert_import(&mut tx, progress).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn export_places(
+        &self,
+        commune: Option<&str>,
+        sink: &mut (dyn FnMut(Place) -> StoreResult<()> + Send),
+    ) -> StoreResult<()> {
+        use futures_util::TryStreamExt;
+        let mut rows = sqlx::query(include_str!("sql/select_places_of_commune.sql"))
+            .bind(commune)
+            .fetch(&self.pool);
+        while let Some(row) = rows.try_next().await? {
+            sink(place_from_row(&row)?)?;
+        }
+        Ok(())
     }
 
     async fn history(&self, code: LocationCode) -> StoreResult<Vec<Event>> {

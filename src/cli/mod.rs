@@ -1,4 +1,9 @@
-//! The command line: `serve`, `token create|list|revoke`, `import communes`.
+//! The command line: `serve`, `token create|list|revoke`, `import communes|places`,
+//! `export places`, `generate`.
+
+mod export;
+mod generate;
+mod import;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -43,6 +48,17 @@ enum Command {
     /// Import data.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Export data (streamed).
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Generate labelled demo data inside the real commune boundaries.
+    Generate(generate::GenerateArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportCommand {
+    /// Export places as GeoJSON, newline-delimited GeoJSON or CSV.
+    Places(export::ExportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -72,6 +88,8 @@ struct TokenCreate {
 enum ImportCommand {
     /// Load commune boundaries from a GeoJSON FeatureCollection (code, name properties).
     Communes { file: std::path::PathBuf },
+    /// Import places from GeoJSON, newline-delimited GeoJSON or CSV, in resumable batches.
+    Places(import::ImportArgs),
 }
 
 /// Entry point of the binary.
@@ -171,6 +189,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 registry.communes().len()
             );
         }
+        Command::Import(ImportCommand::Places(args)) => {
+            let registry = open_registry(&cli.database_url).await?;
+            import::run(&registry, args).await?;
+        }
+        Command::Export(ExportCommand::Places(args)) => {
+            let registry = open_registry(&cli.database_url).await?;
+            export::run(&registry, args).await?;
+        }
+        Command::Generate(args) => generate::run(args)?,
     }
     Ok(())
 }

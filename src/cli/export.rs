@@ -1,0 +1,49 @@
+//! `diachiso export places`: streamed export.
+
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::formats::{FeatureWriter, Format};
+use crate::registry::Registry;
+use crate::store::StoreError;
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// geojson, ndjson or csv.
+    #[arg(long, default_value = "ndjson")]
+    format: String,
+    /// Only the places of this commune (5-digit code).
+    #[arg(long)]
+    commune: Option<String>,
+    /// Output file (default: standard output).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+pub async fn run(registry: &Registry, args: ExportArgs) -> anyhow::Result<()> {
+    let format = Format::parse(&args.format)
+        .ok_or_else(|| anyhow::anyhow!("--format is geojson, ndjson or csv"))?;
+    if let Some(c) = &args.commune {
+        if registry.communes().get(c).is_none() {
+            anyhow::bail!("no commune {c} is loaded");
+        }
+    }
+    let out: Box<dyn Write + Send> = match &args.out {
+        Some(path) => Box::new(std::fs::File::create(path)?),
+        None => Box::new(std::io::stdout()),
+    };
+    let mut writer = FeatureWriter::new(BufWriter::new(out), format)?;
+    registry
+        .store()
+        .export_places(args.commune.as_deref(), &mut |place| {
+            writer
+                .write(&registry.feature(&place))
+                .map_err(|e| StoreError::Sink(e.to_string()))
+        })
+        .await?;
+    let n = writer.finish()?;
+    eprintln!("exported {n} places");
+    Ok(())
+}
