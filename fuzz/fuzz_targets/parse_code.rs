@@ -26,7 +26,10 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(LocationCode::from_str(&code.grouped()), Ok(code));
             assert_eq!(LocationCode::from_payload(code.payload()), Ok(code));
             let json = serde_json::to_string(&code).expect("serialise");
-            assert_eq!(serde_json::from_str::<LocationCode>(&json).expect("deserialise"), code);
+            assert_eq!(
+                serde_json::from_str::<LocationCode>(&json).expect("deserialise"),
+                code
+            );
         }
         Err(CodeError::InvalidCharacter { ch, position }) => {
             assert_eq!(s.chars().nth(position - 1), Some(ch));
