@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use super::extract::{Auth, QueryParams};
 use super::problem::{ApiResult, Problem};
+use super::schema;
 use super::AppState;
 
 /// Most events in one page.
@@ -29,6 +30,27 @@ fn default_limit() -> i64 {
 /// `GET /api/changes?after=SEQ&limit=N` (reader and above) — events with `seq > after` in
 /// order. A client stores the last `seq` it processed and asks again with `after=` it: it
 /// sees every change once, none twice.
+#[utoipa::path(
+    get,
+    path = "/api/changes",
+    tag = "changes",
+    operation_id = "list_changes",
+    summary = "The change feed: every event after a sequence number, in order",
+    description = "Role: **reader** or above (any valid token). A client stores the last `seq` it \
+        processed and asks again with `after=` it: it sees every change once and none twice. \
+        Sequence numbers are strictly increasing and never reused.",
+    security(("bearer" = [])),
+    params(
+        ("after" = Option<i64>, Query, minimum = 0, description = "The `seq` of the last event the client has seen (default 0: from the start)."),
+        ("limit" = Option<i64>, Query, minimum = 1, maximum = 10000, description = "Most events in the page (default 100)."),
+    ),
+    responses(
+        (status = 200, description = "Events with `seq > after`, oldest first.", body = schema::ChangesPage),
+        (status = 400, description = "An unknown, malformed or out-of-range parameter (`/problems/invalid-query`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     Auth(actor): Auth,

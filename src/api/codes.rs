@@ -6,12 +6,33 @@ use serde_json::{json, Value};
 
 use super::extract::{Auth, CodePath};
 use super::problem::ApiResult;
+use super::schema;
 use super::AppState;
 use crate::place::Status;
 
 /// `GET /api/codes/{code}` — validity, the decoded cell and the place registered under it.
 /// The status of a code is public (codes are not secrets); the place's details follow the
 /// caller's visibility (anonymous callers see active places only).
+#[utoipa::path(
+    get,
+    path = "/api/codes/{code}",
+    tag = "codes",
+    operation_id = "lookup_code",
+    summary = "Check a location code and see what is registered under it",
+    description = "Public. Decodes the code without the registry (its cell), and tells whether a \
+        place holds it and that place's status (codes are not secrets). The place itself is \
+        included when the caller may see it: anonymous callers see active places only.",
+    security((), ("bearer" = [])),
+    params(
+        ("code" = String, Path, description = "The 12-digit location code; spaces, dots and hyphens between digits are accepted.", example = "7985 8003 9614"),
+    ),
+    responses(
+        (status = 200, description = "A valid code.", body = schema::CodeLookup),
+        (status = 400, description = "Not a valid location code (`/problems/invalid-code`, with `reason`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "An `Authorization` header that is malformed, unknown or revoked (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+    )
+)]
 pub async fn lookup(
     State(state): State<AppState>,
     Auth(actor): Auth,

@@ -7,6 +7,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::problem::{ApiResult, Problem};
+use super::schema;
 use super::AppState;
 use crate::commune::{is_commune_code, Commune};
 
@@ -23,6 +24,17 @@ fn properties(c: &Commune) -> Value {
 }
 
 /// `GET /api/communes` — every commune without its boundary.
+#[utoipa::path(
+    get,
+    path = "/api/communes",
+    tag = "communes",
+    operation_id = "list_communes",
+    summary = "Every commune loaded, without boundaries",
+    description = "Public.",
+    responses(
+        (status = 200, description = "The communes.", body = schema::CommuneList),
+    )
+)]
 pub async fn list(State(state): State<AppState>) -> Json<Value> {
     let communes = state.registry.communes();
     let items: Vec<Value> = communes.all().iter().map(properties).collect();
@@ -30,6 +42,22 @@ pub async fn list(State(state): State<AppState>) -> Json<Value> {
 }
 
 /// `GET /api/communes/{code}` — one commune as a GeoJSON Feature with its boundary.
+#[utoipa::path(
+    get,
+    path = "/api/communes/{code}",
+    tag = "communes",
+    operation_id = "get_commune",
+    summary = "One commune with its boundary",
+    description = "Public.",
+    params(
+        ("code" = String, Path, description = "The official 5-digit commune code.", example = "11953"),
+    ),
+    responses(
+        (status = 200, description = "The commune as a GeoJSON Feature.", body = schema::CommuneFeature, content_type = "application/geo+json"),
+        (status = 400, description = "Not 5 digits (`/problems/invalid-commune-code`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such commune is loaded (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn get(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Response> {
     if !is_commune_code(&code) {
         return Err(Problem::bad_request(

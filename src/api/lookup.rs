@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 
 use super::extract::{Auth, QueryParams};
 use super::problem::{ApiResult, Problem};
+use super::schema;
 use super::AppState;
 use crate::auth::Actor;
 use crate::code::LocationCode;
@@ -107,6 +108,31 @@ pub struct ReverseQuery {
 /// `GET /api/reverse?lon=&lat=[&limit=][&kind=][&radius_m=]` — the commune containing the
 /// point and the nearest places within the radius, nearest first, with geodesic distances in
 /// metres (WGS84). In open country the list is empty and the commune is still answered.
+#[utoipa::path(
+    get,
+    path = "/api/reverse",
+    tag = "search",
+    operation_id = "reverse_lookup",
+    summary = "Places nearest a point, and the commune that contains it",
+    description = "Public. Nearest first, with geodesic distances in metres (WGS84). Anonymous \
+        callers find active places; any token finds provisional ones too; retired places are \
+        found by their code only. In open country the list is empty and the commune is still \
+        answered.",
+    security((), ("bearer" = [])),
+    params(
+        ("lon" = f64, Query, minimum = -180, maximum = 180, description = "Longitude, degrees (WGS84).", example = 106.068),
+        ("lat" = f64, Query, minimum = -90, maximum = 90, description = "Latitude, degrees (WGS84).", example = 20.6634),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Most places (default 10)."),
+        ("kind" = Option<PlaceKind>, Query, description = "Only places of this kind."),
+        ("radius_m" = Option<f64>, Query, exclusive_minimum = 0, maximum = 50000, description = "Search radius, metres (default 1000)."),
+    ),
+    responses(
+        (status = 200, description = "The places found and the commune.", body = schema::ReverseResult, content_type = "application/geo+json"),
+        (status = 400, description = "A missing, unknown, malformed or out-of-range parameter (`/problems/invalid-query`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "An `Authorization` header that is malformed, unknown or revoked (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+    )
+)]
 pub async fn reverse(
     State(state): State<AppState>,
     Auth(actor): Auth,
@@ -179,6 +205,33 @@ fn as_code(q: &str) -> Option<LocationCode> {
 /// address matches every word of `q`, ignoring case, diacritics and tone-mark placement; the
 /// last word may be incomplete; words of 5+ letters tolerate one typo. Ranked by match
 /// quality, then distance from lon/lat when given. A 12-digit code finds its place.
+#[utoipa::path(
+    get,
+    path = "/api/search",
+    tag = "search",
+    operation_id = "search_places",
+    summary = "Find places by name, address or code, the way people type",
+    description = "Public. Every word of `q` must match the name or address, ignoring case, \
+        diacritics (`đ` = `d`) and tone-mark placement (`Thuỵ` = `Thụy`); the last word may be \
+        incomplete; words of 5+ letters tolerate one typo. Ranked by match quality, then by \
+        distance from `lon`/`lat` when given. A 12-digit code, with or without separators, finds \
+        its place first. Visibility as for reverse lookup.",
+    security((), ("bearer" = [])),
+    params(
+        ("q" = String, Query, min_length = 1, max_length = 200, description = "What the user typed (1–200 characters after trimming).", example = "chua keo"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Most places (default 10)."),
+        ("lon" = Option<f64>, Query, minimum = -180, maximum = 180, description = "Rank nearer places first (give `lat` too)."),
+        ("lat" = Option<f64>, Query, minimum = -90, maximum = 90, description = "Rank nearer places first (give `lon` too)."),
+        ("kind" = Option<PlaceKind>, Query, description = "Only places of this kind."),
+        ("commune_code" = Option<String>, Query, pattern = "^[0-9]{5}$", description = "Only places in this commune."),
+    ),
+    responses(
+        (status = 200, description = "The places found, best first.", body = schema::SearchResult, content_type = "application/geo+json"),
+        (status = 400, description = "A missing, unknown, malformed or out-of-range parameter (`/problems/invalid-query`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "An `Authorization` header that is malformed, unknown or revoked (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+    )
+)]
 pub async fn search(
     State(state): State<AppState>,
     Auth(actor): Auth,

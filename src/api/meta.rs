@@ -1,22 +1,60 @@
-//! The landing page, health check and small reference lists.
+//! The landing page, health check, small reference lists, and this API's own description.
 
-use axum::response::Html;
+use std::sync::LazyLock;
+
+use axum::http::{header, HeaderMap};
+use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
+use super::schema;
 use crate::place::PlaceKind;
 
+/// The media type of an OpenAPI 3.1 document in JSON.
+pub const OPENAPI_MEDIA_TYPE: &str = "application/vnd.oai.openapi+json;version=3.1";
+
 /// `GET /` — the map viewer's page.
+#[utoipa::path(
+    get,
+    path = "/",
+    tag = "meta",
+    operation_id = "viewer",
+    summary = "The map viewer's page (HTML)",
+    responses(
+        (status = 200, description = "The page.", body = String, content_type = "text/html; charset=utf-8"),
+    )
+)]
 pub async fn index() -> Html<&'static str> {
     Html(include_str!("../../web/index.html"))
 }
 
 /// `GET /health` — constant answer; also the hello-world baseline of the benchmarks.
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "meta",
+    operation_id = "health",
+    summary = "Liveness check",
+    description = "Answers `ok` without touching the store (also the hello-world baseline of the benchmarks).",
+    responses(
+        (status = 200, description = "The process is serving.", body = String, content_type = "text/plain; charset=utf-8", example = "ok"),
+    )
+)]
 pub async fn health() -> &'static str {
     "ok"
 }
 
 /// `GET /api` — links to the API's resources.
+#[utoipa::path(
+    get,
+    path = "/api",
+    tag = "meta",
+    operation_id = "api_root",
+    summary = "Links to the API's resources",
+    responses(
+        (status = 200, description = "The service, its version and links.", body = schema::ApiRoot),
+    )
+)]
 pub async fn api_root() -> Json<Value> {
     Json(json!({
         "service": "diachiso",
@@ -33,6 +71,16 @@ pub async fn api_root() -> Json<Value> {
 }
 
 /// `GET /api/kinds` — place kinds with their Vietnamese and English labels.
+#[utoipa::path(
+    get,
+    path = "/api/kinds",
+    tag = "meta",
+    operation_id = "list_kinds",
+    summary = "Place kinds with their labels",
+    responses(
+        (status = 200, description = "Every kind, in display order.", body = schema::KindList),
+    )
+)]
 pub async fn kinds() -> Json<Value> {
     let kinds: Vec<Value> = PlaceKind::ALL
         .iter()
@@ -42,6 +90,20 @@ pub async fn kinds() -> Json<Value> {
 }
 
 /// `GET /api/stats` (reader and above) — how many places by status, communes and events.
+#[utoipa::path(
+    get,
+    path = "/api/stats",
+    tag = "meta",
+    operation_id = "stats",
+    summary = "Store counts",
+    description = "Role: **reader** or above (any valid token).",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Counts of communes, places, events and tokens.", body = schema::Stats),
+        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+    )
+)]
 pub async fn stats(
     axum::extract::State(state): axum::extract::State<super::AppState>,
     super::extract::Auth(actor): super::extract::Auth,
@@ -65,4 +127,89 @@ pub async fn stats(
         "events": counts.events,
         "tokens": counts.tokens,
     })))
+}
+
+/// The served OpenAPI document, built once from the routes.
+static OPENAPI_JSON: LazyLock<String> = LazyLock::new(|| {
+    super::openapi()
+        .to_json()
+        .expect("the OpenAPI document serialises")
+});
+
+/// `GET /api/openapi.json` — this API, described from the code.
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    tag = "meta",
+    operation_id = "openapi",
+    summary = "This API's OpenAPI 3.1 document",
+    description = "Built from the same route table that serves the API. Answered as \
+        `application/vnd.oai.openapi+json;version=3.1` when the `Accept` header names that media \
+        type with `version=3.1`, otherwise as `application/json`.",
+    responses(
+        (status = 200, description = "The OpenAPI document.", content(
+            (serde_json::Value = "application/json"),
+            (serde_json::Value = "application/vnd.oai.openapi+json;version=3.1"),
+        )),
+    )
+)]
+pub async fn openapi_json(headers: HeaderMap) -> Response {
+    let wants_oas31 = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|m| {
+            let mut parts = m.split(';').map(str::trim);
+            parts
+                .next()
+                .is_some_and(|t| t.eq_ignore_ascii_case("application/vnd.oai.openapi+json"))
+                && parts.any(|p| p.replace(' ', "") == "version=3.1")
+        });
+    let media = if wants_oas31 {
+        OPENAPI_MEDIA_TYPE
+    } else {
+        "application/json"
+    };
+    ([(header::CONTENT_TYPE, media)], OPENAPI_JSON.as_str()).into_response()
+}
+
+/// `GET /api/docs` — the API reference for people (Redoc, served from this binary).
+#[utoipa::path(
+    get,
+    path = "/api/docs",
+    tag = "meta",
+    operation_id = "api_docs",
+    summary = "The API reference for people (HTML)",
+    description = "Renders /api/openapi.json with Redoc, served by this binary: no internet needed.",
+    responses(
+        (status = 200, description = "The page.", body = String, content_type = "text/html; charset=utf-8"),
+    )
+)]
+pub async fn api_docs() -> Html<&'static str> {
+    Html(include_str!("../../web/api.html"))
+}
+
+/// `GET /api/docs/redoc.standalone.js` — the vendored Redoc bundle (see web/vendor/README.md).
+#[utoipa::path(
+    get,
+    path = "/api/docs/redoc.standalone.js",
+    tag = "meta",
+    operation_id = "api_docs_script",
+    summary = "The Redoc script of the API reference page",
+    description = "Redoc's standalone bundle (MIT), vendored in `web/vendor/`.",
+    responses(
+        (status = 200, description = "The script.", body = String, content_type = "text/javascript; charset=utf-8",
+            headers(("Cache-Control" = String, description = "`public, max-age=86400`"))),
+    )
+)]
+pub async fn api_docs_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../web/vendor/redoc.standalone.js"),
+    )
+        .into_response()
 }

@@ -10,9 +10,11 @@ mod meta;
 mod ogc;
 mod places;
 mod problem;
+pub mod schema;
 mod tokens;
 
 pub use extract::MAX_BODY_BYTES;
+pub use meta::OPENAPI_MEDIA_TYPE;
 pub use problem::{Problem, PROBLEM_JSON};
 
 use std::sync::Arc;
@@ -21,9 +23,13 @@ use axum::extract::Request;
 use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDoc, Ref, ResponseBuilder};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::registry::Registry;
 
@@ -35,38 +41,178 @@ pub struct AppState {
 
 /// The whole HTTP service.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(meta::index))
-        .route("/health", get(meta::health))
-        .route("/api", get(meta::api_root))
-        .route("/api/kinds", get(meta::kinds))
-        .route("/api/stats", get(meta::stats))
-        .route("/api/places", post(places::create))
-        .route("/api/places/{code}", get(places::get).patch(places::patch))
-        .route("/api/places/{code}/certify", post(places::certify))
-        .route("/api/places/{code}/retire", post(places::retire))
-        .route("/api/places/{code}/history", get(places::history))
-        .route("/api/codes/{code}", get(codes::lookup))
-        .route("/ogc", get(ogc::landing))
-        .route("/ogc/conformance", get(ogc::conformance))
-        .route("/ogc/collections", get(ogc::collections))
-        .route("/ogc/collections/{id}", get(ogc::collection_meta))
-        .route("/ogc/collections/{id}/queryables", get(ogc::queryables))
-        .route("/ogc/collections/{id}/items", get(ogc::items))
-        .route("/ogc/collections/{id}/items/{fid}", get(ogc::item))
-        .route("/api/reverse", get(lookup::reverse))
-        .route("/api/search", get(lookup::search))
-        .route("/api/communes", get(communes::list))
-        .route("/api/communes/{code}", get(communes::get))
-        .route("/api/changes", get(changes::list))
-        .route("/api/tokens", post(tokens::create).get(tokens::list))
-        .route("/api/tokens/{id}", axum::routing::delete(tokens::revoke))
+    let (routes, _) = api_routes().split_for_parts();
+    routes
         .fallback(not_found)
         .with_state(state)
         .layer(middleware::from_fn(problem_for_every_error))
         .layer(CatchPanicLayer::custom(|_| {
             Problem::internal(&"a handler panicked").into_response()
         }))
+}
+
+/// Every route of the service with its documentation. `routes!` registers each handler under
+/// the method and path of its `#[utoipa::path]` attribute and adds that attribute's operation to
+/// the OpenAPI document, so the route table and the document come from one place. Handlers of
+/// one `routes!` share one path (the macro routes every method it lists on every path it lists).
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(meta::index))
+        .routes(routes!(meta::health))
+        .routes(routes!(meta::api_root))
+        .routes(routes!(meta::openapi_json))
+        .routes(routes!(meta::api_docs))
+        .routes(routes!(meta::api_docs_script))
+        .routes(routes!(meta::kinds))
+        .routes(routes!(meta::stats))
+        .routes(routes!(places::create))
+        .routes(routes!(places::get, places::patch))
+        .routes(routes!(places::certify))
+        .routes(routes!(places::retire))
+        .routes(routes!(places::history))
+        .routes(routes!(codes::lookup))
+        .routes(routes!(lookup::reverse))
+        .routes(routes!(lookup::search))
+        .routes(routes!(communes::list))
+        .routes(routes!(communes::get))
+        .routes(routes!(changes::list))
+        .routes(routes!(tokens::create, tokens::list))
+        .routes(routes!(tokens::revoke))
+        .routes(routes!(ogc::landing))
+        .routes(routes!(ogc::conformance))
+        .routes(routes!(ogc::collections))
+        .routes(routes!(ogc::collection_meta))
+        .routes(routes!(ogc::queryables))
+        .routes(routes!(ogc::items))
+        .routes(routes!(ogc::item))
+}
+
+/// The OpenAPI 3.1 document of the whole HTTP API, as served at `/api/openapi.json`.
+pub fn openapi() -> OpenApiDoc {
+    let (_, mut doc) = api_routes().split_for_parts();
+    add_internal_error(&mut doc);
+    doc
+}
+
+/// Every documented operation as `(METHOD, path)`, e.g. `("GET", "/api/places/{code}")`,
+/// sorted. The router serves exactly these (plus `HEAD` wherever there is a `GET`).
+pub fn documented_routes() -> Vec<(String, String)> {
+    let doc = serde_json::to_value(openapi()).unwrap_or_default();
+    let mut routes: Vec<(String, String)> = doc["paths"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(method, _)| {
+                    matches!(
+                        method.as_str(),
+                        "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace"
+                    )
+                })
+                .map(move |(method, _)| (method.to_ascii_uppercase(), path.clone()))
+        })
+        .collect();
+    routes.sort();
+    routes
+}
+
+/// Every handler may fail unexpectedly (a store error, a panic): a 500 problem whose detail
+/// says only that the error was logged.
+fn add_internal_error(doc: &mut OpenApiDoc) {
+    let response = ResponseBuilder::new()
+        .description(
+            "The service failed to answer; the error has been logged (`/problems/internal`). \
+             No internal detail is shown.",
+        )
+        .content(
+            PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build();
+    for item in doc.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            op.responses
+                .responses
+                .entry("500".into())
+                .or_insert_with(|| response.clone().into());
+        }
+    }
+}
+
+const API_DESCRIPTION: &str = "The digital address and location registry of Hưng Yên province \
+(Sở Xây dựng): places with permanent 12-digit location codes (mã định danh địa điểm), their \
+lifecycle and history, the province's communes, reverse lookup and Vietnamese-aware search, a \
+change feed for other systems, and OGC API – Features for GIS clients.
+
+**Authentication.** Send `Authorization: Bearer TOKEN`. Without the header a request is \
+anonymous (public reads of active places); a header that is present but malformed, unknown or \
+revoked is always a 401, never a silent downgrade to anonymous. Roles are ordered \
+reader < editor < reviewer < admin; each operation's description names the role it needs. An \
+editor writes only in the communes on its token.
+
+**Errors** are `application/problem+json` (RFC 9457, schema `Problem`) with a stable `type` \
+`/problems/{slug}`. A path that no route serves is a 404 whose `detail` starts with \
+`no such resource`; a method that a path does not serve is a 405 \
+(`/problems/method-not-allowed`) with an `Allow` header. Request bodies are at most 1 MiB \
+of UTF-8 JSON.
+
+**Concurrency.** Places carry strong ETags `\"CODE-VERSION\"`: `If-None-Match` on reads, \
+`If-Match` on writes (required for PATCH). `Idempotency-Key` makes registering a place safe to \
+retry.
+
+Place data in demos and tests is generated and marked `generated: true`.";
+
+/// The document's fixed parts; the paths come from the routes.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "diachiso", description = API_DESCRIPTION),
+    tags(
+        (name = "places", description = "Register, read, correct, certify and retire places (địa điểm)."),
+        (name = "codes", description = "Location codes (mã định danh địa điểm): validity, cell, registration."),
+        (name = "search", description = "Reverse lookup and Vietnamese-aware search."),
+        (name = "communes", description = "The commune-level units (xã, phường, đặc khu) of the province."),
+        (name = "changes", description = "The event log as a change feed for other systems."),
+        (name = "tokens", description = "Bearer tokens (admin)."),
+        (name = "ogc", description = "OGC API – Features, Part 1 (Core, GeoJSON) and Part 3 queryables."),
+        (name = "meta", description = "Pages, health, reference lists and this document."),
+    ),
+    modifiers(&BearerScheme),
+)]
+struct ApiDoc;
+
+/// The `bearer` security scheme.
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, doc: &mut OpenApiDoc) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "`Authorization: Bearer TOKEN`, a token made with `diachiso token create` \
+                         or `POST /api/tokens` (`dcs_` and 64 hex digits).",
+                    ))
+                    .build(),
+            ),
+        );
+    }
 }
 
 async fn not_found() -> Problem {

@@ -13,7 +13,9 @@ use geo::{BoundingRect, Intersects, Rect};
 use serde_json::{json, Value};
 
 use super::extract::Auth;
+use super::meta::OPENAPI_MEDIA_TYPE;
 use super::problem::{ApiResult, Problem};
+use super::schema;
 use super::AppState;
 use crate::auth::Actor;
 use crate::code::LocationCode;
@@ -28,10 +30,10 @@ const GEOJSON: &str = "application/geo+json";
 const JSON: &str = "application/json";
 
 /// The conformance classes this service implements.
-pub const CONFORMANCE: [&str; 6] = [
+/// (Not `…/conf/oas30`: the API is described in OpenAPI 3.1, see `/api/openapi.json`.)
+pub const CONFORMANCE: [&str; 5] = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
@@ -61,6 +63,18 @@ fn respond(media: &'static str, body: Value) -> Response {
 }
 
 /// `GET /ogc` — the landing page.
+#[utoipa::path(
+    get,
+    path = "/ogc",
+    tag = "ogc",
+    operation_id = "ogc_landing",
+    summary = "OGC API – Features landing page",
+    description = "Public. Links to this OpenAPI document (`service-desc`), the conformance \
+        classes and the collections.",
+    responses(
+        (status = 200, description = "The landing page.", body = schema::LandingPage),
+    )
+)]
 pub async fn landing(headers: HeaderMap) -> Response {
     let b = base(&headers);
     respond(
@@ -70,7 +84,7 @@ pub async fn landing(headers: HeaderMap) -> Response {
             "description": "Places with permanent 12-digit location codes and the communes of Hưng Yên province (OGC API – Features). Place data in demos and tests is generated and marked generated: true.",
             "links": [
                 link(format!("{b}/ogc"), "self", JSON, "this document"),
-                link(format!("{b}/api/openapi.json"), "service-desc", "application/vnd.oai.openapi+json;version=3.0", "the API definition"),
+                link(format!("{b}/api/openapi.json"), "service-desc", OPENAPI_MEDIA_TYPE, "the API definition"),
                 link(format!("{b}/ogc/conformance"), "conformance", JSON, "conformance classes"),
                 link(format!("{b}/ogc/collections"), "data", JSON, "collections"),
             ]
@@ -79,6 +93,19 @@ pub async fn landing(headers: HeaderMap) -> Response {
 }
 
 /// `GET /ogc/conformance`.
+#[utoipa::path(
+    get,
+    path = "/ogc/conformance",
+    tag = "ogc",
+    operation_id = "ogc_conformance",
+    summary = "The conformance classes implemented",
+    description = "Public. OGC API – Features Part 1 Core and GeoJSON, OGC API – Common Core, and \
+        Part 3 queryables (as query parameters). The API is described in OpenAPI 3.1, so the \
+        Part 1 *OpenAPI 3.0* class is not claimed.",
+    responses(
+        (status = 200, description = "The classes.", body = schema::Conformance),
+    )
+)]
 pub async fn conformance() -> Response {
     respond(JSON, json!({ "conformsTo": CONFORMANCE }))
 }
@@ -130,6 +157,17 @@ fn known_collection(id: &str) -> ApiResult<()> {
 }
 
 /// `GET /ogc/collections`.
+#[utoipa::path(
+    get,
+    path = "/ogc/collections",
+    tag = "ogc",
+    operation_id = "ogc_collections",
+    summary = "The feature collections",
+    description = "Public. `places` (feature id = location code) and `communes` (feature id = commune code).",
+    responses(
+        (status = 200, description = "The collections.", body = schema::Collections),
+    )
+)]
 pub async fn collections(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let b = base(&headers);
     let communes = state.registry.communes();
@@ -143,6 +181,21 @@ pub async fn collections(State(state): State<AppState>, headers: HeaderMap) -> R
 }
 
 /// `GET /ogc/collections/{id}`.
+#[utoipa::path(
+    get,
+    path = "/ogc/collections/{id}",
+    tag = "ogc",
+    operation_id = "ogc_collection",
+    summary = "One collection's metadata (extent, CRS, links)",
+    description = "Public.",
+    params(
+        ("id" = schema::CollectionId, Path, description = "The collection: `places` or `communes`."),
+    ),
+    responses(
+        (status = 200, description = "The collection.", body = schema::Collection),
+        (status = 404, description = "No such collection (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn collection_meta(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -156,6 +209,21 @@ pub async fn collection_meta(
 }
 
 /// `GET /ogc/collections/{id}/queryables` — a JSON Schema of the filterable properties.
+#[utoipa::path(
+    get,
+    path = "/ogc/collections/{id}/queryables",
+    tag = "ogc",
+    operation_id = "ogc_queryables",
+    summary = "The properties items can be filtered on (JSON Schema)",
+    description = "Public. For `places`: `kind`, `commune_code`, and `status` (signed-in roles).",
+    params(
+        ("id" = schema::CollectionId, Path, description = "The collection: `places` or `communes`."),
+    ),
+    responses(
+        (status = 200, description = "A JSON Schema of the queryables.", body = schema::Queryables, content_type = "application/schema+json"),
+        (status = 404, description = "No such collection (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn queryables(Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
     known_collection(&id)?;
     let b = base(&headers);
@@ -380,6 +448,37 @@ fn commune_feature(c: &Commune) -> Value {
 }
 
 /// `GET /ogc/collections/{id}/items`.
+#[utoipa::path(
+    get,
+    path = "/ogc/collections/{id}/items",
+    tag = "ogc",
+    operation_id = "ogc_items",
+    summary = "A page of features, filtered",
+    description = "Public. Anonymous callers see active places; any token sees every status \
+        (filter with `status`). Places are in code order, so nearby places are near each other \
+        in the pages. `kind`, `commune_code` and `status` are for `places` only. An unknown or \
+        repeated parameter is a 400. Paging: follow the `next` / `prev` links.",
+    security((), ("bearer" = [])),
+    params(
+        ("id" = schema::CollectionId, Path, description = "The collection: `places` or `communes`."),
+        ("bbox" = Option<Vec<f64>>, Query, style = Form, explode = false, min_items = 4, max_items = 4,
+            description = "Only features that intersect the box `min lon,min lat,max lon,max lat` (CRS84 degrees).", example = json!([106.0, 20.6, 106.1, 20.7])),
+        ("bbox-crs" = Option<String>, Query, description = "Only `http://www.opengis.net/def/crs/OGC/1.3/CRS84`."),
+        ("limit" = Option<u64>, Query, minimum = 1, description = "Page size (default 100; larger values are clamped to 10000)."),
+        ("offset" = Option<u32>, Query, description = "Features to skip (default 0)."),
+        ("f" = Option<String>, Query, description = "Output format: `json` or `geojson` (both answer GeoJSON)."),
+        ("kind" = Option<PlaceKind>, Query, description = "`places` only: places of this kind."),
+        ("commune_code" = Option<String>, Query, pattern = "^[0-9]{5}$", description = "`places` only: places in this commune."),
+        ("status" = Option<Status>, Query, description = "`places` only: places with this status; `provisional` and `retired` need a token (default: every status the caller may see)."),
+    ),
+    responses(
+        (status = 200, description = "The page.", body = schema::ItemsPage, content_type = "application/geo+json"),
+        (status = 400, description = "An unknown, repeated, malformed or out-of-range parameter (`/problems/invalid-query`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`status` other than `active` without a token, or an `Authorization` header that is malformed, unknown or revoked (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        (status = 404, description = "No such collection (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn items(
     State(state): State<AppState>,
     Auth(actor): Auth,
@@ -449,6 +548,25 @@ pub async fn items(
 }
 
 /// `GET /ogc/collections/{id}/items/{featureId}`.
+#[utoipa::path(
+    get,
+    path = "/ogc/collections/{id}/items/{featureId}",
+    tag = "ogc",
+    operation_id = "ogc_item",
+    summary = "One feature",
+    description = "Public. Visibility as for the items.",
+    security((), ("bearer" = [])),
+    params(
+        ("id" = schema::CollectionId, Path, description = "The collection: `places` or `communes`."),
+        ("featureId" = String, Path, description = "A location code (`places`) or a commune code (`communes`).", example = "798580039614"),
+    ),
+    responses(
+        (status = 200, description = "The feature, with `self` and `collection` links.", body = schema::Item, content_type = "application/geo+json"),
+        (status = 401, description = "An `Authorization` header that is malformed, unknown or revoked (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        (status = 404, description = "No such collection, or no feature with this id that the caller may see (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn item(
     State(state): State<AppState>,
     Auth(actor): Auth,

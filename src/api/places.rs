@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::extract::{Auth, CodePath, JsonBody};
 use super::problem::{ApiResult, Problem};
+use super::schema;
 use super::AppState;
 use crate::auth::Actor;
 use crate::place::{Place, PlaceDraft};
@@ -55,6 +56,46 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
 }
 
 /// `POST /api/places` — registers a place from a GeoJSON Feature; 201 with its code.
+#[utoipa::path(
+    post,
+    path = "/api/places",
+    tag = "places",
+    operation_id = "create_place",
+    summary = "Register a place and give it its location code",
+    description = "Role: **editor** (in the communes on its token), **reviewer** or **admin**. \
+        The registry derives the commune from the point, refuses a similar place of the same kind \
+        within 15 m unless `confirm_distinct` is true, and picks the code of the point's cell or \
+        the nearest free cell (within 142 m). The place starts `provisional`. \
+        With an `Idempotency-Key`, resending the same body answers the first 201 again \
+        (with `Idempotent-Replayed: true`); the same key with another body is a 422.",
+    security(("bearer" = [])),
+    params(
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "1–255 visible ASCII characters, scoped to the token; makes retries safe.", example = "c0ffee-2026-01-01-0001"),
+    ),
+    request_body(
+        description = "A GeoJSON Feature with a Point geometry (at most 1 MiB, UTF-8).",
+        content(
+            (schema::NewPlace = "application/geo+json"),
+            (schema::NewPlace = "application/json"),
+        ),
+    ),
+    responses(
+        (status = 201, description = "Registered (or replayed for a repeated `Idempotency-Key`).", body = schema::PlaceFeature, content_type = "application/geo+json",
+            headers(
+                ("Location" = String, description = "`/api/places/{code}`"),
+                ("ETag" = String, description = "Strong ETag `\"CODE-VERSION\"`"),
+                ("Idempotent-Replayed" = String, description = "`true` when this is the stored answer to an earlier request with the same key"),
+            )),
+        (status = 400, description = "Malformed JSON (`/problems/malformed-json`), a body that is not UTF-8 (`/problems/invalid-utf8`) or a bad `Idempotency-Key` (`/problems/invalid-idempotency-key`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        (status = 403, description = "The token may not write in the point's commune (`/problems/forbidden`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Similar places nearby (`/problems/possible-duplicate`, with `candidates`), or no free code cell near the point (`/problems/no-free-cell`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 1 MiB (`/problems/too-large`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as JSON (`/problems/unsupported-media-type`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid Feature (`/problems/validation`, with every field error in `errors`), a point outside the territory or every loaded commune (`/problems/outside-territory`, `/problems/outside-communes`), or an `Idempotency-Key` reused with another body (`/problems/idempotency-key-reused`).", body = schema::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     Auth(actor): Auth,
@@ -93,6 +134,30 @@ pub async fn create(
 }
 
 /// `GET /api/places/{code}` — the place as a Feature, with its ETag.
+#[utoipa::path(
+    get,
+    path = "/api/places/{code}",
+    tag = "places",
+    operation_id = "get_place",
+    summary = "Read a place",
+    description = "Anonymous callers see active places only (others are a 404); any token sees \
+        every status. Answers 304 when `If-None-Match` holds the current ETag.",
+    security((), ("bearer" = [])),
+    params(
+        ("code" = String, Path, description = "The 12-digit location code; spaces, dots and hyphens between digits are accepted.", example = "798580039614"),
+        ("If-None-Match" = Option<String>, Header, nullable = false, description = "ETags the client holds; the current one makes a 304."),
+    ),
+    responses(
+        (status = 200, description = "The place.", body = schema::PlaceFeature, content_type = "application/geo+json",
+            headers(("ETag" = String, description = "Strong ETag `\"CODE-VERSION\"`"))),
+        (status = 304, description = "Not modified.",
+            headers(("ETag" = String, description = "The current ETag"))),
+        (status = 400, description = "Not a valid location code (`/problems/invalid-code`, with `reason`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "An `Authorization` header that is malformed, unknown or revoked (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        (status = 404, description = "No place under this code that the caller may see (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn get(
     State(state): State<AppState>,
     Auth(actor): Auth,
@@ -115,6 +180,46 @@ pub async fn get(
 }
 
 /// `PATCH /api/places/{code}` — JSON merge patch of the Feature; needs `If-Match`.
+#[utoipa::path(
+    patch,
+    path = "/api/places/{code}",
+    tag = "places",
+    operation_id = "patch_place",
+    summary = "Correct a place (JSON merge patch)",
+    description = "Role: **editor** (in the place's commune, and in the new one when the point \
+        moves), **reviewer** or **admin**. `If-Match` is required so that no change is lost. \
+        Moving the point keeps the code and re-derives the commune; moving, renaming or changing \
+        the kind is checked for similar places nearby again. A retired place cannot be changed.",
+    security(("bearer" = [])),
+    params(
+        ("code" = String, Path, description = "The 12-digit location code.", example = "798580039614"),
+        ("If-Match" = String, Header, description = "The ETag from the last read (`*` matches any version)."),
+    ),
+    request_body(
+        description = "A JSON merge patch (RFC 7396) of the place's editable Feature (at most 1 MiB).",
+        content(
+            (schema::PlacePatch = "application/merge-patch+json"),
+            (schema::PlacePatch = "application/json"),
+            (schema::PlacePatch = "application/geo+json"),
+        ),
+    ),
+    responses(
+        (status = 200, description = "The place after the change.", body = schema::PlaceFeature, content_type = "application/geo+json",
+            headers(("ETag" = String, description = "The new ETag"))),
+        (status = 400, description = "Invalid code (`/problems/invalid-code`), malformed JSON or a body that is not UTF-8.", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        (status = 403, description = "The token may not write in the place's (old or new) commune (`/problems/forbidden`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No place under this code (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The place is retired (`/problems/invalid-transition`) or similar places are nearby (`/problems/possible-duplicate`, with `candidates`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The place changed since it was read (`/problems/stale`).", body = schema::Problem, content_type = "application/problem+json",
+            headers(("ETag" = String, description = "The current ETag"))),
+        (status = 413, description = "The body is larger than 1 MiB (`/problems/too-large`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as JSON (`/problems/unsupported-media-type`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The patch is not an object or the patched Feature is invalid (`/problems/validation`, with `errors`), or the point is outside the territory or every commune.", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "`If-Match` is missing (`/problems/if-match-required`).", body = schema::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn patch(
     State(state): State<AppState>,
     Auth(actor): Auth,
@@ -174,6 +279,38 @@ fn reason_of(body: &Value) -> ApiResult<Option<String>> {
 }
 
 /// `POST /api/places/{code}/certify` — reviewer: provisional → active.
+#[utoipa::path(
+    post,
+    path = "/api/places/{code}/certify",
+    tag = "places",
+    operation_id = "certify_place",
+    summary = "Certify a provisional place (it becomes active)",
+    description = "Role: **reviewer** or **admin** (province-wide). The body and `If-Match` are optional.",
+    security(("bearer" = [])),
+    params(
+        ("code" = String, Path, description = "The 12-digit location code.", example = "798580039614"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "When given, the ETag the change is based on."),
+    ),
+    request_body(
+        description = "Optional: why (no body at all is fine).",
+        content((Option<schema::ReasonBody> = "application/json")),
+    ),
+    responses(
+        (status = 200, description = "The place, now active.", body = schema::PlaceFeature, content_type = "application/geo+json",
+            headers(("ETag" = String, description = "The new ETag"))),
+        (status = 400, description = "Invalid code (`/problems/invalid-code`), malformed JSON or a body that is not UTF-8.", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        (status = 403, description = "The token is not a reviewer's or an admin's (`/problems/forbidden`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No place under this code (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The place is not provisional (`/problems/invalid-transition`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`If-Match` does not hold the current ETag (`/problems/stale`).", body = schema::Problem, content_type = "application/problem+json",
+            headers(("ETag" = String, description = "The current ETag"))),
+        (status = 413, description = "The body is larger than 1 MiB (`/problems/too-large`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "A body not sent as JSON (`/problems/unsupported-media-type`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The body is not `{\"reason\": \"…\"}` (`/problems/validation`).", body = schema::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn certify(
     State(state): State<AppState>,
     Auth(actor): Auth,
@@ -192,6 +329,39 @@ pub async fn certify(
 }
 
 /// `POST /api/places/{code}/retire` — with a reason; the code is never reused.
+#[utoipa::path(
+    post,
+    path = "/api/places/{code}/retire",
+    tag = "places",
+    operation_id = "retire_place",
+    summary = "Retire a place, with a reason",
+    description = "Role: **editor** (in the place's commune), **reviewer** or **admin**. The code \
+        stays registered and is never handed out again. `If-Match` is optional.",
+    security(("bearer" = [])),
+    params(
+        ("code" = String, Path, description = "The 12-digit location code.", example = "798580039614"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "When given, the ETag the change is based on."),
+    ),
+    request_body(
+        description = "Why the place is retired (1–1000 characters).",
+        content((schema::ReasonBody = "application/json")),
+    ),
+    responses(
+        (status = 200, description = "The place, now retired.", body = schema::PlaceFeature, content_type = "application/geo+json",
+            headers(("ETag" = String, description = "The new ETag"))),
+        (status = 400, description = "Invalid code (`/problems/invalid-code`), malformed JSON or a body that is not UTF-8.", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        (status = 403, description = "The token may not write in the place's commune (`/problems/forbidden`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No place under this code (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The place is already retired (`/problems/invalid-transition`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`If-Match` does not hold the current ETag (`/problems/stale`).", body = schema::Problem, content_type = "application/problem+json",
+            headers(("ETag" = String, description = "The current ETag"))),
+        (status = 413, description = "The body is larger than 1 MiB (`/problems/too-large`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "A body not sent as JSON (`/problems/unsupported-media-type`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No reason or one longer than 1000 characters (`/problems/reason`), or a body that is not `{\"reason\": \"…\"}` (`/problems/validation`).", body = schema::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn retire(
     State(state): State<AppState>,
     Auth(actor): Auth,
@@ -210,6 +380,26 @@ pub async fn retire(
 }
 
 /// `GET /api/places/{code}/history` — the place's events, oldest first (reader and above).
+#[utoipa::path(
+    get,
+    path = "/api/places/{code}/history",
+    tag = "places",
+    operation_id = "place_history",
+    summary = "A place's events, oldest first",
+    description = "Role: **reader** or above (any valid token). Each event carries the Feature \
+        before and after the write, who made it, when, and why.",
+    security(("bearer" = [])),
+    params(
+        ("code" = String, Path, description = "The 12-digit location code.", example = "798580039614"),
+    ),
+    responses(
+        (status = 200, description = "The events.", body = schema::PlaceHistory),
+        (status = 400, description = "Not a valid location code (`/problems/invalid-code`, with `reason`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        (status = 404, description = "No place was ever registered under this code (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn history(
     State(state): State<AppState>,
     Auth(actor): Auth,

@@ -4,6 +4,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 
+use super::schema::CodeErrorReason;
 use crate::code::CodeError;
 use crate::registry::RegistryError;
 
@@ -80,15 +81,15 @@ impl Problem {
     /// An invalid location code in a path or query.
     pub fn invalid_code(error: CodeError) -> Problem {
         let reason = match error {
-            CodeError::Empty => "empty",
-            CodeError::InvalidCharacter { .. } => "invalid-character",
-            CodeError::WrongLength { .. } => "wrong-length",
-            CodeError::CheckDigit => "check-digit",
-            CodeError::PayloadOutOfRange => "out-of-range",
-            _ => "invalid",
+            CodeError::Empty => CodeErrorReason::Empty,
+            CodeError::InvalidCharacter { .. } => CodeErrorReason::InvalidCharacter,
+            CodeError::WrongLength { .. } => CodeErrorReason::WrongLength,
+            CodeError::CheckDigit => CodeErrorReason::CheckDigit,
+            CodeError::PayloadOutOfRange => CodeErrorReason::OutOfRange,
+            _ => CodeErrorReason::Invalid,
         };
         Problem::bad_request("invalid-code", format!("invalid location code: {error}"))
-            .with("reason", reason.into())
+            .with("reason", json!(reason))
     }
 }
 

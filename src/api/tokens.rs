@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::extract::{Auth, JsonBody};
 use super::problem::{ApiResult, Problem};
+use super::schema;
 use super::AppState;
 use crate::auth::{check_new_token, generate_token, hash_token, Actor, Role};
 
@@ -23,6 +24,30 @@ fn require_admin(actor: &Actor) -> ApiResult<()> {
 
 /// `POST /api/tokens` — `{"role": "editor", "name": "…", "communes": ["11953"]}`; the token
 /// is in the answer once and never again.
+#[utoipa::path(
+    post,
+    path = "/api/tokens",
+    tag = "tokens",
+    operation_id = "create_token",
+    summary = "Make a token",
+    description = "Role: **admin**. Editors need the communes they may write in; other roles take \
+        none. The token's secret is in this answer once and never again (only its SHA-256 is stored).",
+    security(("bearer" = [])),
+    request_body(
+        description = "The holder and rights (at most 1 MiB).",
+        content((schema::NewToken = "application/json")),
+    ),
+    responses(
+        (status = 201, description = "The token, with its secret.", body = schema::CreatedToken),
+        (status = 400, description = "Malformed JSON (`/problems/malformed-json`) or a body that is not UTF-8 (`/problems/invalid-utf8`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        (status = 403, description = "The token is not an admin's (`/problems/forbidden`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 1 MiB (`/problems/too-large`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as JSON (`/problems/unsupported-media-type`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown role or member, no name, or communes that do not fit the role or are not loaded (`/problems/validation`).", body = schema::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     Auth(actor): Auth,
@@ -75,6 +100,21 @@ pub async fn create(
 }
 
 /// `GET /api/tokens` — every token, without secrets.
+#[utoipa::path(
+    get,
+    path = "/api/tokens",
+    tag = "tokens",
+    operation_id = "list_tokens",
+    summary = "Every token, without secrets",
+    description = "Role: **admin**.",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The tokens, revoked ones included.", body = schema::TokenList),
+        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        (status = 403, description = "The token is not an admin's (`/problems/forbidden`).", body = schema::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn list(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Value>> {
     require_admin(&actor)?;
     let tokens = state
@@ -87,6 +127,26 @@ pub async fn list(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult
 }
 
 /// `DELETE /api/tokens/{id}` — revokes a token at once.
+#[utoipa::path(
+    delete,
+    path = "/api/tokens/{id}",
+    tag = "tokens",
+    operation_id = "revoke_token",
+    summary = "Revoke a token at once",
+    description = "Role: **admin**.",
+    security(("bearer" = [])),
+    params(
+        ("id" = i64, Path, description = "The token's id.", example = 3),
+    ),
+    responses(
+        (status = 204, description = "Revoked."),
+        (status = 400, description = "The id is not a number (`/problems/invalid-path`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        (status = 403, description = "The token is not an admin's (`/problems/forbidden`).", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No active token with this id (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn revoke(
     State(state): State<AppState>,
     Auth(actor): Auth,

@@ -180,8 +180,7 @@ pub async fn run(registry: &Registry, args: ImportArgs) -> anyhow::Result<()> {
     let mut stopped_strict = false;
     let mut batch = Vec::with_capacity(args.batch_size);
     let mut rx = Some(rx);
-    loop {
-        let Some(receiver) = rx.as_ref() else { break };
+    while let Some(receiver) = rx.as_ref() {
         batch.clear();
         while batch.len() < args.batch_size {
             match receiver.recv() {

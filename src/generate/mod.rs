@@ -413,8 +413,14 @@ mod tests {
             index,
             n,
             seed,
-            |s| Ok(streets.push(s.clone())),
-            |p| Ok(places.push(p)),
+            |s| {
+                streets.push(s.clone());
+                Ok(())
+            },
+            |p| {
+                places.push(p);
+                Ok(())
+            },
         )
         .unwrap();
         (streets, places)
