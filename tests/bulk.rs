@@ -222,4 +222,43 @@ fn export_streams_every_format_and_filters_by_commune() {
     assert_eq!(csv.lines().count(), all.len() + 1);
     let (ok, _, err) = s.cli(&["export", "places", "--commune", "99999"]);
     assert!(!ok && err.contains("99999"));
+
+    // The same as HTTP downloads for the reader role (the server learns the import at restart).
+    let mut s = s;
+    s.restart();
+    let reader = s.token("reader", &[]);
+    expect_problem(s.get("/api/exports/places", None), 401);
+    let r = s.get("/api/exports/places?format=ndjson", Some(&reader));
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("places-all.ndjson"));
+    let body = r.text().unwrap();
+    let http: Vec<Value> = body
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        http, all,
+        "the HTTP download equals the command-line export"
+    );
+    let fc: Value = s
+        .get(
+            &format!("/api/exports/places?commune={commune}"),
+            Some(&reader),
+        )
+        .json()
+        .unwrap();
+    assert_eq!(fc["features"].as_array().unwrap().len(), in_commune);
+    let csv = s
+        .get("/api/exports/places?format=csv", Some(&reader))
+        .text()
+        .unwrap();
+    assert_eq!(csv.lines().count(), all.len() + 1);
+    expect_problem(s.get("/api/exports/places?format=xml", Some(&reader)), 400);
+    expect_problem(
+        s.get("/api/exports/places?commune=99999", Some(&reader)),
+        404,
+    );
 }

@@ -43,6 +43,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/communes"),
     ("GET", "/api/communes/{code}"),
     ("GET", "/api/changes"),
+    ("GET", "/api/exports/places"),
     ("POST", "/api/tokens"),
     ("GET", "/api/tokens"),
     ("DELETE", "/api/tokens/{id}"),

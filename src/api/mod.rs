@@ -4,6 +4,7 @@
 mod changes;
 mod codes;
 mod communes;
+mod exports;
 mod extract;
 mod lookup;
 mod meta;
@@ -76,6 +77,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(communes::list))
         .routes(routes!(communes::get))
         .routes(routes!(changes::list))
+        .routes(routes!(exports::places))
         .routes(routes!(tokens::create, tokens::list))
         .routes(routes!(tokens::revoke))
         .routes(routes!(ogc::landing))

@@ -282,6 +282,14 @@ pub struct PlaceFeature {
     pub properties: PlaceProperties,
 }
 
+/// Places as a GeoJSON FeatureCollection (the GeoJSON export).
+#[derive(Serialize, ToSchema)]
+pub struct PlaceCollection {
+    #[serde(rename = "type")]
+    pub collection_type: FeatureCollectionType,
+    pub features: Vec<PlaceFeature>,
+}
+
 /// A place as an OGC API feature: the place Feature with `self` and `collection` links.
 #[derive(Serialize, ToSchema)]
 pub struct PlaceItem {

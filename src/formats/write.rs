@@ -87,13 +87,23 @@ impl<W: Write> FeatureWriter<W> {
         Ok(())
     }
 
+    /// The output written so far (e.g. to take the bytes of a `Vec<u8>` for streaming).
+    pub fn get_mut(&mut self) -> &mut W {
+        &mut self.out
+    }
+
     /// Closes the output and returns how many features were written.
     pub fn finish(mut self) -> io::Result<u64> {
+        self.finish_in_place()?;
+        Ok(self.written)
+    }
+
+    /// Writes the closing of the output and flushes, keeping the writer (for streaming).
+    pub fn finish_in_place(&mut self) -> io::Result<()> {
         if self.format == Format::GeoJson {
             self.out.write_all(b"\n]}\n")?;
         }
-        self.out.flush()?;
-        Ok(self.written)
+        self.out.flush()
     }
 }
 
