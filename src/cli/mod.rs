@@ -41,6 +41,10 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: SocketAddr,
+        /// How often to apply changes committed by other processes on the same database
+        /// (other nodes, command-line imports), in milliseconds; 0 turns it off.
+        #[arg(long, default_value_t = 250)]
+        sync_interval_ms: u64,
     },
     /// Manage API tokens.
     #[command(subcommand)]
@@ -129,8 +133,27 @@ async fn open_registry(database_url: &str) -> anyhow::Result<Arc<Registry>> {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { bind } => {
+        Command::Serve {
+            bind,
+            sync_interval_ms,
+        } => {
             let registry = open_registry(&cli.database_url).await?;
+            if sync_interval_ms > 0 {
+                let registry = registry.clone();
+                tokio::spawn(async move {
+                    let mut tick =
+                        tokio::time::interval(std::time::Duration::from_millis(sync_interval_ms));
+                    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                    loop {
+                        tick.tick().await;
+                        if let Err(e) = registry.catch_up().await {
+                            // The store may be unreachable for a while; the next tick resumes
+                            // from the last applied event, so nothing is missed.
+                            tracing::warn!(error = %e, "catching up with the event log failed");
+                        }
+                    }
+                });
+            }
             let listener = tokio::net::TcpListener::bind(bind).await?;
             // The one line on stdout: scripts and tests that bind port 0 read the address here.
             println!("listening on http://{}", listener.local_addr()?);

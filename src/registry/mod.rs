@@ -61,6 +61,8 @@ pub struct Registry {
     store: Arc<dyn Store>,
     indexes: RwLock<Indexes>,
     writes: tokio::sync::Mutex<()>,
+    /// The last event of the log that the indexes reflect (see [`Registry::catch_up`]).
+    applied_seq: std::sync::atomic::AtomicI64,
 }
 
 /// Now, to the microsecond (what every store keeps exactly).
@@ -80,6 +82,9 @@ impl Registry {
             tracing::info!(count = hung_yen.len(), "loaded the communes of Hưng Yên");
             communes = hung_yen;
         }
+        // Read the log position first: events committed while the places load are applied
+        // again by the first catch-up (upserts are idempotent), never missed.
+        let applied_seq = store.last_event_seq().await.unwrap_or(0);
         let places = store.load_places().await?;
         let indexes = Indexes {
             communes: Arc::new(CommuneIndex::new(communes)),
@@ -90,7 +95,49 @@ impl Registry {
             store,
             indexes: RwLock::new(indexes),
             writes: tokio::sync::Mutex::new(()),
+            applied_seq: std::sync::atomic::AtomicI64::new(applied_seq),
         })
+    }
+
+    /// Applies to the in-memory indexes every event committed since the last one applied,
+    /// whoever wrote it (another node on the same database, a command-line import), and
+    /// returns how many events it read. Runs under the write lock, so no local write
+    /// interleaves and an index entry never goes back to an older version. The log is read in
+    /// `seq` order and stores make `seq` order commit order, so nothing is skipped, and a node
+    /// that lost its connection catches up from where it was. This process's own writes are
+    /// read back too (cheap, idempotent): advancing the position on a local commit could skip
+    /// an earlier event of another node that is not applied yet.
+    pub async fn catch_up(&self) -> Result<usize> {
+        use std::sync::atomic::Ordering;
+        const PAGE: i64 = 2000;
+        let _write = self.writes.lock().await;
+        let mut total = 0;
+        loop {
+            let after = self.applied_seq.load(Ordering::SeqCst);
+            let events = self.store.events_after(after, PAGE).await?;
+            let Some(last) = events.last().map(|e| e.seq) else {
+                break;
+            };
+            let mut seen = HashSet::new();
+            let codes: Vec<LocationCode> = events
+                .iter()
+                .map(|e| e.event.code)
+                .filter(|c| seen.insert(*c))
+                .collect();
+            let places = self.store.get_places(&codes).await?;
+            {
+                let mut indexes = self.indexes.write().expect("index lock");
+                for p in &places {
+                    indexes.catalog.upsert(p);
+                }
+            }
+            self.applied_seq.store(last, Ordering::SeqCst);
+            total += events.len();
+            if (events.len() as i64) < PAGE {
+                break;
+            }
+        }
+        Ok(total)
     }
 
     /// The store under the registry.

@@ -147,6 +147,11 @@ pub trait Store: Send + Sync + 'static {
         Err(StoreError::Unsupported("export"))
     }
 
+    /// The sequence number of the last event (0 when the log is empty).
+    async fn last_event_seq(&self) -> StoreResult<i64> {
+        Err(StoreError::Unsupported("reading the last event sequence"))
+    }
+
     async fn history(&self, code: LocationCode) -> StoreResult<Vec<Event>>;
     async fn events_after(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<Event>>;
     async fn find_idempotency(

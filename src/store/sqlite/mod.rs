@@ -393,6 +393,12 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn last_event_seq(&self) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(include_str!("sql/select_last_seq.sql"))
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
     async fn history(&self, code: LocationCode) -> StoreResult<Vec<Event>> {
         let rows = sqlx::query(include_str!("sql/select_history.sql"))
             .bind(code.to_string())

@@ -1,0 +1,202 @@
+//! Several `diachiso serve` processes on one database stay consistent: what one registers the
+//! other finds within a second, and simultaneous registrations never share a code.
+
+mod common;
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::{json, Value};
+
+/// A second server process on the same store as `s`.
+struct Node {
+    child: Child,
+    base: String,
+}
+
+impl Node {
+    fn start(s: &Server) -> Node {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .env("DATABASE_URL", &s.database_url)
+            .env("DIACHISO_LOG", "warn")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap()
+            .to_owned();
+        Node { child, base }
+    }
+
+    fn get(&self, path: &str, token: &str) -> reqwest::blocking::Response {
+        reqwest::blocking::Client::new()
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .unwrap()
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Waits until `found` holds, at most `limit`; returns how long it took.
+fn within(limit: Duration, mut found: impl FnMut() -> bool) -> Option<Duration> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if found() {
+            return Some(start.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    None
+}
+
+fn nearest_codes(node: &Node, token: &str, at: [f64; 2]) -> Vec<String> {
+    let body: Value = node
+        .get(
+            &format!(
+                "/api/reverse?lon={}&lat={}&radius_m=50&limit=100",
+                at[0], at[1]
+            ),
+            token,
+        )
+        .json()
+        .unwrap();
+    body["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn a_place_registered_on_one_node_is_found_on_the_other_within_a_second() {
+    let s = Server::start();
+    let b = Node::start(&s);
+    let editor = s.token("editor", &["11953"]);
+    let reader = s.token("reader", &[]);
+
+    let created = s.register(&editor, "bus_station", "Bến xe buýt Phố Hiến", PHO_HIEN);
+    let code = created["properties"]["code"].as_str().unwrap().to_owned();
+    let took = within(Duration::from_secs(1), || {
+        nearest_codes(&b, &reader, PHO_HIEN).contains(&code)
+    });
+    assert!(
+        took.is_some(),
+        "node B did not find {code} within one second"
+    );
+
+    // A correction on A moves the place on B too.
+    let moved = offset(PHO_HIEN, 30.0, 0.0);
+    let r = s.patch(
+        &format!("/api/places/{code}"),
+        Some(&editor),
+        Some(&format!("\"{code}-1\"")),
+        &json!({"geometry": {"type": "Point", "coordinates": moved}}),
+    );
+    assert_eq!(r.status(), 200);
+    let took = within(Duration::from_secs(1), || {
+        let body: Value = b
+            .get(
+                &format!("/api/reverse?lon={}&lat={}&radius_m=5", moved[0], moved[1]),
+                &reader,
+            )
+            .json()
+            .unwrap();
+        body["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["properties"]["code"] == code.as_str())
+    });
+    assert!(
+        took.is_some(),
+        "node B did not see the move within one second"
+    );
+
+    // Places imported from the command line reach the running nodes the same way.
+    let file = s.scratch("more.ndjson");
+    std::fs::write(
+        &file,
+        place(
+            "community_point",
+            "Nhà văn hóa tổ 9",
+            offset(PHO_HIEN, 0.0, 40.0),
+        )
+        .to_string(),
+    )
+    .unwrap();
+    let (ok, _, err) = s.cli(&["import", "places", &file]);
+    assert!(ok, "{err}");
+    for base in [s.base.clone(), b.base.clone()] {
+        let found = within(Duration::from_secs(1), || {
+            let body: Value = reqwest::blocking::Client::new()
+                .get(format!("{base}/api/search?q=nha%20van%20hoa%20to%209"))
+                .bearer_auth(&reader)
+                .send()
+                .unwrap()
+                .json()
+                .unwrap();
+            !body["features"].as_array().unwrap().is_empty()
+        });
+        assert!(
+            found.is_some(),
+            "{base} did not find the imported place within one second"
+        );
+    }
+}
+
+#[test]
+fn simultaneous_registrations_on_two_nodes_never_share_a_code() {
+    let s = Server::start();
+    let b = Node::start(&s);
+    let editor = s.token("editor", &["11953"]);
+    let bases = [s.base.clone(), b.base.clone()];
+    // 24 places at the very same point, half through each node, all at once.
+    let handles: Vec<_> = (0..24)
+        .map(|i| {
+            let base = bases[i % 2].clone();
+            let editor = editor.clone();
+            std::thread::spawn(move || {
+                let mut body = place("house", &format!("Căn hộ {i}"), PHO_HIEN);
+                body["properties"]["confirm_distinct"] = json!(true);
+                let r = reqwest::blocking::Client::new()
+                    .post(format!("{base}/api/places"))
+                    .bearer_auth(editor)
+                    .json(&body)
+                    .send()
+                    .unwrap();
+                assert_eq!(r.status(), 201);
+                r.json::<Value>().unwrap()["properties"]["code"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+        })
+        .collect();
+    let codes: Vec<String> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let distinct: HashSet<&String> = codes.iter().collect();
+    assert_eq!(
+        distinct.len(),
+        codes.len(),
+        "a code was handed out twice: {codes:?}"
+    );
+    let reader = s.token("reader", &[]);
+    assert_eq!(s.stats(&reader)["places"], 24);
+}
