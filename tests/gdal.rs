@@ -11,7 +11,12 @@ use serde_json::Value;
 /// Runs ogrinfo with a bearer token; None when GDAL is not installed (outside CI only).
 fn ogrinfo(token: &str, args: &[&str]) -> Option<String> {
     let out = match Command::new("ogrinfo")
-        .args(["-ro", "--config", "GDAL_HTTP_HEADERS", &format!("Authorization: Bearer {token}")])
+        .args([
+            "-ro",
+            "--config",
+            "GDAL_HTTP_HEADERS",
+            &format!("Authorization: Bearer {token}"),
+        ])
         .args(args)
         .output()
     {
@@ -23,7 +28,11 @@ fn ogrinfo(token: &str, args: &[&str]) -> Option<String> {
         Err(e) => panic!("CI=true and ogrinfo cannot run: {e}"),
     };
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "ogrinfo failed: {text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "ogrinfo failed: {text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     Some(text)
 }
 
@@ -46,10 +55,14 @@ fn gdal_reads_the_collections_and_filters_by_space() {
     let reader = s.token("reader", &[]);
     let url = format!("OAPIF:{}/ogc", s.base);
 
-    let Some(info) = ogrinfo(&reader, &["-so", &url, "places"]) else { return };
+    let Some(info) = ogrinfo(&reader, &["-so", &url, "places"]) else {
+        return;
+    };
     let stored = s.stats(&reader)["places"].as_u64().unwrap();
     assert_eq!(feature_count(&info), stored);
-    let Some(info) = ogrinfo(&reader, &["-so", &url, "communes"]) else { return };
+    let Some(info) = ogrinfo(&reader, &["-so", &url, "communes"]) else {
+        return;
+    };
     assert_eq!(feature_count(&info), 104);
 
     // A spatial filter: GDAL sends bbox and pages through `next` links; compare with a count
@@ -59,7 +72,9 @@ fn gdal_reads_the_collections_and_filters_by_space() {
     let mut args = vec!["-al", "-q", "-spat"];
     args.extend(spat.iter().map(String::as_str));
     args.extend([url.as_str(), "places"]);
-    let Some(listing) = ogrinfo(&reader, &args) else { return };
+    let Some(listing) = ogrinfo(&reader, &args) else {
+        return;
+    };
     let from_gdal = listing.matches("OGRFeature(places)").count();
     let (ok, exported, _) = s.cli(&["export", "places", "--format", "ndjson"]);
     assert!(ok);
@@ -72,6 +87,9 @@ fn gdal_reads_the_collections_and_filters_by_space() {
             x >= bbox[0] && x <= bbox[2] && y >= bbox[1] && y <= bbox[3]
         })
         .count();
-    assert!(expected > 10, "the box should hold some places ({expected})");
+    assert!(
+        expected > 10,
+        "the box should hold some places ({expected})"
+    );
     assert_eq!(from_gdal, expected);
 }

@@ -610,3 +610,35 @@ fn another_province_can_be_imported() {
     let (ok, _, _) = s.cli(&["import", "communes", "/nonexistent.geojson"]);
     assert!(!ok);
 }
+
+#[test]
+fn control_characters_are_refused_everywhere_text_is_stored() {
+    let s = Server::start();
+    let editor = s.token("editor", &["11953"]);
+    let reviewer = s.token("reviewer", &[]);
+    let reader = s.token("reader", &[]);
+    let mut body = place("business", "Quán", PHO_HIEN);
+    body["properties"]["attributes"] = json!({"note": "a\u{0}b"});
+    expect_problem(s.post("/api/places", Some(&editor), &body), 422);
+    body["properties"]["attributes"] = json!({"tags": ["ok", {"deep": "x\u{1}"}]});
+    expect_problem(s.post("/api/places", Some(&editor), &body), 422);
+    let code = code_of(&s.register(&editor, "business", "Quán", PHO_HIEN));
+    let before = s.stats(&reader);
+    expect_problem(
+        s.post(
+            &format!("/api/places/{code}/certify"),
+            Some(&reviewer),
+            &json!({"reason": "ok\u{0}"}),
+        ),
+        422,
+    );
+    expect_problem(
+        s.post(
+            &format!("/api/places/{code}/retire"),
+            Some(&editor),
+            &json!({"reason": "trùng\u{0}"}),
+        ),
+        422,
+    );
+    assert_eq!(s.stats(&reader), before);
+}

@@ -142,9 +142,9 @@ impl From<RegistryError> for Problem {
             RegistryError::InvalidTransition(_) => {
                 Problem::new(StatusCode::CONFLICT, "invalid-transition", detail)
             }
-            RegistryError::ReasonRequired | RegistryError::ReasonTooLong(_) => {
-                Problem::unprocessable("reason", detail)
-            }
+            RegistryError::ReasonRequired
+            | RegistryError::ReasonTooLong(_)
+            | RegistryError::ReasonInvalid => Problem::unprocessable("reason", detail),
             RegistryError::IdempotencyKeyReused => {
                 Problem::unprocessable("idempotency-key-reused", detail)
             }

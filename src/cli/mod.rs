@@ -27,7 +27,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite:diachiso.sqlite";
 )]
 struct Cli {
     /// Where the registry is stored: sqlite:PATH (default: an SQLite file in the working
-    /// directory).
+    /// directory) or postgres://USER@HOST:PORT/DB (PostgreSQL + PostGIS).
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
     database_url: String,
     #[command(subcommand)]

@@ -83,7 +83,7 @@ fn offset(p: [f64; 2], east_m: f64, north_m: f64) -> [f64; 2] {
 /// use diachiso::commune::{load, CommuneIndex, HUNG_YEN_COMMUNES_GEOJSON};
 /// let index = CommuneIndex::new(load(HUNG_YEN_COMMUNES_GEOJSON).unwrap());
 /// let mut places = Vec::new();
-/// let summary = diachiso::generate::generate(&index, 300, 42, |_| Ok(()), |p| {
+/// let summary = diachiso::generate::generate::<()>(&index, 300, 42, |_| Ok(()), |p| {
 ///     places.push(p);
 ///     Ok(())
 /// }).unwrap();

@@ -412,6 +412,13 @@ fn attributes(
         );
         return Map::new();
     }
+    if let Some(path) = control_character_in(v, "") {
+        errors.add(
+            format!("/properties/attributes{path}"),
+            "text must not contain control characters",
+        );
+        return Map::new();
+    }
     for (key, value) in obj {
         let field = format!("/properties/attributes/{key}");
         if !is_identifier(key) {
@@ -589,6 +596,27 @@ fn footprint(v: Option<&Value>, errors: &mut Errors) -> Option<Value> {
         Value::Array(clean)
     };
     Some(serde_json::json!({"type": kind, "coordinates": coordinates}))
+}
+
+/// The JSON pointer of the first string (key or value) holding a control character, if any.
+/// Such text cannot be stored everywhere (PostgreSQL refuses U+0000) and is never meant.
+fn control_character_in(v: &Value, at: &str) -> Option<String> {
+    match v {
+        Value::String(s) if s.chars().any(char::is_control) => Some(at.to_owned()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| control_character_in(x, &format!("{at}/{i}"))),
+        Value::Object(o) => o.iter().find_map(|(k, x)| {
+            let here = format!("{at}/{k}");
+            if k.chars().any(char::is_control) {
+                Some(here)
+            } else {
+                control_character_in(x, &here)
+            }
+        }),
+        _ => None,
+    }
 }
 
 /// A GeoJSON bbox: 4 or 6 finite numbers.

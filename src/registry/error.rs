@@ -31,6 +31,8 @@ pub enum RegistryError {
     ReasonRequired,
     #[error("the reason is longer than {0} characters")]
     ReasonTooLong(usize),
+    #[error("the reason must not contain control characters")]
+    ReasonInvalid,
     #[error("this Idempotency-Key was already used with a different request body")]
     IdempotencyKeyReused,
     #[error("every code cell within {0} m of the point is taken; register the place at a more precise point")]

@@ -65,6 +65,17 @@ pub struct Registry {
     applied_seq: std::sync::atomic::AtomicI64,
 }
 
+/// A reason (for certifying or retiring) is bounded text without control characters.
+fn check_reason(reason: &str) -> Result<()> {
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(RegistryError::ReasonTooLong(MAX_REASON_CHARS));
+    }
+    if reason.chars().any(char::is_control) {
+        return Err(RegistryError::ReasonInvalid);
+    }
+    Ok(())
+}
+
 /// Now, to the microsecond (what every store keeps exactly).
 pub(crate) fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
@@ -477,7 +488,8 @@ impl Registry {
             .await
     }
 
-    /// Certifies a provisional place (reviewer or admin): it becomes active.
+    /// Certifies a provisional place (reviewer or admin): it becomes active. The reason is
+    /// optional.
     pub async fn certify(
         &self,
         actor: &Actor,
@@ -489,6 +501,12 @@ impl Registry {
             return Err(RegistryError::Forbidden(
                 "certifying needs a reviewer or admin token".into(),
             ));
+        }
+        let reason = reason
+            .map(|r| crate::text::normalize_name(&r))
+            .filter(|r| !r.is_empty());
+        if let Some(r) = &reason {
+            check_reason(r)?;
         }
         let _write = self.writes.lock().await;
         let before = self.current_for_write(code, if_match).await?;
@@ -518,9 +536,7 @@ impl Registry {
         if reason.is_empty() {
             return Err(RegistryError::ReasonRequired);
         }
-        if reason.chars().count() > MAX_REASON_CHARS {
-            return Err(RegistryError::ReasonTooLong(MAX_REASON_CHARS));
-        }
+        check_reason(&reason)?;
         let _write = self.writes.lock().await;
         let before = self.current_for_write(code, if_match).await?;
         Self::require_write_in(actor, &before.commune_code)?;

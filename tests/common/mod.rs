@@ -1,8 +1,11 @@
 //! Test harness: runs the real `diachiso` binary on a throwaway store and talks HTTP to it.
 //!
 //! The store comes from `DIACHISO_TEST_STORE`: `sqlite` (default; a file in a temporary
-//! directory). The same tests run unchanged against every store.
+//! directory) or `postgres` (a fresh database per server in the cluster named by
+//! `DIACHISO_TEST_PG_URL`, dropped afterwards). The same tests run unchanged against every store.
 #![allow(dead_code)]
+
+pub mod pg;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -25,17 +28,23 @@ pub struct Server {
     pub database_url: String,
     _dir: tempfile::TempDir,
     client: Client,
+    /// The server's PostgreSQL database (store `postgres`), dropped after the server stops.
+    pg_database: Option<pg::TestDatabase>,
 }
 
 impl Server {
     /// Starts a server on a fresh store.
     pub fn start() -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
-        let database_url = match std::env::var("DIACHISO_TEST_STORE").as_deref() {
-            Ok("sqlite") | Err(_) => format!("sqlite:{}", dir.path().join("test.sqlite").display()),
-            Ok(other) => panic!("unknown DIACHISO_TEST_STORE {other:?}"),
+        let mut pg_database = None;
+        let database_url = match test_store() {
+            "sqlite" => format!("sqlite:{}", dir.path().join("test.sqlite").display()),
+            "postgres" => pg_database.insert(pg::TestDatabase::create()).url.clone(),
+            other => unreachable!("store {other}"),
         };
-        Server::start_on(dir, database_url)
+        let mut server = Server::start_on(dir, database_url);
+        server.pg_database = pg_database;
+        server
     }
 
     fn start_on(dir: tempfile::TempDir, database_url: String) -> Server {
@@ -44,6 +53,7 @@ impl Server {
             base: String::new(),
             database_url,
             _dir: dir,
+            pg_database: None,
             client: Client::builder()
                 .timeout(Duration::from_secs(30))
                 .build()
@@ -110,6 +120,11 @@ impl Server {
         )
     }
 
+    /// A path for a scratch file in the server's temporary directory.
+    pub fn scratch(&self, name: &str) -> String {
+        self._dir.path().join(name).display().to_string()
+    }
+
     /// Creates a token with the CLI and returns it.
     pub fn token(&self, role: &str, communes: &[&str]) -> String {
         let list = communes.join(",");
@@ -120,6 +135,11 @@ impl Server {
         let (ok, stdout, stderr) = self.cli(&args);
         assert!(ok, "token create failed: {stderr}");
         stdout.trim().to_owned()
+    }
+
+    /// The server's own temporary directory (for files a test hands to the CLI).
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -184,6 +204,15 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// The store the tests run on: `DIACHISO_TEST_STORE`, `sqlite` when unset.
+pub fn test_store() -> &'static str {
+    match std::env::var("DIACHISO_TEST_STORE").as_deref() {
+        Err(_) | Ok("") | Ok("sqlite") => "sqlite",
+        Ok("postgres") => "postgres",
+        Ok(other) => panic!("unknown DIACHISO_TEST_STORE {other:?} (sqlite or postgres)"),
     }
 }
 

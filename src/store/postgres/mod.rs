@@ -15,7 +15,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{PgPool, Row};
 
 use super::codec::*;
-use super::{Counts, IdempotencyRecord, Store, StoreError, StoreResult};
+use super::{Counts, IdempotencyRecord, ImportProgress, Store, StoreError, StoreResult};
 use crate::auth::{Role, TokenInfo};
 use crate::code::LocationCode;
 use crate::commune::Commune;
@@ -122,10 +122,17 @@ fn bind_place<'q>(query: PgQuery<'q>, p: &'q Place) -> PgQuery<'q> {
         .bind(time_to_text(&p.updated_at))
 }
 
+/// Appends an event in the caller's transaction. Every append first takes one transaction-scoped
+/// advisory lock (`sql/lock_event_log.sql`), so `seq` order is commit order across nodes. The
+/// lock is taken after the place's row is written and nothing that follows waits on another
+/// writer's rows, so writers cannot deadlock on it.
 async fn append_event(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     e: &NewEvent,
 ) -> StoreResult<i64> {
+    sqlx::query(include_str!("sql/lock_event_log.sql"))
+        .execute(&mut **tx)
+        .await?;
     let seq: i64 = sqlx::query_scalar(include_str!("sql/insert_event.sql"))
         .bind(time_to_text(&e.at))
         .bind(e.actor.as_str())
@@ -137,6 +144,35 @@ async fn append_event(
         .fetch_one(&mut **tx)
         .await?;
     Ok(seq)
+}
+
+/// The code named by a unique violation of `places_pkey` ("Key (code)=(…) already exists.").
+fn taken_code(e: &dyn sqlx::error::DatabaseError) -> Option<LocationCode> {
+    let detail = e
+        .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()?
+        .detail()?;
+    let (_, rest) = detail.split_once("=(")?;
+    rest.split_once(')')?.0.parse().ok()
+}
+
+async fn upsert_import(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    p: &ImportProgress,
+) -> StoreResult<()> {
+    let now = time_to_text(&chrono::Utc::now());
+    let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    sqlx::query(include_str!("sql/upsert_import.sql"))
+        .bind(&p.key)
+        .bind(&p.source)
+        .bind(count(p.records_done))
+        .bind(count(p.accepted))
+        .bind(count(p.rejected))
+        .bind(count(p.duplicates))
+        .bind(&now)
+        .bind(p.finished.then_some(&now))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 #[async_trait]
@@ -271,6 +307,136 @@ impl Store for PgStore {
         let seq = append_event(&mut tx, event).await?;
         tx.commit().await?;
         Ok(seq)
+    }
+
+    async fn insert_batch(
+        &self,
+        places: &[Place],
+        events: &[NewEvent],
+        progress: &ImportProgress,
+    ) -> StoreResult<()> {
+        // Multi-row INSERTs: 17 parameters a place, far below PostgreSQL's 65,535 a statement.
+        const ROWS_PER_STATEMENT: usize = 500;
+        let mut tx = self.pool.begin().await?;
+        for chunk in places.chunks(ROWS_PER_STATEMENT) {
+            let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(include_str!(
+                "sql/insert_places_head.sql"
+            ));
+            q.push_values(chunk, |mut b, p| {
+                b.push_bind(p.code.to_string())
+                    .push_bind(p.kind.as_str())
+                    .push_bind(p.name.as_str())
+                    .push_bind(p.lon)
+                    .push_bind(p.lat)
+                    .push_bind(p.footprint.as_ref().map(|f| f.to_string()))
+                    .push_unseparated("::jsonb")
+                    .push_bind(p.commune_code.as_str())
+                    .push_bind(p.address.house_number.as_deref())
+                    .push_bind(p.address.street.as_deref())
+                    .push_bind(p.address.hamlet.as_deref())
+                    .push_bind(serde_json::Value::Object(p.attributes.clone()).to_string())
+                    .push_unseparated("::jsonb")
+                    .push_bind(
+                        serde_json::to_string(&p.external_ids).unwrap_or_else(|_| "{}".into()),
+                    )
+                    .push_unseparated("::jsonb")
+                    .push_bind(p.status.as_str())
+                    .push_bind(p.generated)
+                    .push_bind(p.version)
+                    .push_bind(time_to_text(&p.created_at))
+                    .push_unseparated("::timestamptz")
+                    .push_bind(time_to_text(&p.updated_at))
+                    .push_unseparated("::timestamptz");
+            });
+            match q.build().execute(&mut *tx).await {
+                Err(sqlx::Error::Database(e))
+                    if e.is_unique_violation() && e.constraint() == Some(PLACES_PKEY) =>
+                {
+                    return Err(StoreError::CodeTaken(
+                        taken_code(e.as_ref()).unwrap_or(chunk[0].code),
+                    ))
+                }
+                other => other?,
+            };
+        }
+        if !events.is_empty() {
+            sqlx::query(include_str!("sql/lock_event_log.sql"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        for chunk in events.chunks(ROWS_PER_STATEMENT) {
+            let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(include_str!(
+                "sql/insert_events_head.sql"
+            ));
+            q.push_values(chunk, |mut b, e| {
+                b.push_bind(time_to_text(&e.at))
+                    .push_unseparated("::timestamptz")
+                    .push_bind(e.actor.as_str())
+                    .push_bind(e.action.as_str())
+                    .push_bind(e.code.to_string())
+                    .push_bind(e.before.as_ref().map(|v| v.to_string()))
+                    .push_unseparated("::jsonb")
+                    .push_bind(e.after.as_ref().map(|v| v.to_string()))
+                    .push_unseparated("::jsonb")
+                    .push_bind(e.reason.as_deref());
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        upsert_import(&mut tx, progress).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn import_progress(&self, key: &str) -> StoreResult<Option<ImportProgress>> {
+        let row = sqlx::query(include_str!("sql/select_import.sql"))
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        let count =
+            |n: i64| u64::try_from(n).map_err(|_| StoreError::Corrupt(format!("count {n}")));
+        row.map(|r| {
+            Ok(ImportProgress {
+                key: r.try_get("key")?,
+                source: r.try_get("source")?,
+                records_done: count(r.try_get("records_done")?)?,
+                accepted: count(r.try_get("accepted")?)?,
+                rejected: count(r.try_get("rejected")?)?,
+                duplicates: count(r.try_get("duplicates")?)?,
+                started_at: r.try_get("started_at")?,
+                finished: r.try_get("finished")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn save_import_progress(&self, progress: &ImportProgress) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        upsert_import(&mut tx, progress).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn export_places(
+        &self,
+        commune: Option<&str>,
+        sink: &mut (dyn FnMut(Place) -> StoreResult<()> + Send),
+    ) -> StoreResult<()> {
+        use futures_util::TryStreamExt;
+        let mut rows = sqlx::query(include_str!("sql/select_places_of_commune.sql"))
+            .bind(commune)
+            .fetch(&self.pool);
+        while let Some(row) = rows.try_next().await? {
+            sink(place_from_row(&row)?)?;
+        }
+        Ok(())
+    }
+
+    async fn last_event_seq(&self) -> StoreResult<i64> {
+        // Appends are serialised by the event-log lock, so every event up to this one has
+        // committed (or rolled back) by the time it is visible.
+        Ok(sqlx::query_scalar(include_str!("sql/select_last_seq.sql"))
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     async fn history(&self, code: LocationCode) -> StoreResult<Vec<Event>> {
