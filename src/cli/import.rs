@@ -119,7 +119,7 @@ pub async fn run(registry: &Registry, args: ImportArgs) -> anyhow::Result<()> {
     let key = fingerprint(&args.file)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
     let source = args.file.display().to_string();
-    let mut progress = match registry.import_progress(&key).await? {
+    let progress = match registry.import_progress(&key).await? {
         Some(p) if p.finished => {
             eprintln!(
                 "{source} was imported already: {} imported, {} rejected, {} duplicates",
@@ -175,8 +175,10 @@ pub async fn run(registry: &Registry, args: ImportArgs) -> anyhow::Result<()> {
         })
     });
 
-    let actor = Actor::Local;
     let mut meter = Meter::new(progress.records_done);
+    let mut import = registry
+        .bulk_import(Actor::Local, args.strict, progress)
+        .await;
     let mut stopped_strict = false;
     let mut batch = Vec::with_capacity(args.batch_size);
     let mut rx = Some(rx);
@@ -195,9 +197,7 @@ pub async fn run(registry: &Registry, args: ImportArgs) -> anyhow::Result<()> {
             break;
         }
         let rows = std::mem::take(&mut batch);
-        let report = registry
-            .import_batch(&actor, rows, args.strict, &mut progress)
-            .await?;
+        let report = import.push(rows).await?;
         for (number, why) in &report.rejected {
             eprintln!(
                 "{}record {number}: {why}",
@@ -211,12 +211,13 @@ pub async fn run(registry: &Registry, args: ImportArgs) -> anyhow::Result<()> {
                 codes.join(", ")
             );
         }
-        meter.tick(&progress);
+        meter.tick(import.committed());
         if report.stopped {
             stopped_strict = true;
             break;
         }
         if interrupted.load(Ordering::SeqCst) {
+            let progress = import.finish().await?;
             meter.done();
             eprintln!(
                 "interrupted after {} records; everything before is committed. Run the same command to resume.",
@@ -226,6 +227,7 @@ pub async fn run(registry: &Registry, args: ImportArgs) -> anyhow::Result<()> {
         }
     }
     drop(rx);
+    let mut progress = import.finish().await?;
     meter.done();
     if stopped_strict {
         anyhow::bail!(

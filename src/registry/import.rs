@@ -14,7 +14,7 @@ use crate::spatial::PlaceIndex;
 use crate::store::{ImportProgress, StoreError};
 use crate::text::names_similar;
 
-/// One input record for [`Registry::import_batch`].
+/// One input record for [`BulkImport::push`].
 #[derive(Debug, Clone)]
 pub struct ImportRow {
     /// Line number or feature index, for reports.
@@ -53,6 +53,14 @@ struct Decider<'a> {
 }
 
 impl Decider<'_> {
+    /// Counts a place as part of the batch: its code is taken, it is a duplicate candidate.
+    fn accept(&mut self, place: Place) {
+        let id = self.batch.len() as u32;
+        self.batch_points.insert(id, [place.lon, place.lat]);
+        self.batch_codes.insert(place.code);
+        self.batch.push(place);
+    }
+
     fn decide(&mut self, feature: std::result::Result<Value, String>) -> Outcome {
         let feature = match feature {
             Ok(f) => f,
@@ -133,44 +141,87 @@ impl Registry {
         Ok(self.store.save_import_progress(progress).await?)
     }
 
-    /// Imports a batch of records in one transaction, with the import's progress. Bad records
-    /// are reported and skipped (with `strict`, the batch ends before the first one, and
-    /// `progress` counts only the records before it). Duplicates (same kind, similar name,
-    /// within 15 m, also within the batch) are reported and skipped unless a record sets
-    /// `confirm_distinct`. The indexes learn the new places after the commit.
-    pub async fn import_batch(
+    /// Starts a bulk import. The import holds the registry's write lock until it is finished
+    /// (it is meant for the command line, not for a serving process).
+    pub async fn bulk_import(
         &self,
-        actor: &Actor,
-        rows: Vec<ImportRow>,
+        actor: Actor,
         strict: bool,
-        progress: &mut ImportProgress,
-    ) -> Result<BatchReport> {
-        let _write = self.writes.lock().await;
-        let communes = self.communes();
+        progress: ImportProgress,
+    ) -> BulkImport<'_> {
+        BulkImport {
+            registry: self,
+            _write: self.writes.lock().await,
+            actor,
+            strict,
+            committed: progress,
+            decided: None,
+            in_flight: None,
+        }
+    }
+}
+
+/// A batch whose transaction is running.
+struct InFlight {
+    commit: tokio::task::JoinHandle<Result<()>>,
+    places: std::sync::Arc<Vec<Place>>,
+    progress: ImportProgress,
+}
+
+/// A bulk import in progress: batches are decided on this thread while the previous batch's
+/// transaction commits on another, so parsing, deciding and writing overlap on two cores.
+pub struct BulkImport<'a> {
+    registry: &'a Registry,
+    _write: tokio::sync::MutexGuard<'a, ()>,
+    actor: Actor,
+    strict: bool,
+    /// What is committed (places, events and progress in one transaction per batch).
+    committed: ImportProgress,
+    /// The progress including the last decided batch.
+    decided: Option<ImportProgress>,
+    in_flight: Option<InFlight>,
+}
+
+impl BulkImport<'_> {
+    /// The progress that is committed.
+    pub fn committed(&self) -> &ImportProgress {
+        &self.committed
+    }
+
+    /// Decides a batch of records and starts its transaction; returns what was decided (the
+    /// rejected and duplicate records). Bad records are skipped (with `strict`, the batch ends
+    /// before the first one and the report says `stopped`). Duplicates — same kind, similar
+    /// name, within 15 m, also within the batches not yet committed — are skipped unless a
+    /// record sets `confirm_distinct`. The indexes learn the places after their commit.
+    pub async fn push(&mut self, rows: Vec<ImportRow>) -> Result<BatchReport> {
+        let registry = self.registry;
+        let communes = registry.communes();
         let mut report = BatchReport::default();
         let mut processed = 0u64;
+        let prior = self.in_flight.as_ref().map(|f| f.places.clone());
         let places = {
-            let indexes = self.indexes.read().expect("index lock");
+            let indexes = registry.indexes.read().expect("index lock");
             let mut decider = Decider {
                 catalog: &indexes.catalog,
                 communes: &communes,
-                actor,
+                actor: &self.actor,
                 at: super::now(),
                 batch: Vec::with_capacity(rows.len()),
                 batch_points: PlaceIndex::default(),
                 batch_codes: HashSet::new(),
             };
+            // The batch in flight is not in the catalog yet: its places count as taken and as
+            // duplicate candidates, as if they were part of this batch.
+            for p in prior.iter().flat_map(|p| p.iter()) {
+                decider.accept(p.clone());
+            }
+            let first_new = decider.batch.len();
             for row in rows {
                 match decider.decide(row.feature) {
-                    Outcome::Accepted(place) => {
-                        let id = decider.batch.len() as u32;
-                        decider.batch_points.insert(id, [place.lon, place.lat]);
-                        decider.batch_codes.insert(place.code);
-                        decider.batch.push(*place);
-                    }
+                    Outcome::Accepted(place) => decider.accept(*place),
                     Outcome::Rejected(why) => {
                         report.rejected.push((row.number, why));
-                        if strict {
+                        if self.strict {
                             report.stopped = true;
                             break;
                         }
@@ -179,13 +230,14 @@ impl Registry {
                 }
                 processed += 1;
             }
-            decider.batch
+            decider.batch.split_off(first_new)
         };
+        let source = self.committed.source.clone();
         let events: Vec<NewEvent> = places
             .iter()
             .map(|p| NewEvent {
                 at: p.created_at,
-                actor: actor.audit_name(),
+                actor: self.actor.audit_name(),
                 action: Action::Create,
                 code: p.code,
                 before: None,
@@ -193,29 +245,60 @@ impl Registry {
                     p,
                     communes.get(&p.commune_code).map(|c| c.full_name.as_str()),
                 )),
-                reason: Some(format!("import {}", progress.source)),
+                reason: Some(format!("import {source}")),
             })
             .collect();
-        let mut next = progress.clone();
+        let mut next = self
+            .decided
+            .clone()
+            .unwrap_or_else(|| self.committed.clone());
         next.records_done += processed;
         next.accepted += places.len() as u64;
         next.rejected += report.rejected.len() as u64 - u64::from(report.stopped);
         next.duplicates += report.duplicates.len() as u64;
-        match self.store.insert_batch(&places, &events, &next).await {
-            Ok(()) => {}
-            Err(StoreError::CodeTaken(c)) => {
-                // Another node registered at the same moment: nothing was committed; the
-                // caller may run the batch again with fresh codes.
-                return Err(StoreError::CodeTaken(c).into());
-            }
-            Err(e) => return Err(e.into()),
-        }
-        *progress = next;
-        let mut indexes = self.indexes.write().expect("index lock");
-        for p in &places {
-            indexes.catalog.upsert(p);
-        }
         report.accepted = places.iter().map(|p| p.code).collect();
+
+        // Wait for the previous batch, then start this one's transaction.
+        self.settle().await?;
+        let store = registry.store.clone();
+        let progress = next.clone();
+        let places = std::sync::Arc::new(places);
+        let batch = places.clone();
+        let commit = tokio::spawn(async move {
+            store.insert_batch(&batch, &events, &progress).await?;
+            Ok(())
+        });
+        self.in_flight = Some(InFlight {
+            commit,
+            places,
+            progress: next.clone(),
+        });
+        self.decided = Some(next);
         Ok(report)
+    }
+
+    /// Waits for the batch in flight and moves its places into the indexes.
+    async fn settle(&mut self) -> Result<()> {
+        let Some(flight) = self.in_flight.take() else {
+            return Ok(());
+        };
+        flight
+            .commit
+            .await
+            .map_err(|e| StoreError::Corrupt(format!("import task: {e}")))??;
+        {
+            let mut indexes = self.registry.indexes.write().expect("index lock");
+            for p in flight.places.iter() {
+                indexes.catalog.upsert(p);
+            }
+        }
+        self.committed = flight.progress;
+        Ok(())
+    }
+
+    /// Commits what is in flight and returns the committed progress.
+    pub async fn finish(mut self) -> Result<ImportProgress> {
+        self.settle().await?;
+        Ok(self.committed)
     }
 }

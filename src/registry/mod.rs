@@ -12,7 +12,7 @@ mod import;
 pub use catalog::{Catalog, PlaceDoc, PlaceFilter};
 pub use error::{RegistryError, Result};
 pub use event::{Action, Event, NewEvent};
-pub use import::{BatchReport, ImportRow};
+pub use import::{BatchReport, BulkImport, ImportRow};
 
 use std::collections::HashSet;
 use std::sync::{Arc, RwLock};
