@@ -38,6 +38,18 @@ use crate::registry::Registry;
 #[derive(Clone)]
 pub struct AppState {
     pub registry: Arc<Registry>,
+    /// Recently seen tokens, so that a signed-in request does not read the token table.
+    pub tokens: Arc<extract::TokenCache>,
+}
+
+impl AppState {
+    /// The state of a service over this registry.
+    pub fn new(registry: Arc<Registry>) -> AppState {
+        AppState {
+            registry,
+            tokens: Arc::default(),
+        }
+    }
 }
 
 /// The whole HTTP service.

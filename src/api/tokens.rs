@@ -163,6 +163,7 @@ pub async fn revoke(
         .await
         .map_err(|e| Problem::internal(&e))?;
     if revoked {
+        state.tokens.forget(id);
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(Problem::not_found(format!("no active token {id}")))

@@ -24,22 +24,43 @@ pub struct PlaceDoc {
 }
 
 impl PlaceDoc {
-    fn of(place: &Place) -> PlaceDoc {
+    /// The document of a place.
+    pub fn of(place: &Place) -> PlaceDoc {
         let a = &place.address;
-        let address = [&a.house_number, &a.street, &a.hamlet]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(", ");
+        PlaceDoc::new(
+            place.code,
+            place.kind,
+            place.status,
+            &place.commune_code,
+            [place.lon, place.lat],
+            &place.name,
+            [
+                a.house_number.as_deref(),
+                a.street.as_deref(),
+                a.hamlet.as_deref(),
+            ],
+        )
+    }
+
+    /// A document from its parts (what a store reads for the start-up load).
+    pub fn new(
+        code: LocationCode,
+        kind: PlaceKind,
+        status: Status,
+        commune_code: &str,
+        point: [f64; 2],
+        name: &str,
+        address: [Option<&str>; 3],
+    ) -> PlaceDoc {
+        let address = address.into_iter().flatten().collect::<Vec<_>>().join(", ");
         PlaceDoc {
-            code: place.code,
-            kind: place.kind,
-            status: place.status,
-            commune: place.commune_code.parse().unwrap_or(0),
-            lon: place.lon,
-            lat: place.lat,
-            name: place.name.as_str().into(),
+            code,
+            kind,
+            status,
+            commune: commune_code.parse().unwrap_or(0),
+            lon: point[0],
+            lat: point[1],
+            name: name.into(),
             address: address.into(),
         }
     }
@@ -81,24 +102,42 @@ pub struct Catalog {
 impl Catalog {
     /// Builds every index at once (bulk-loaded R-tree; text indexed in document order).
     pub fn build(places: &[Place]) -> Catalog {
-        let docs: Vec<PlaceDoc> = places.iter().map(PlaceDoc::of).collect();
-        let mut text = SearchIndex::new();
-        for (i, d) in docs.iter().enumerate() {
-            text.add(i as DocId, &d.name, &d.address);
-        }
-        Catalog {
-            by_code: docs
-                .iter()
-                .enumerate()
-                .map(|(i, d)| (d.code, i as DocId))
-                .collect(),
-            points: PlaceIndex::bulk_load(
+        Catalog::from_docs(places.iter().map(PlaceDoc::of).collect())
+    }
+
+    /// Builds every index from the documents: the text index on one thread while the R-tree
+    /// is bulk-loaded and the code map and taken set are filled on another (start-up time is
+    /// a target; the machine has two cores).
+    pub fn from_docs(docs: Vec<PlaceDoc>) -> Catalog {
+        let (text, (points, by_code, taken)) = std::thread::scope(|scope| {
+            let text = scope.spawn(|| {
+                let mut text = SearchIndex::new();
+                for (i, d) in docs.iter().enumerate() {
+                    text.add(i as DocId, &d.name, &d.address);
+                }
+                text
+            });
+            let points = PlaceIndex::bulk_load(
                 docs.iter()
                     .enumerate()
                     .map(|(i, d)| (i as DocId, [d.lon, d.lat]))
                     .collect(),
-            ),
-            taken: docs.iter().map(|d| d.code).collect(),
+            );
+            let by_code = docs
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.code, i as DocId))
+                .collect();
+            let taken = docs.iter().map(|d| d.code).collect();
+            (
+                text.join().expect("text index thread"),
+                (points, by_code, taken),
+            )
+        });
+        Catalog {
+            by_code,
+            points,
+            taken,
             text,
             docs,
         }

@@ -96,12 +96,23 @@ impl Registry {
         // Read the log position first: events committed while the places load are applied
         // again by the first catch-up (upserts are idempotent), never missed.
         let applied_seq = store.last_event_seq().await.unwrap_or(0);
-        let places = store.load_places().await?;
+        let started = std::time::Instant::now();
+        let docs = store.load_place_docs().await?;
+        let loaded = started.elapsed();
+        let count = docs.len();
+        let catalog = tokio::task::spawn_blocking(move || Catalog::from_docs(docs))
+            .await
+            .map_err(|e| StoreError::Corrupt(format!("index build: {e}")))?;
         let indexes = Indexes {
             communes: Arc::new(CommuneIndex::new(communes)),
-            catalog: Catalog::build(&places),
+            catalog,
         };
-        tracing::info!(places = places.len(), "indexes rebuilt from the store");
+        tracing::info!(
+            places = count,
+            read_s = loaded.as_secs_f64(),
+            total_s = started.elapsed().as_secs_f64(),
+            "indexes rebuilt from the store"
+        );
         Ok(Registry {
             store,
             indexes: RwLock::new(indexes),

@@ -18,7 +18,7 @@ use crate::auth::{Role, TokenInfo};
 use crate::code::LocationCode;
 use crate::commune::Commune;
 use crate::place::Place;
-use crate::registry::{Event, NewEvent};
+use crate::registry::{Event, NewEvent, PlaceDoc};
 
 /// Store errors. Database text is kept for the log and never shown to clients.
 #[derive(Debug, thiserror::Error)]
@@ -93,6 +93,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// Every place, every status (to rebuild the in-memory indexes).
     async fn load_places(&self) -> StoreResult<Vec<Place>>;
+    /// What the in-memory indexes need of every place, for the start-up load. (The default
+    /// reads whole places; stores override it with a narrow query.)
+    async fn load_place_docs(&self) -> StoreResult<Vec<PlaceDoc>> {
+        Ok(self.load_places().await?.iter().map(PlaceDoc::of).collect())
+    }
     async fn get_place(&self, code: LocationCode) -> StoreResult<Option<Place>>;
     /// The places with these codes, in the order given; unknown codes are skipped.
     /// (The default asks one by one; stores override it with one query.)

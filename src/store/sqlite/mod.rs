@@ -16,7 +16,7 @@ use crate::auth::{Role, TokenInfo};
 use crate::code::LocationCode;
 use crate::commune::Commune;
 use crate::place::{Address, Place};
-use crate::registry::{Event, NewEvent};
+use crate::registry::{Event, NewEvent, PlaceDoc};
 
 /// SQLite through a small connection pool. Writes are serialised by the registry; the
 /// pool lets reads run beside them (WAL).
@@ -71,6 +71,43 @@ fn place_from_row(row: &SqliteRow) -> StoreResult<Place> {
         created_at: time_from_text(row.try_get("created_at")?)?,
         updated_at: time_from_text(row.try_get("updated_at")?)?,
     })
+}
+
+/// One chunk of `select_place_docs.sql`: an array of
+/// `[code, kind, status, commune_code, lon, lat, name, house_number, street, hamlet]`.
+fn parse_place_docs(text: &str) -> StoreResult<Vec<PlaceDoc>> {
+    type Row<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        f64,
+        f64,
+        std::borrow::Cow<'a, str>,
+        Option<std::borrow::Cow<'a, str>>,
+        Option<std::borrow::Cow<'a, str>>,
+        Option<std::borrow::Cow<'a, str>>,
+    );
+    let rows: Vec<Row> = json_from_text_borrowed(text)?;
+    rows.into_iter()
+        .map(
+            |(code, kind, status, commune, lon, lat, name, number, street, hamlet)| {
+                Ok(PlaceDoc::new(
+                    code_from_text(code)?,
+                    kind_from_text(kind)?,
+                    status_from_text(status)?,
+                    commune,
+                    [lon, lat],
+                    &name,
+                    [number.as_deref(), street.as_deref(), hamlet.as_deref()],
+                ))
+            },
+        )
+        .collect()
+}
+
+fn json_from_text_borrowed<'a, T: serde::Deserialize<'a>>(s: &'a str) -> StoreResult<T> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("json: {e}")))
 }
 
 fn event_from_row(row: &SqliteRow) -> StoreResult<Event> {
@@ -215,6 +252,34 @@ impl Store for SqliteStore {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(place_from_row).collect()
+    }
+
+    async fn load_place_docs(&self) -> StoreResult<Vec<PlaceDoc>> {
+        const CHUNK: i64 = 50_000;
+        let mut docs = Vec::new();
+        let mut after = 0i64;
+        // Parse one chunk on a blocking thread while SQLite builds the next.
+        let mut parsing: Option<tokio::task::JoinHandle<StoreResult<Vec<PlaceDoc>>>> = None;
+        loop {
+            let row = sqlx::query(include_str!("sql/select_place_docs.sql"))
+                .bind(after)
+                .bind(CHUNK)
+                .fetch_one(&self.pool)
+                .await?;
+            let last: Option<i64> = row.try_get("last")?;
+            if let Some(previous) = parsing.take() {
+                docs.extend(
+                    previous
+                        .await
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))??,
+                );
+            }
+            let Some(last) = last else { break };
+            after = last;
+            let text: String = row.try_get("docs")?;
+            parsing = Some(tokio::task::spawn_blocking(move || parse_place_docs(&text)));
+        }
+        Ok(docs)
     }
 
     async fn get_place(&self, code: LocationCode) -> StoreResult<Option<Place>> {
