@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::extract::{Auth, QueryParams};
 use super::problem::{ApiResult, Problem};
@@ -33,37 +33,95 @@ fn findable(actor: &Actor) -> &'static [Status] {
     }
 }
 
-/// A compact Feature of a place, answered from memory.
-pub fn doc_feature(doc: &PlaceDoc, commune_name: Option<&str>, extra: Map<String, Value>) -> Value {
-    let mut props = Map::new();
-    props.insert("code".into(), doc.code.to_string().into());
-    props.insert("code_display".into(), doc.code.grouped().into());
-    props.insert("kind".into(), doc.kind.as_str().into());
-    props.insert("kind_label".into(), doc.kind.label_vi().into());
-    props.insert("name".into(), (*doc.name).into());
-    props.insert("status".into(), doc.status.as_str().into());
-    props.insert("commune_code".into(), doc.commune_code().into());
-    if let Some(n) = commune_name {
-        props.insert("commune_name".into(), n.into());
-    }
-    if !doc.address.is_empty() {
-        props.insert("address".into(), (*doc.address).into());
-    }
-    props.extend(extra);
-    json!({
-        "type": "Feature",
-        "id": doc.code.to_string(),
-        "geometry": {"type": "Point", "coordinates": [doc.lon, doc.lat]},
-        "properties": props,
-    })
+/// A compact Feature of a place, answered from memory. Serialised straight from this struct
+/// (no intermediate `serde_json::Value`: building one was a quarter of a reverse look-up's
+/// time in the profile).
+#[derive(serde::Serialize)]
+pub struct DocFeature<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: String,
+    geometry: PointGeometry,
+    properties: DocProperties<'a>,
 }
 
-fn geojson(body: Value) -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/geo+json")],
-        body.to_string(),
-    )
-        .into_response()
+#[derive(serde::Serialize)]
+struct PointGeometry {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    coordinates: [f64; 2],
+}
+
+#[derive(serde::Serialize)]
+struct DocProperties<'a> {
+    code: String,
+    code_display: String,
+    kind: &'static str,
+    kind_label: &'static str,
+    name: &'a str,
+    status: &'static str,
+    commune_code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commune_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    address: &'a str,
+    #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
+    match_quality: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    distance_m: Option<f64>,
+}
+
+/// The Feature of a found place; `distance_m` is rounded to 0.1 m.
+pub fn doc_feature<'a>(
+    doc: &'a PlaceDoc,
+    commune_name: Option<&'a str>,
+    match_quality: Option<Value>,
+    distance_m: Option<f64>,
+) -> DocFeature<'a> {
+    DocFeature {
+        kind: "Feature",
+        id: doc.code.to_string(),
+        geometry: PointGeometry {
+            kind: "Point",
+            coordinates: [doc.lon, doc.lat],
+        },
+        properties: DocProperties {
+            code: doc.code.to_string(),
+            code_display: doc.code.grouped(),
+            kind: doc.kind.as_str(),
+            kind_label: doc.kind.label_vi(),
+            name: &doc.name,
+            status: doc.status.as_str(),
+            commune_code: doc.commune_code(),
+            commune_name,
+            address: &doc.address,
+            match_quality,
+            distance_m: distance_m.map(|d| (d * 10.0).round() / 10.0),
+        },
+    }
+}
+
+/// A FeatureCollection of found places with the answer's other members.
+#[derive(serde::Serialize)]
+struct FoundCollection<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    query: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commune: Option<Option<Value>>,
+    #[serde(rename = "numberReturned")]
+    number_returned: usize,
+    features: Vec<DocFeature<'a>>,
+}
+
+impl FoundCollection<'_> {
+    fn respond(&self) -> Response {
+        (
+            [(header::CONTENT_TYPE, "application/geo+json")],
+            serde_json::to_string(self).unwrap_or_default(),
+        )
+            .into_response()
+    }
 }
 
 fn parse_kind(kind: Option<&str>) -> ApiResult<Option<PlaceKind>> {
@@ -151,32 +209,34 @@ pub async fn reverse(
     let statuses = findable(&actor);
     let communes = state.registry.communes();
     let commune = communes.locate(q.lon, q.lat);
-    let features: Vec<Value> = state.registry.with_catalog(|catalog| {
-        catalog
+    let response = state.registry.with_catalog(|catalog| {
+        let features: Vec<DocFeature> = catalog
             .nearest(q.lon, q.lat, radius_m, limit, |d| {
                 statuses.contains(&d.status) && kind.is_none_or(|k| k == d.kind)
             })
             .into_iter()
             .map(|(d, dist)| {
-                let mut extra = Map::new();
-                extra.insert("distance_m".into(), json!((dist * 10.0).round() / 10.0));
                 let name = communes
-                    .get(&d.commune_code())
+                    .get_by_number(d.commune)
                     .map(|c| c.full_name.as_str());
-                doc_feature(d, name, extra)
+                doc_feature(d, name, None, Some(dist))
             })
-            .collect()
+            .collect();
+        FoundCollection {
+            kind: "FeatureCollection",
+            query: json!({"lon": q.lon, "lat": q.lat, "radius_m": radius_m, "limit": limit}),
+            commune: Some(commune.map(|c| {
+                json!({
+                    "code": c.code, "name": c.name, "full_name": c.full_name,
+                    "province_code": c.province_code, "province_name": c.province_name,
+                })
+            })),
+            number_returned: features.len(),
+            features,
+        }
+        .respond()
     });
-    Ok(geojson(json!({
-        "type": "FeatureCollection",
-        "query": {"lon": q.lon, "lat": q.lat, "radius_m": radius_m, "limit": limit},
-        "commune": commune.map(|c| json!({
-            "code": c.code, "name": c.name, "full_name": c.full_name,
-            "province_code": c.province_code, "province_name": c.province_name,
-        })),
-        "numberReturned": features.len(),
-        "features": features,
-    })))
+    Ok(response)
 }
 
 #[derive(Debug, Deserialize)]
@@ -276,12 +336,12 @@ pub async fn search(
             && kind.is_none_or(|k| k == d.kind)
             && commune.is_none_or(|c| c == d.commune)
     };
-    let features: Vec<Value> = state.registry.with_catalog(|catalog| {
+    let response = state.registry.with_catalog(|catalog| {
         let by_code = as_code(text)
             .and_then(|code| catalog.by_code(code))
             .filter(|d| keep(d));
         let hits = catalog.search(text, near, limit, keep);
-        by_code
+        let features = by_code
             .map(|d| {
                 (
                     d,
@@ -296,29 +356,25 @@ pub async fn search(
             )
             .take(limit)
             .map(|(d, score, dist)| {
-                let mut extra = Map::new();
-                extra.insert(
-                    "match".into(),
-                    if score == u32::MAX {
-                        "code".into()
-                    } else {
-                        json!(score)
-                    },
-                );
-                if let Some(dist) = dist {
-                    extra.insert("distance_m".into(), json!((dist * 10.0).round() / 10.0));
-                }
+                let quality = if score == u32::MAX {
+                    json!("code")
+                } else {
+                    json!(score)
+                };
                 let name = communes
-                    .get(&d.commune_code())
+                    .get_by_number(d.commune)
                     .map(|c| c.full_name.as_str());
-                doc_feature(d, name, extra)
+                doc_feature(d, name, Some(quality), dist)
             })
-            .collect()
+            .collect::<Vec<_>>();
+        FoundCollection {
+            kind: "FeatureCollection",
+            query: json!({"q": text, "limit": limit}),
+            commune: None,
+            number_returned: features.len(),
+            features,
+        }
+        .respond()
     });
-    Ok(geojson(json!({
-        "type": "FeatureCollection",
-        "query": {"q": text, "limit": limit},
-        "numberReturned": features.len(),
-        "features": features,
-    })))
+    Ok(response)
 }

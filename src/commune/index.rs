@@ -86,6 +86,14 @@ impl CommuneIndex {
             .map(|i| &self.communes[i])
     }
 
+    /// The commune whose 5-digit code has this numeric value (as `PlaceDoc` keeps it).
+    pub fn get_by_number(&self, code: u32) -> Option<&Commune> {
+        self.communes
+            .binary_search_by(|c| c.code.parse::<u32>().unwrap_or(u32::MAX).cmp(&code))
+            .ok()
+            .map(|i| &self.communes[i])
+    }
+
     /// All communes, sorted by code.
     pub fn all(&self) -> &[Commune] {
         &self.communes

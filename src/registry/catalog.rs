@@ -97,6 +97,22 @@ pub struct Catalog {
     text: SearchIndex,
     /// Every code ever handed out (every status): never reused.
     taken: HashSet<LocationCode>,
+    /// Recently read whole places, so that reads by code skip the store.
+    recent: RecentPlaces,
+}
+
+/// A bounded cache of whole places read by code. Every change to the catalog bumps a
+/// generation; a place read from the store is remembered only if no change happened while it
+/// was being read, so the cache never keeps an older version than the catalog's.
+#[derive(Debug, Default)]
+struct RecentPlaces {
+    generation: std::sync::atomic::AtomicU64,
+    places: std::sync::Mutex<std::collections::HashMap<LocationCode, std::sync::Arc<Place>>>,
+}
+
+impl RecentPlaces {
+    /// Most places kept (about 1 KB each).
+    const MAX: usize = 100_000;
 }
 
 impl Catalog {
@@ -140,11 +156,18 @@ impl Catalog {
             taken,
             text,
             docs,
+            recent: RecentPlaces::default(),
         }
     }
 
     /// Adds a new place or replaces a changed one (after its write committed).
     pub fn upsert(&mut self, place: &Place) {
+        self.recent
+            .generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if let Ok(mut recent) = self.recent.places.lock() {
+            recent.remove(&place.code);
+        }
         let new = PlaceDoc::of(place);
         self.taken.insert(new.code);
         match self.by_code.get(&new.code) {
@@ -167,6 +190,31 @@ impl Catalog {
                 self.by_code.insert(new.code, id);
                 self.docs.push(new);
             }
+        }
+    }
+
+    /// A recently read place, if it is still current.
+    pub fn recent(&self, code: LocationCode) -> Option<std::sync::Arc<Place>> {
+        self.recent.places.lock().ok()?.get(&code).cloned()
+    }
+
+    /// The generation to pass to [`Catalog::remember`] (read it before reading the store).
+    pub fn generation(&self) -> u64 {
+        self.recent
+            .generation
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Remembers a place read from the store, unless the catalog changed since `generation`.
+    pub fn remember(&self, place: std::sync::Arc<Place>, generation: u64) {
+        if let Ok(mut recent) = self.recent.places.lock() {
+            if self.generation() != generation {
+                return;
+            }
+            if recent.len() >= RecentPlaces::MAX {
+                recent.clear();
+            }
+            recent.insert(place.code, place);
         }
     }
 
@@ -235,7 +283,7 @@ impl Catalog {
                 )
             })
             .collect();
-        hits.sort_by(|a, b| {
+        let order = |a: &(&PlaceDoc, u32, Option<f64>), b: &(&PlaceDoc, u32, Option<f64>)| {
             b.1.cmp(&a.1)
                 .then_with(|| match (a.2, b.2) {
                     (Some(x), Some(y)) => x.total_cmp(&y),
@@ -243,8 +291,13 @@ impl Catalog {
                 })
                 .then_with(|| a.0.name.len().cmp(&b.0.name.len()))
                 .then_with(|| a.0.code.cmp(&b.0.code))
-        });
-        hits.truncate(limit);
+        };
+        // Only the best `limit` are wanted: select them in linear time, then sort those.
+        if limit < hits.len() {
+            hits.select_nth_unstable_by(limit, order);
+            hits.truncate(limit);
+        }
+        hits.sort_by(order);
         hits
     }
 

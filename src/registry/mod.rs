@@ -201,8 +201,20 @@ impl Registry {
     }
 
     /// Reads a place the actor may see: anonymous callers see active places only.
-    pub async fn get(&self, actor: &Actor, code: LocationCode) -> Result<Place> {
-        match self.store.get_place(code).await? {
+    pub async fn get(&self, actor: &Actor, code: LocationCode) -> Result<Arc<Place>> {
+        let (recent, generation) = self.with_catalog(|c| (c.recent(code), c.generation()));
+        let place = match recent {
+            Some(p) => Some(p),
+            None => match self.store.get_place(code).await? {
+                Some(p) => {
+                    let p = Arc::new(p);
+                    self.with_catalog(|c| c.remember(p.clone(), generation));
+                    Some(p)
+                }
+                None => None,
+            },
+        };
+        match place {
             Some(p) if p.status == Status::Active || actor.can_read_all() => Ok(p),
             _ => Err(RegistryError::NotFound(code.to_string())),
         }
