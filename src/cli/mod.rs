@@ -4,6 +4,7 @@
 mod export;
 mod generate;
 mod import;
+mod migrate;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -63,6 +64,8 @@ enum Command {
 enum ExportCommand {
     /// Export places as GeoJSON, newline-delimited GeoJSON or CSV.
     Places(export::ExportArgs),
+    /// Export the whole registry (communes, places, the event log) to move it to another store.
+    Registry(migrate::ExportRegistryArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -94,6 +97,9 @@ enum ImportCommand {
     Communes { file: std::path::PathBuf },
     /// Import places from GeoJSON, newline-delimited GeoJSON or CSV, in resumable batches.
     Places(import::ImportArgs),
+    /// Restore a `diachiso export registry` file into an empty store, keeping every code,
+    /// status, timestamp and event.
+    Registry(migrate::ImportRegistryArgs),
 }
 
 /// Entry point of the binary.
@@ -219,6 +225,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(ExportCommand::Places(args)) => {
             let registry = open_registry(&cli.database_url).await?;
             export::run(&registry, args).await?;
+        }
+        Command::Export(ExportCommand::Registry(args)) => {
+            let registry = open_registry(&cli.database_url).await?;
+            migrate::export(&registry, args).await?;
+        }
+        Command::Import(ImportCommand::Registry(args)) => {
+            let registry = open_registry(&cli.database_url).await?;
+            migrate::import(&registry, args).await?;
         }
         Command::Generate(args) => generate::run(args)?,
     }

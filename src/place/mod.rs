@@ -8,7 +8,7 @@ mod feature;
 mod kind;
 
 pub use draft::{apply_merge_patch, PlaceDraft, ValidationError};
-pub use feature::place_feature;
+pub use feature::{place_feature, place_from_feature};
 pub use kind::{PlaceKind, Status};
 
 use std::collections::BTreeMap;

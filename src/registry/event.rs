@@ -1,13 +1,13 @@
 //! The append-only event log: every write is one event, in the same transaction as the write.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::code::LocationCode;
 
 /// What a write did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Create,
@@ -42,7 +42,7 @@ impl Action {
 }
 
 /// An event about to be appended (the store gives it its sequence number).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewEvent {
     pub at: DateTime<Utc>,
     /// Who: `token:ID:NAME`, or `local-cli`.
@@ -58,7 +58,7 @@ pub struct NewEvent {
 }
 
 /// An event of the log, with its sequence number (strictly increasing, never reused).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub seq: i64,
     #[serde(flatten)]

@@ -152,6 +152,12 @@ pub trait Store: Send + Sync + 'static {
         Err(StoreError::Unsupported("export"))
     }
 
+    /// Appends events with the sequence numbers they carry (restoring another store's log
+    /// into an empty one); the next new event follows the largest.
+    async fn restore_events(&self, _events: &[Event]) -> StoreResult<()> {
+        Err(StoreError::Unsupported("restoring events"))
+    }
+
     /// The sequence number of the last event (0 when the log is empty).
     async fn last_event_seq(&self) -> StoreResult<i64> {
         Err(StoreError::Unsupported("reading the last event sequence"))

@@ -387,6 +387,38 @@ impl Store for PgStore {
         Ok(())
     }
 
+    async fn restore_events(&self, events: &[Event]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(include_str!("sql/lock_event_log.sql"))
+            .execute(&mut *tx)
+            .await?;
+        for chunk in events.chunks(500) {
+            let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(include_str!(
+                "sql/restore_events_head.sql"
+            ));
+            q.push_values(chunk, |mut b, e| {
+                let n = &e.event;
+                b.push_bind(e.seq)
+                    .push_bind(time_to_text(&n.at))
+                    .push_unseparated("::timestamptz")
+                    .push_bind(n.actor.as_str())
+                    .push_bind(n.action.as_str())
+                    .push_bind(n.code.to_string())
+                    .push_bind(n.before.as_ref().map(|v| v.to_string()))
+                    .push_unseparated("::jsonb")
+                    .push_bind(n.after.as_ref().map(|v| v.to_string()))
+                    .push_unseparated("::jsonb")
+                    .push_bind(n.reason.as_deref());
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        sqlx::query(include_str!("sql/restore_events_sequence.sql"))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn import_progress(&self, key: &str) -> StoreResult<Option<ImportProgress>> {
         let row = sqlx::query(include_str!("sql/select_import.sql"))
             .bind(key)

@@ -458,6 +458,29 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn restore_events(&self, events: &[Event]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        for chunk in events.chunks(500) {
+            let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(include_str!(
+                "sql/restore_events_head.sql"
+            ));
+            q.push_values(chunk, |mut b, e| {
+                let n = &e.event;
+                b.push_bind(e.seq)
+                    .push_bind(time_to_text(&n.at))
+                    .push_bind(n.actor.as_str())
+                    .push_bind(n.action.as_str())
+                    .push_bind(n.code.to_string())
+                    .push_bind(n.before.as_ref().map(|v| v.to_string()))
+                    .push_bind(n.after.as_ref().map(|v| v.to_string()))
+                    .push_bind(n.reason.as_deref());
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn last_event_seq(&self) -> StoreResult<i64> {
         Ok(sqlx::query_scalar(include_str!("sql/select_last_seq.sql"))
             .fetch_one(&self.pool)

@@ -1,0 +1,1 @@
+INSERT INTO events (seq, at, actor, action, code, before, after, reason)
