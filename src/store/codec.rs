@@ -8,7 +8,7 @@ use super::{StoreError, StoreResult};
 use crate::auth::{Role, TokenInfo};
 use crate::code::LocationCode;
 use crate::place::{PlaceKind, Status};
-use crate::registry::Action;
+use crate::registry::{Action, PlaceDoc};
 
 pub fn time_to_text(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
@@ -69,4 +69,41 @@ pub fn token_from_parts(
         created_at,
         revoked_at,
     })
+}
+
+/// One chunk of a store's start-up load (`select_place_docs.sql`): an array of
+/// `[code, kind, status, commune_code, lon, lat, name, house_number, street, hamlet]`.
+pub fn parse_place_docs(text: &str) -> StoreResult<Vec<PlaceDoc>> {
+    type Row<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        f64,
+        f64,
+        std::borrow::Cow<'a, str>,
+        Option<std::borrow::Cow<'a, str>>,
+        Option<std::borrow::Cow<'a, str>>,
+        Option<std::borrow::Cow<'a, str>>,
+    );
+    let rows: Vec<Row> = json_from_text_borrowed(text)?;
+    rows.into_iter()
+        .map(
+            |(code, kind, status, commune, lon, lat, name, number, street, hamlet)| {
+                Ok(PlaceDoc::new(
+                    code_from_text(code)?,
+                    kind_from_text(kind)?,
+                    status_from_text(status)?,
+                    commune,
+                    [lon, lat],
+                    &name,
+                    [number.as_deref(), street.as_deref(), hamlet.as_deref()],
+                ))
+            },
+        )
+        .collect()
+}
+
+fn json_from_text_borrowed<'a, T: serde::Deserialize<'a>>(s: &'a str) -> StoreResult<T> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("json: {e}")))
 }

@@ -20,7 +20,7 @@ use crate::auth::{Role, TokenInfo};
 use crate::code::LocationCode;
 use crate::commune::Commune;
 use crate::place::{Address, Place};
-use crate::registry::{Event, NewEvent};
+use crate::registry::{Event, NewEvent, PlaceDoc};
 
 /// The primary key of `places`: a unique violation on it means the code is taken.
 const PLACES_PKEY: &str = "places_pkey";
@@ -230,6 +230,35 @@ impl Store for PgStore {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(place_from_row).collect()
+    }
+
+    async fn load_place_docs(&self) -> StoreResult<Vec<PlaceDoc>> {
+        // As in SQLite: chunks of rows packed into one JSON array each (keyset on the code),
+        // parsed on a blocking thread while PostgreSQL builds the next chunk.
+        const CHUNK: i64 = 50_000;
+        let mut docs = Vec::new();
+        let mut after = String::new();
+        let mut parsing: Option<tokio::task::JoinHandle<StoreResult<Vec<PlaceDoc>>>> = None;
+        loop {
+            let row = sqlx::query(include_str!("sql/select_place_docs.sql"))
+                .bind(&after)
+                .bind(CHUNK)
+                .fetch_one(&self.pool)
+                .await?;
+            let last: Option<String> = row.try_get("last")?;
+            if let Some(previous) = parsing.take() {
+                docs.extend(
+                    previous
+                        .await
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))??,
+                );
+            }
+            let Some(last) = last else { break };
+            after = last;
+            let text: String = row.try_get("docs")?;
+            parsing = Some(tokio::task::spawn_blocking(move || parse_place_docs(&text)));
+        }
+        Ok(docs)
     }
 
     async fn get_place(&self, code: LocationCode) -> StoreResult<Option<Place>> {

@@ -73,43 +73,6 @@ fn place_from_row(row: &SqliteRow) -> StoreResult<Place> {
     })
 }
 
-/// One chunk of `select_place_docs.sql`: an array of
-/// `[code, kind, status, commune_code, lon, lat, name, house_number, street, hamlet]`.
-fn parse_place_docs(text: &str) -> StoreResult<Vec<PlaceDoc>> {
-    type Row<'a> = (
-        &'a str,
-        &'a str,
-        &'a str,
-        &'a str,
-        f64,
-        f64,
-        std::borrow::Cow<'a, str>,
-        Option<std::borrow::Cow<'a, str>>,
-        Option<std::borrow::Cow<'a, str>>,
-        Option<std::borrow::Cow<'a, str>>,
-    );
-    let rows: Vec<Row> = json_from_text_borrowed(text)?;
-    rows.into_iter()
-        .map(
-            |(code, kind, status, commune, lon, lat, name, number, street, hamlet)| {
-                Ok(PlaceDoc::new(
-                    code_from_text(code)?,
-                    kind_from_text(kind)?,
-                    status_from_text(status)?,
-                    commune,
-                    [lon, lat],
-                    &name,
-                    [number.as_deref(), street.as_deref(), hamlet.as_deref()],
-                ))
-            },
-        )
-        .collect()
-}
-
-fn json_from_text_borrowed<'a, T: serde::Deserialize<'a>>(s: &'a str) -> StoreResult<T> {
-    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("json: {e}")))
-}
-
 fn event_from_row(row: &SqliteRow) -> StoreResult<Event> {
     Ok(Event {
         seq: row.try_get("seq")?,
