@@ -4,8 +4,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use common::*;
 use serde_json::{json, Value};
@@ -53,22 +52,7 @@ fn a_registry_moves_between_stores_with_its_history() {
 
     // A source registry with a history: registrations, a correction, a certification, a
     // retirement, and a bulk import.
-    let mut child = Command::new(BIN)
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("DATABASE_URL", &source)
-        .env("DIACHISO_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_owned();
+    let (mut child, base) = spawn_serve(&source);
     let http = reqwest::blocking::Client::new();
     let mut codes = Vec::new();
     for (i, name) in ["Chùa Chuông", "Bến xe Hưng Yên", "Nhà văn hóa tổ 1"]

@@ -107,3 +107,31 @@ pub fn parse_place_docs(text: &str) -> StoreResult<Vec<PlaceDoc>> {
 fn json_from_text_borrowed<'a, T: serde::Deserialize<'a>>(s: &'a str) -> StoreResult<T> {
     serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("json: {e}")))
 }
+
+/// The start-up load shared by the stores: asks `fetch` for chunk after chunk (each the key of
+/// its last row and the JSON text of its rows, `None` when no row is left) and parses each on a
+/// blocking thread while the database builds the next.
+pub async fn load_docs_in_chunks<K, F, Fut>(mut fetch: F) -> StoreResult<Vec<PlaceDoc>>
+where
+    K: Default,
+    F: FnMut(K) -> Fut,
+    Fut: std::future::Future<Output = StoreResult<Option<(K, String)>>>,
+{
+    let mut docs = Vec::new();
+    let mut after = K::default();
+    let mut parsing: Option<tokio::task::JoinHandle<StoreResult<Vec<PlaceDoc>>>> = None;
+    loop {
+        let chunk = fetch(after).await?;
+        if let Some(previous) = parsing.take() {
+            docs.extend(
+                previous
+                    .await
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))??,
+            );
+        }
+        let Some((last, text)) = chunk else { break };
+        after = last;
+        parsing = Some(tokio::task::spawn_blocking(move || parse_place_docs(&text)));
+    }
+    Ok(docs)
+}

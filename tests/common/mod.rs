@@ -216,6 +216,28 @@ pub fn test_store() -> &'static str {
     }
 }
 
+/// Starts another `diachiso serve` on a store (a second node, or a source registry) and returns
+/// the process with its base URL.
+pub fn spawn_serve(database_url: &str) -> (Child, String) {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("DATABASE_URL", database_url)
+        .env("DIACHISO_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start diachiso serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("read the listening line");
+    let base = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    (child, base)
+}
+
 /// A GeoJSON Feature for a new place.
 pub fn place(kind: &str, name: &str, at: [f64; 2]) -> Value {
     json!({

@@ -218,31 +218,19 @@ impl Store for SqliteStore {
     }
 
     async fn load_place_docs(&self) -> StoreResult<Vec<PlaceDoc>> {
-        const CHUNK: i64 = 50_000;
-        let mut docs = Vec::new();
-        let mut after = 0i64;
-        // Parse one chunk on a blocking thread while SQLite builds the next.
-        let mut parsing: Option<tokio::task::JoinHandle<StoreResult<Vec<PlaceDoc>>>> = None;
-        loop {
+        load_docs_in_chunks(|after: i64| async move {
             let row = sqlx::query(include_str!("sql/select_place_docs.sql"))
                 .bind(after)
-                .bind(CHUNK)
+                .bind(50_000i64)
                 .fetch_one(&self.pool)
                 .await?;
             let last: Option<i64> = row.try_get("last")?;
-            if let Some(previous) = parsing.take() {
-                docs.extend(
-                    previous
-                        .await
-                        .map_err(|e| StoreError::Corrupt(e.to_string()))??,
-                );
-            }
-            let Some(last) = last else { break };
-            after = last;
-            let text: String = row.try_get("docs")?;
-            parsing = Some(tokio::task::spawn_blocking(move || parse_place_docs(&text)));
-        }
-        Ok(docs)
+            Ok(match last {
+                Some(last) => Some((last, row.try_get("docs")?)),
+                None => None,
+            })
+        })
+        .await
     }
 
     async fn get_place(&self, code: LocationCode) -> StoreResult<Option<Place>> {
