@@ -126,6 +126,40 @@ fn bind_place<'q>(query: PgQuery<'q>, p: &'q Place) -> PgQuery<'q> {
 /// advisory lock (`sql/lock_event_log.sql`), so `seq` order is commit order across nodes. The
 /// lock is taken after the place's row is written and nothing that follows waits on another
 /// writer's rows, so writers cannot deadlock on it.
+/// One CSV field for `COPY … (FORMAT csv)`: text is always quoted (so an empty string is not
+/// NULL), NULL is an empty unquoted field, numbers as they are.
+enum Cell<'a> {
+    Text(&'a str),
+    Opt(Option<&'a str>),
+    Number(f64),
+    Integer(i64),
+}
+
+fn csv_row(out: &mut String, cells: &[Cell]) {
+    use std::fmt::Write;
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match cell {
+            Cell::Text(t) | Cell::Opt(Some(t)) => {
+                out.push('"');
+                out.push_str(&t.replace('"', "\"\""));
+                out.push('"');
+            }
+            Cell::Opt(None) => {}
+            // `{:?}` prints the shortest representation that reads back to the same f64.
+            Cell::Number(x) => {
+                let _ = write!(out, "{x:?}");
+            }
+            Cell::Integer(n) => {
+                let _ = write!(out, "{n}");
+            }
+        }
+    }
+    out.push('\n');
+}
+
 async fn append_event(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     e: &NewEvent,
@@ -331,45 +365,51 @@ impl Store for PgStore {
         events: &[NewEvent],
         progress: &ImportProgress,
     ) -> StoreResult<()> {
-        // Multi-row INSERTs: 17 parameters a place, far below PostgreSQL's 65,535 a statement.
-        const ROWS_PER_STATEMENT: usize = 500;
+        // COPY (CSV) rather than INSERTs: one stream per table and batch, no statement per
+        // row or per 500 rows; the generated geometry columns are computed by the server.
         let mut tx = self.pool.begin().await?;
-        for chunk in places.chunks(ROWS_PER_STATEMENT) {
-            let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(include_str!(
-                "sql/insert_places_head.sql"
-            ));
-            q.push_values(chunk, |mut b, p| {
-                b.push_bind(p.code.to_string())
-                    .push_bind(p.kind.as_str())
-                    .push_bind(p.name.as_str())
-                    .push_bind(p.lon)
-                    .push_bind(p.lat)
-                    .push_bind(p.footprint.as_ref().map(|f| f.to_string()))
-                    .push_unseparated("::jsonb")
-                    .push_bind(p.commune_code.as_str())
-                    .push_bind(p.address.house_number.as_deref())
-                    .push_bind(p.address.street.as_deref())
-                    .push_bind(p.address.hamlet.as_deref())
-                    .push_bind(serde_json::Value::Object(p.attributes.clone()).to_string())
-                    .push_unseparated("::jsonb")
-                    .push_bind(
-                        serde_json::to_string(&p.external_ids).unwrap_or_else(|_| "{}".into()),
-                    )
-                    .push_unseparated("::jsonb")
-                    .push_bind(p.status.as_str())
-                    .push_bind(p.generated)
-                    .push_bind(p.version)
-                    .push_bind(time_to_text(&p.created_at))
-                    .push_unseparated("::timestamptz")
-                    .push_bind(time_to_text(&p.updated_at))
-                    .push_unseparated("::timestamptz");
-            });
-            match q.build().execute(&mut *tx).await {
+        if !places.is_empty() {
+            let mut csv = String::with_capacity(places.len() * 400);
+            for p in places {
+                csv_row(
+                    &mut csv,
+                    &[
+                        Cell::Text(&p.code.to_string()),
+                        Cell::Text(p.kind.as_str()),
+                        Cell::Text(&p.name),
+                        Cell::Number(p.lon),
+                        Cell::Number(p.lat),
+                        Cell::Opt(p.footprint.as_ref().map(|f| f.to_string()).as_deref()),
+                        Cell::Text(&p.commune_code),
+                        Cell::Opt(p.address.house_number.as_deref()),
+                        Cell::Opt(p.address.street.as_deref()),
+                        Cell::Opt(p.address.hamlet.as_deref()),
+                        Cell::Text(&serde_json::Value::Object(p.attributes.clone()).to_string()),
+                        Cell::Text(
+                            &serde_json::to_string(&p.external_ids).unwrap_or_else(|_| "{}".into()),
+                        ),
+                        Cell::Text(p.status.as_str()),
+                        Cell::Text(if p.generated { "t" } else { "f" }),
+                        Cell::Integer(p.version),
+                        Cell::Text(&time_to_text(&p.created_at)),
+                        Cell::Text(&time_to_text(&p.updated_at)),
+                    ],
+                );
+            }
+            let copied = async {
+                let mut copy = (*tx)
+                    .copy_in_raw(include_str!("sql/copy_places.sql"))
+                    .await?;
+                copy.send(csv.into_bytes()).await?;
+                copy.finish().await
+            }
+            .await;
+            match copied {
                 Err(sqlx::Error::Database(e))
                     if e.is_unique_violation() && e.constraint() == Some(PLACES_PKEY) =>
                 {
                     return Err(StoreError::CodeTaken(
-                        taken_code(e.as_ref()).unwrap_or(chunk[0].code),
+                        taken_code(e.as_ref()).unwrap_or(places[0].code),
                     ))
                 }
                 other => other?,
@@ -379,24 +419,26 @@ impl Store for PgStore {
             sqlx::query(include_str!("sql/lock_event_log.sql"))
                 .execute(&mut *tx)
                 .await?;
-        }
-        for chunk in events.chunks(ROWS_PER_STATEMENT) {
-            let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new(include_str!(
-                "sql/insert_events_head.sql"
-            ));
-            q.push_values(chunk, |mut b, e| {
-                b.push_bind(time_to_text(&e.at))
-                    .push_unseparated("::timestamptz")
-                    .push_bind(e.actor.as_str())
-                    .push_bind(e.action.as_str())
-                    .push_bind(e.code.to_string())
-                    .push_bind(e.before.as_ref().map(|v| v.to_string()))
-                    .push_unseparated("::jsonb")
-                    .push_bind(e.after.as_ref().map(|v| v.to_string()))
-                    .push_unseparated("::jsonb")
-                    .push_bind(e.reason.as_deref());
-            });
-            q.build().execute(&mut *tx).await?;
+            let mut csv = String::with_capacity(events.len() * 800);
+            for e in events {
+                csv_row(
+                    &mut csv,
+                    &[
+                        Cell::Text(&time_to_text(&e.at)),
+                        Cell::Text(&e.actor),
+                        Cell::Text(e.action.as_str()),
+                        Cell::Text(&e.code.to_string()),
+                        Cell::Opt(e.before.as_ref().map(|v| v.to_string()).as_deref()),
+                        Cell::Opt(e.after.as_ref().map(|v| v.to_string()).as_deref()),
+                        Cell::Opt(e.reason.as_deref()),
+                    ],
+                );
+            }
+            let mut copy = (*tx)
+                .copy_in_raw(include_str!("sql/copy_events.sql"))
+                .await?;
+            copy.send(csv.into_bytes()).await?;
+            copy.finish().await?;
         }
         upsert_import(&mut tx, progress).await?;
         tx.commit().await?;

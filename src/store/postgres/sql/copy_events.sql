@@ -1,0 +1,1 @@
+COPY events (at, actor, action, code, before, after, reason) FROM STDIN (FORMAT csv)

@@ -1,1 +1,0 @@
-INSERT INTO events (at, actor, action, code, before, after, reason)
