@@ -184,3 +184,26 @@ fn simultaneous_registrations_on_two_nodes_never_share_a_code() {
     let reader = s.token("reader", &[]);
     assert_eq!(s.stats(&reader)["places"], 24);
 }
+
+#[test]
+fn postgres_nodes_are_woken_by_notifications_without_polling() {
+    if test_store() != "postgres" {
+        // SQLite has no notifications: its nodes poll (the other tests of this file).
+        return;
+    }
+    let s = Server::start();
+    let (child, base) = spawn_serve_with(&s.database_url, &["--sync-interval-ms", "0"]);
+    let b = Node { child, base };
+    let editor = s.token("editor", &["11953"]);
+    let reader = s.token("reader", &[]);
+    let at = offset(PHO_HIEN, 0.0, -60.0);
+    let created = s.register(&editor, "parking_lot", "Bãi đỗ xe chợ Phố Hiến", at);
+    let code = created["properties"]["code"].as_str().unwrap().to_owned();
+    let took = within(Duration::from_secs(1), || {
+        nearest_codes(&b, &reader, at).contains(&code)
+    });
+    assert!(
+        took.is_some(),
+        "node B (no polling) did not hear of {code} within one second"
+    );
+}

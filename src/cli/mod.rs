@@ -144,6 +144,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             sync_interval_ms,
         } => {
             let registry = open_registry(&cli.database_url).await?;
+            // Pushed wake-ups where the store has them (PostgreSQL LISTEN/NOTIFY)...
+            if let Some(mut wake) = registry.store().subscribe().await? {
+                let registry = registry.clone();
+                tokio::spawn(async move {
+                    while wake.recv().await.is_some() {
+                        if let Err(e) = registry.catch_up().await {
+                            tracing::warn!(error = %e, "catching up with the event log failed");
+                        }
+                    }
+                });
+            }
+            // ...and polling everywhere, which also covers notifications lost in a reconnect.
             if sync_interval_ms > 0 {
                 let registry = registry.clone();
                 tokio::spawn(async move {

@@ -158,6 +158,12 @@ pub trait Store: Send + Sync + 'static {
         Err(StoreError::Unsupported("restoring events"))
     }
 
+    /// A stream of wake-ups, one (at least) after each commit that appended events, from any
+    /// writer; `None` when the store cannot push them (SQLite: nodes poll).
+    async fn subscribe(&self) -> StoreResult<Option<tokio::sync::mpsc::Receiver<()>>> {
+        Ok(None)
+    }
+
     /// The sequence number of the last event (0 when the log is empty).
     async fn last_event_seq(&self) -> StoreResult<i64> {
         Err(StoreError::Unsupported("reading the last event sequence"))

@@ -219,8 +219,14 @@ pub fn test_store() -> &'static str {
 /// Starts another `diachiso serve` on a store (a second node, or a source registry) and returns
 /// the process with its base URL.
 pub fn spawn_serve(database_url: &str) -> (Child, String) {
+    spawn_serve_with(database_url, &[])
+}
+
+/// [`spawn_serve`] with more arguments for `serve`.
+pub fn spawn_serve_with(database_url: &str, args: &[&str]) -> (Child, String) {
     let mut child = Command::new(BIN)
         .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(args)
         .env("DATABASE_URL", database_url)
         .env("DIACHISO_LOG", "warn")
         .stdout(Stdio::piped())

@@ -266,6 +266,34 @@ impl Store for PgStore {
         rows.iter().map(place_from_row).collect()
     }
 
+    async fn subscribe(&self) -> StoreResult<Option<tokio::sync::mpsc::Receiver<()>>> {
+        // LISTEN on a connection of its own; sqlx's listener reconnects by itself after a
+        // lost connection (notifications sent meanwhile are lost: the nodes' polling covers
+        // them, as it reads the log from the last sequence applied).
+        let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool).await?;
+        listener.listen("diachiso_events").await?;
+        let (tx, rx) = tokio::sync::mpsc::channel(1);
+        tokio::spawn(async move {
+            loop {
+                match listener.recv().await {
+                    Ok(_) => {
+                        // A full channel already holds a wake-up: nothing is lost.
+                        if let Err(tokio::sync::mpsc::error::TrySendError::Closed(_)) =
+                            tx.try_send(())
+                        {
+                            return;
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "listening for events failed; retrying");
+                        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                    }
+                }
+            }
+        });
+        Ok(Some(rx))
+    }
+
     async fn load_place_docs(&self) -> StoreResult<Vec<PlaceDoc>> {
         load_docs_in_chunks(|after: String| async move {
             let row = sqlx::query(include_str!("sql/select_place_docs.sql"))
