@@ -135,3 +135,77 @@ where
     }
     Ok(docs)
 }
+
+/// Reading a column of a result row by name, the same way for every store. Each store
+/// implements it for its row type; the decoders below are written once against it.
+pub trait Columns {
+    fn text(&self, column: &str) -> StoreResult<String>;
+    fn opt_text(&self, column: &str) -> StoreResult<Option<String>>;
+    fn number(&self, column: &str) -> StoreResult<f64>;
+    fn integer(&self, column: &str) -> StoreResult<i64>;
+    fn flag(&self, column: &str) -> StoreResult<bool>;
+}
+
+/// A place from a row of `select_place*.sql`.
+pub fn place_from_columns(row: &impl Columns) -> StoreResult<crate::place::Place> {
+    Ok(crate::place::Place {
+        code: code_from_text(&row.text("code")?)?,
+        kind: kind_from_text(&row.text("kind")?)?,
+        name: row.text("name")?,
+        lon: row.number("lon")?,
+        lat: row.number("lat")?,
+        footprint: opt_json_from_text(row.opt_text("footprint")?)?,
+        commune_code: row.text("commune_code")?,
+        address: crate::place::Address {
+            house_number: row.opt_text("house_number")?,
+            street: row.opt_text("street")?,
+            hamlet: row.opt_text("hamlet")?,
+        },
+        attributes: json_from_text(&row.text("attributes")?)?,
+        external_ids: json_from_text(&row.text("external_ids")?)?,
+        status: status_from_text(&row.text("status")?)?,
+        generated: row.flag("generated")?,
+        version: row.integer("version")?,
+        created_at: time_from_text(&row.text("created_at")?)?,
+        updated_at: time_from_text(&row.text("updated_at")?)?,
+    })
+}
+
+/// An event from a row of `select_history.sql` / `select_events_after.sql`.
+pub fn event_from_columns(row: &impl Columns) -> StoreResult<crate::registry::Event> {
+    Ok(crate::registry::Event {
+        seq: row.integer("seq")?,
+        event: crate::registry::NewEvent {
+            at: time_from_text(&row.text("at")?)?,
+            actor: row.text("actor")?,
+            action: action_from_text(&row.text("action")?)?,
+            code: code_from_text(&row.text("code")?)?,
+            before: opt_json_from_text(row.opt_text("before")?)?,
+            after: opt_json_from_text(row.opt_text("after")?)?,
+            reason: row.opt_text("reason")?,
+        },
+    })
+}
+
+/// A token from a row of `select_token*.sql` / `insert_token.sql`.
+pub fn token_from_columns(row: &impl Columns) -> StoreResult<TokenInfo> {
+    token_from_parts(
+        row.integer("id")?,
+        row.text("name")?,
+        &row.text("role")?,
+        &row.text("communes")?,
+        row.text("created_at")?,
+        row.opt_text("revoked_at")?,
+    )
+}
+
+/// An idempotency record from a row of `select_idempotency.sql`.
+pub fn idempotency_from_columns(row: &impl Columns) -> StoreResult<super::IdempotencyRecord> {
+    Ok(super::IdempotencyRecord {
+        scope: row.text("scope")?,
+        key: row.text("key")?,
+        fingerprint: row.text("fingerprint")?,
+        code: code_from_text(&row.text("code")?)?,
+        response: json_from_text(&row.text("response")?)?,
+    })
+}

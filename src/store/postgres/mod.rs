@@ -19,7 +19,7 @@ use super::{Counts, IdempotencyRecord, ImportProgress, Store, StoreError, StoreR
 use crate::auth::{Role, TokenInfo};
 use crate::code::LocationCode;
 use crate::commune::Commune;
-use crate::place::{Address, Place};
+use crate::place::Place;
 use crate::registry::{Event, NewEvent, PlaceDoc};
 
 /// The primary key of `places`: a unique violation on it means the code is taken.
@@ -48,54 +48,34 @@ impl PgStore {
     }
 }
 
+impl Columns for PgRow {
+    fn text(&self, column: &str) -> StoreResult<String> {
+        Ok(self.try_get(column)?)
+    }
+    fn opt_text(&self, column: &str) -> StoreResult<Option<String>> {
+        Ok(self.try_get(column)?)
+    }
+    fn number(&self, column: &str) -> StoreResult<f64> {
+        Ok(self.try_get(column)?)
+    }
+    fn integer(&self, column: &str) -> StoreResult<i64> {
+        Ok(self.try_get(column)?)
+    }
+    fn flag(&self, column: &str) -> StoreResult<bool> {
+        Ok(self.try_get(column)?)
+    }
+}
+
 fn place_from_row(row: &PgRow) -> StoreResult<Place> {
-    Ok(Place {
-        code: code_from_text(row.try_get("code")?)?,
-        kind: kind_from_text(row.try_get("kind")?)?,
-        name: row.try_get("name")?,
-        lon: row.try_get("lon")?,
-        lat: row.try_get("lat")?,
-        footprint: opt_json_from_text(row.try_get("footprint")?)?,
-        commune_code: row.try_get("commune_code")?,
-        address: Address {
-            house_number: row.try_get("house_number")?,
-            street: row.try_get("street")?,
-            hamlet: row.try_get("hamlet")?,
-        },
-        attributes: json_from_text(row.try_get("attributes")?)?,
-        external_ids: json_from_text(row.try_get("external_ids")?)?,
-        status: status_from_text(row.try_get("status")?)?,
-        generated: row.try_get("generated")?,
-        version: row.try_get("version")?,
-        created_at: time_from_text(row.try_get("created_at")?)?,
-        updated_at: time_from_text(row.try_get("updated_at")?)?,
-    })
+    place_from_columns(row)
 }
 
 fn event_from_row(row: &PgRow) -> StoreResult<Event> {
-    Ok(Event {
-        seq: row.try_get("seq")?,
-        event: NewEvent {
-            at: time_from_text(row.try_get("at")?)?,
-            actor: row.try_get("actor")?,
-            action: action_from_text(row.try_get("action")?)?,
-            code: code_from_text(row.try_get("code")?)?,
-            before: opt_json_from_text(row.try_get("before")?)?,
-            after: opt_json_from_text(row.try_get("after")?)?,
-            reason: row.try_get("reason")?,
-        },
-    })
+    event_from_columns(row)
 }
 
 fn token_from_row(row: &PgRow) -> StoreResult<TokenInfo> {
-    token_from_parts(
-        row.try_get("id")?,
-        row.try_get("name")?,
-        row.try_get("role")?,
-        row.try_get("communes")?,
-        row.try_get("created_at")?,
-        row.try_get("revoked_at")?,
-    )
+    token_from_columns(row)
 }
 
 type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
@@ -584,16 +564,7 @@ impl Store for PgStore {
             .bind(key)
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|row| {
-            Ok(IdempotencyRecord {
-                scope: row.try_get("scope")?,
-                key: row.try_get("key")?,
-                fingerprint: row.try_get("fingerprint")?,
-                code: code_from_text(row.try_get("code")?)?,
-                response: json_from_text(row.try_get("response")?)?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(idempotency_from_columns).transpose()
     }
 
     async fn create_token(
