@@ -207,6 +207,15 @@ impl PlaceDraft {
         }
     }
 
+    /// Whether a place of this kind, status and name (found within the duplicate radius) may be
+    /// the same place as this draft: same kind, not retired, a similar name
+    /// ([`names_similar`](crate::text::names_similar)).
+    pub fn may_duplicate(&self, kind: PlaceKind, status: super::Status, name: &str) -> bool {
+        kind == self.kind
+            && status != super::Status::Retired
+            && crate::text::names_similar(name, &self.name)
+    }
+
     /// The editable part of a place as a Feature document, the target of a merge patch.
     pub fn editable_feature(place: &Place) -> Value {
         let mut props = Map::new();

@@ -340,6 +340,19 @@ impl Catalog {
         }
     }
 
+    /// The places within `radius_m` of a draft's point that may be the same place
+    /// ([`PlaceDraft::may_duplicate`]), nearest first, except the place `except` itself.
+    pub fn possible_duplicates(
+        &self,
+        draft: &crate::place::PlaceDraft,
+        radius_m: f64,
+        except: Option<LocationCode>,
+    ) -> Vec<(&PlaceDoc, f64)> {
+        self.nearest(draft.lon, draft.lat, radius_m, usize::MAX, |d| {
+            Some(d.code) != except && draft.may_duplicate(d.kind, d.status, &d.name)
+        })
+    }
+
     /// The place documents within `radius_m` of a point (any status), nearest first.
     pub fn within(&self, lon: f64, lat: f64, radius_m: f64) -> Vec<(&PlaceDoc, f64)> {
         self.nearest(lon, lat, radius_m, usize::MAX, |_| true)

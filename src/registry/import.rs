@@ -12,7 +12,6 @@ use crate::commune::CommuneIndex;
 use crate::place::{place_feature, Place, PlaceDraft, Status};
 use crate::spatial::PlaceIndex;
 use crate::store::{ImportProgress, StoreError};
-use crate::text::names_similar;
 
 /// One input record for [`BulkImport::push`].
 #[derive(Debug, Clone)]
@@ -81,21 +80,17 @@ impl Decider<'_> {
             return Outcome::Rejected(format!("not allowed to write in commune {}", commune.code));
         }
         if !draft.confirm_distinct {
-            let similar = |kind, status, name: &str| {
-                kind == draft.kind && status != Status::Retired && names_similar(name, &draft.name)
-            };
             let mut codes: Vec<String> = self
                 .catalog
-                .within(lon, lat, DUPLICATE_RADIUS_M)
+                .possible_duplicates(&draft, DUPLICATE_RADIUS_M, None)
                 .into_iter()
-                .filter(|(d, _)| similar(d.kind, d.status, &d.name))
                 .map(|(d, _)| d.code.to_string())
                 .collect();
             codes.extend(
                 self.batch_points
                     .nearest(lon, lat, DUPLICATE_RADIUS_M, usize::MAX, |i| {
                         let p = &self.batch[i as usize];
-                        similar(p.kind, p.status, &p.name)
+                        draft.may_duplicate(p.kind, p.status, &p.name)
                     })
                     .into_iter()
                     .map(|(i, _)| self.batch[i as usize].code.to_string()),

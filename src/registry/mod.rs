@@ -25,7 +25,6 @@ use crate::code::{self, CodeError, LocationCode};
 use crate::commune::{self, Commune, CommuneIndex};
 use crate::place::{apply_merge_patch, place_feature, Place, PlaceDraft, Status};
 use crate::store::{IdempotencyRecord, Store, StoreError};
-use crate::text::names_similar;
 
 /// Longest reason accepted for a retirement or certification, in characters.
 pub const MAX_REASON_CHARS: usize = 1000;
@@ -373,14 +372,8 @@ impl Registry {
         let indexes = self.indexes.read().expect("index lock");
         let candidates: Vec<Value> = indexes
             .catalog
-            .within(draft.lon, draft.lat, DUPLICATE_RADIUS_M)
+            .possible_duplicates(draft, DUPLICATE_RADIUS_M, except)
             .into_iter()
-            .filter(|(p, _)| {
-                p.kind == draft.kind
-                    && p.status != Status::Retired
-                    && Some(p.code) != except
-                    && names_similar(&p.name, &draft.name)
-            })
             .map(|(p, d)| {
                 serde_json::json!({
                     "code": p.code.to_string(),
