@@ -268,7 +268,7 @@ fn ogc_api_features_core() {
         .iter()
         .map(|c| c["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["places", "communes"]);
+    assert_eq!(ids, ["places", "streets", "communes"]);
     let places: Value = s.get("/ogc/collections/places", None).json().unwrap();
     let bbox = places["extent"]["spatial"]["bbox"][0].as_array().unwrap();
     assert!(bbox[0].as_f64().unwrap() < 106.1 && bbox[2].as_f64().unwrap() > 106.5);

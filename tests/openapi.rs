@@ -54,6 +54,21 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/ogc/collections/{id}/queryables"),
     ("GET", "/ogc/collections/{id}/items"),
     ("GET", "/ogc/collections/{id}/items/{featureId}"),
+    ("POST", "/api/streets"),
+    ("GET", "/api/streets"),
+    ("GET", "/api/streets/{id}"),
+    ("PATCH", "/api/streets/{id}"),
+    ("POST", "/api/streets/{id}/retire"),
+    ("GET", "/api/streets/{id}/history"),
+    ("POST", "/api/streets/{id}/numbering-plans"),
+    ("GET", "/api/streets/{id}/numbering-plans"),
+    ("GET", "/api/streets/{id}/plates"),
+    ("GET", "/api/numbering-plans/{id}"),
+    ("POST", "/api/numbering-plans/{id}/approve"),
+    ("POST", "/api/numbering-plans/{id}/reject"),
+    ("GET", "/api/communes/{code}/numbering-rules"),
+    ("PUT", "/api/communes/{code}/numbering-rules"),
+    ("GET", "/api/communes/{code}/house-numbers"),
 ];
 
 const METHODS: [&str; 8] = [
@@ -1299,7 +1314,7 @@ fn real_answers_match_the_documented_schemas() {
         ok(
             "GET",
             "/ogc/collections/{id}/items",
-            s.get("/ogc/collections/streets/items", None)
+            s.get("/ogc/collections/roads/items", None)
         )
         .0,
         404
@@ -1317,7 +1332,7 @@ fn real_answers_match_the_documented_schemas() {
         ok(
             "GET",
             "/ogc/collections/{id}",
-            s.get("/ogc/collections/streets", None)
+            s.get("/ogc/collections/roads", None)
         )
         .0,
         404
@@ -1426,6 +1441,185 @@ fn real_answers_match_the_documented_schemas() {
     );
     let script = s.get("/api/docs/redoc.standalone.js", None).text().unwrap();
     assert!(script.contains("Redoc"));
+
+    // Streets, numbering plans and the catalogue.
+    let line = json!([offset(PHO_HIEN, 0.0, 100.0), offset(PHO_HIEN, 0.0, -100.0)]);
+    let (status, st) = ok(
+        "POST",
+        "/api/streets",
+        post(
+            "/api/streets",
+            Some(&editor),
+            json!({"type": "Feature", "geometry": {"type": "LineString", "coordinates": line},
+                   "properties": {"street_type": "pho", "name": "Lê Văn Lương"}}),
+            None,
+        ),
+    );
+    assert_eq!(status, 201);
+    let sid = st["id"].as_str().unwrap().to_owned();
+    let street_path = format!("/api/streets/{sid}");
+    assert_eq!(
+        ok(
+            "GET",
+            "/api/streets",
+            s.get("/api/streets?commune_code=11953", None)
+        )
+        .0,
+        200
+    );
+    assert_eq!(
+        ok(
+            "GET",
+            "/api/streets",
+            s.get("/api/streets?colour=red", None)
+        )
+        .0,
+        400
+    );
+    assert_eq!(
+        ok("GET", "/api/streets/{id}", s.get(&street_path, None)).0,
+        200
+    );
+    assert_eq!(
+        ok(
+            "GET",
+            "/api/streets/{id}",
+            s.get("/api/streets/st-0000000000", None)
+        )
+        .0,
+        404
+    );
+    assert_eq!(
+        ok(
+            "GET",
+            "/api/streets/{id}/history",
+            s.get(&format!("{street_path}/history"), Some(&editor))
+        )
+        .0,
+        200
+    );
+    assert_eq!(
+        ok(
+            "PATCH",
+            "/api/streets/{id}",
+            s.patch(&street_path, Some(&editor), None, &json!({}))
+        )
+        .0,
+        428
+    );
+    s.register(
+        &editor,
+        "house",
+        "Hộ Lê Văn Lương",
+        offset(PHO_HIEN, 10.0, 0.0),
+    );
+    let (status, plan) = ok(
+        "POST",
+        "/api/streets/{id}/numbering-plans",
+        s.post(
+            &format!("{street_path}/numbering-plans"),
+            Some(&editor),
+            &Value::Null,
+        ),
+    );
+    assert_eq!(status, 201);
+    let plan_path = format!("/api/numbering-plans/{}", plan["id"].as_str().unwrap());
+    assert_eq!(
+        ok(
+            "GET",
+            "/api/streets/{id}/numbering-plans",
+            s.get(&format!("{street_path}/numbering-plans"), Some(&editor))
+        )
+        .0,
+        200
+    );
+    assert_eq!(
+        ok(
+            "GET",
+            "/api/numbering-plans/{id}",
+            s.get(&plan_path, Some(&editor))
+        )
+        .0,
+        200
+    );
+    assert_eq!(
+        ok(
+            "POST",
+            "/api/numbering-plans/{id}/reject",
+            s.post(
+                &format!("{plan_path}/reject"),
+                Some(&editor),
+                &json!({"reason": "x"})
+            )
+        )
+        .0,
+        403
+    );
+    assert_eq!(
+        ok(
+            "POST",
+            "/api/numbering-plans/{id}/approve",
+            s.post(
+                &format!("{plan_path}/approve"),
+                Some(&reviewer),
+                &Value::Null
+            )
+        )
+        .0,
+        200
+    );
+    assert_eq!(
+        ok(
+            "GET",
+            "/api/streets/{id}/plates",
+            s.get(&format!("{street_path}/plates"), None)
+        )
+        .0,
+        200
+    );
+    assert_eq!(
+        ok(
+            "GET",
+            "/api/communes/{code}/house-numbers",
+            s.get("/api/communes/11953/house-numbers?format=geojson", None)
+        )
+        .0,
+        200
+    );
+    assert_eq!(
+        ok(
+            "GET",
+            "/api/communes/{code}/numbering-rules",
+            s.get("/api/communes/11953/numbering-rules", None)
+        )
+        .0,
+        200
+    );
+    let put = s
+        .request(Method::PUT, "/api/communes/11953/numbering-rules")
+        .json(&json!({"suffix_style": "letters", "reserve_every_m": 5}));
+    assert_eq!(
+        ok(
+            "PUT",
+            "/api/communes/{code}/numbering-rules",
+            s.send(put, Some(&editor))
+        )
+        .0,
+        200
+    );
+    assert_eq!(
+        ok(
+            "POST",
+            "/api/streets/{id}/retire",
+            s.post(
+                &format!("{street_path}/retire"),
+                Some(&editor),
+                &json!({"reason": "thử"})
+            )
+        )
+        .0,
+        200
+    );
 }
 
 fn place_at(kind: &str, name: &str, at: [f64; 2]) -> Value {

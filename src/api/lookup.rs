@@ -331,16 +331,47 @@ pub async fn search(
     };
     let statuses = findable(&actor);
     let communes = state.registry.communes();
-    let keep = |d: &PlaceDoc| {
+    // A typed address (it starts with a house number): the commune named at the end becomes a
+    // filter, and houses with exactly that number rank first.
+    let names: Vec<(String, String)> = communes
+        .all()
+        .iter()
+        .map(|c| (c.code.clone(), c.name.clone()))
+        .collect();
+    let address = crate::search::parse_address_query(text, &names);
+    let address_commune = match (&address.commune_code, commune) {
+        (Some(code), None) if address.house_number.is_some() && as_code(text).is_none() => {
+            Some(code.parse::<u32>().unwrap_or(0))
+        }
+        _ => None,
+    };
+    let keep_in = |d: &PlaceDoc, commune: Option<u32>| {
         statuses.contains(&d.status)
             && kind.is_none_or(|k| k == d.kind)
             && commune.is_none_or(|c| c == d.commune)
     };
+    let keep = |d: &PlaceDoc| keep_in(d, commune);
     let response = state.registry.with_catalog(|catalog| {
         let by_code = as_code(text)
             .and_then(|code| catalog.by_code(code))
             .filter(|d| keep(d));
-        let hits = catalog.search(text, near, limit, keep);
+        // Read as an address first; when that finds nothing, the words were not a commune.
+        let mut hits = match address_commune {
+            Some(c) => catalog.search(&address.text, near, limit.max(50), |d| keep_in(d, Some(c))),
+            None => Vec::new(),
+        };
+        if hits.is_empty() {
+            hits = catalog.search(text, near, limit.max(50), keep);
+        }
+        if let Some(number) = &address.house_number {
+            let exact = |d: &PlaceDoc| {
+                d.address
+                    .split(", ")
+                    .next()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(number))
+            };
+            hits.sort_by_key(|h| !exact(h.0));
+        }
         let features = by_code
             .map(|d| {
                 (

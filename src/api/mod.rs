@@ -12,6 +12,7 @@ mod ogc;
 mod places;
 mod problem;
 pub mod schema;
+mod streets;
 mod tokens;
 
 pub use extract::MAX_BODY_BYTES;
@@ -99,6 +100,17 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ogc::queryables))
         .routes(routes!(ogc::items))
         .routes(routes!(ogc::item))
+        .routes(routes!(streets::create, streets::list))
+        .routes(routes!(streets::get, streets::patch))
+        .routes(routes!(streets::retire))
+        .routes(routes!(streets::history))
+        .routes(routes!(streets::propose, streets::plans))
+        .routes(routes!(streets::plan))
+        .routes(routes!(streets::approve))
+        .routes(routes!(streets::reject))
+        .routes(routes!(streets::rules, streets::set_rules))
+        .routes(routes!(streets::catalogue))
+        .routes(routes!(streets::plates))
 }
 
 /// The OpenAPI 3.1 document of the whole HTTP API, as served at `/api/openapi.json`.
@@ -200,6 +212,7 @@ Place data in demos and tests is generated and marked `generated: true`.";
         (name = "search", description = "Reverse lookup and Vietnamese-aware search."),
         (name = "communes", description = "The commune-level units (xã, phường, đặc khu) of the province."),
         (name = "changes", description = "The event log as a change feed for other systems."),
+        (name = "streets", description = "Streets and alleys, numbering plans under Circular 08/2024/TT-BXD, the house-number catalogue."),
         (name = "tokens", description = "Bearer tokens (admin)."),
         (name = "ogc", description = "OGC API – Features, Part 1 (Core, GeoJSON) and Part 3 queryables."),
         (name = "meta", description = "Pages, health, reference lists and this document."),

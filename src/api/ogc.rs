@@ -129,6 +129,7 @@ fn extent(communes: &CommuneIndex) -> [f64; 4] {
 fn collection(b: &str, id: &str, communes: &CommuneIndex) -> Value {
     let (title, description) = match id {
         "places" => ("Địa điểm — places", "Registered places; feature id = 12-digit location code. Anonymous clients see active places."),
+        "streets" => ("Đường, phố, ngõ — streets", "Streets and alleys as lines, with their numbering direction; feature id = street id. Anonymous clients see active streets."),
         _ => ("Xã, phường — communes", "Commune-level units with their boundaries; feature id = official 5-digit code."),
     };
     json!({
@@ -147,11 +148,11 @@ fn collection(b: &str, id: &str, communes: &CommuneIndex) -> Value {
 }
 
 fn known_collection(id: &str) -> ApiResult<()> {
-    if matches!(id, "places" | "communes") {
+    if matches!(id, "places" | "communes" | "streets") {
         Ok(())
     } else {
         Err(Problem::not_found(format!(
-            "no collection {id:?}; the collections are places and communes"
+            "no collection {id:?}; the collections are places, streets and communes"
         )))
     }
 }
@@ -175,7 +176,7 @@ pub async fn collections(State(state): State<AppState>, headers: HeaderMap) -> R
         JSON,
         json!({
             "links": [link(format!("{b}/ogc/collections"), "self", JSON, "collections")],
-            "collections": [collection(&b, "places", &communes), collection(&b, "communes", &communes)],
+            "collections": [collection(&b, "places", &communes), collection(&b, "streets", &communes), collection(&b, "communes", &communes)],
         }),
     )
 }
@@ -189,7 +190,7 @@ pub async fn collections(State(state): State<AppState>, headers: HeaderMap) -> R
     summary = "One collection's metadata (extent, CRS, links)",
     description = "Public.",
     params(
-        ("id" = schema::CollectionId, Path, description = "The collection: `places` or `communes`."),
+        ("id" = schema::CollectionId, Path, description = "The collection: `places`, `streets` or `communes`."),
     ),
     responses(
         (status = 200, description = "The collection.", body = schema::Collection),
@@ -217,7 +218,7 @@ pub async fn collection_meta(
     summary = "The properties items can be filtered on (JSON Schema)",
     description = "Public. For `places`: `kind`, `commune_code`, and `status` (signed-in roles).",
     params(
-        ("id" = schema::CollectionId, Path, description = "The collection: `places` or `communes`."),
+        ("id" = schema::CollectionId, Path, description = "The collection: `places`, `streets` or `communes`."),
     ),
     responses(
         (status = 200, description = "A JSON Schema of the queryables.", body = schema::Queryables, content_type = "application/schema+json"),
@@ -235,6 +236,9 @@ pub async fn queryables(Path(id): Path<String>, headers: HeaderMap) -> ApiResult
         properties["commune_code"] =
             json!({"type": "string", "title": "commune code", "pattern": "^[0-9]{5}$"});
         properties["status"] = json!({"type": "string", "title": "status (signed-in roles)", "enum": Status::ALL.map(Status::as_str)});
+    } else if id == "streets" {
+        properties["street_type"] = json!({"type": "string", "title": "street type", "enum": crate::numbering::StreetType::ALL.map(crate::numbering::StreetType::as_str)});
+        properties["commune_code"] = json!({"type": "string", "title": "a commune the street runs through", "pattern": "^[0-9]{5}$"});
     }
     Ok(respond(
         "application/schema+json",
@@ -257,6 +261,7 @@ struct ItemsQuery {
     kind: Option<PlaceKind>,
     commune: Option<u32>,
     statuses: Vec<Status>,
+    street_type: Option<crate::numbering::StreetType>,
 }
 
 fn bad(detail: impl Into<String>) -> Problem {
@@ -278,6 +283,15 @@ fn parse_items_query(
             "kind",
             "commune_code",
             "status",
+        ],
+        "streets" => &[
+            "bbox",
+            "bbox-crs",
+            "limit",
+            "offset",
+            "f",
+            "commune_code",
+            "street_type",
         ],
         _ => &["bbox", "bbox-crs", "limit", "offset", "f"],
     };
@@ -355,6 +369,14 @@ fn parse_items_query(
             }
         })
         .transpose()?;
+    let street_type = map
+        .get("street_type")
+        .map(|t| {
+            crate::numbering::StreetType::parse(t)
+                .ok()
+                .ok_or_else(|| bad(format!("unknown street_type {t:?}")))
+        })
+        .transpose()?;
     let statuses = match map.get("status") {
         None if actor.can_read_all() => vec![Status::Provisional, Status::Active, Status::Retired],
         None => vec![Status::Active],
@@ -377,6 +399,7 @@ fn parse_items_query(
         kind,
         commune,
         statuses,
+        street_type,
     })
 }
 
@@ -460,7 +483,7 @@ fn commune_feature(c: &Commune) -> Value {
         repeated parameter is a 400. Paging: follow the `next` / `prev` links.",
     security((), ("bearer" = [])),
     params(
-        ("id" = schema::CollectionId, Path, description = "The collection: `places` or `communes`."),
+        ("id" = schema::CollectionId, Path, description = "The collection: `places`, `streets` or `communes`."),
         ("bbox" = Option<Vec<f64>>, Query, style = Form, explode = false, min_items = 4, max_items = 4,
             description = "Only features that intersect the box `min lon,min lat,max lon,max lat` (CRS84 degrees).", example = json!([106.0, 20.6, 106.1, 20.7])),
         ("bbox-crs" = Option<String>, Query, description = "Only `http://www.opengis.net/def/crs/OGC/1.3/CRS84`."),
@@ -511,6 +534,27 @@ pub async fn items(
                 .map(|p| state.registry.feature(p))
                 .collect::<Vec<_>>(),
         )
+    } else if id == "streets" {
+        let commune = q.commune.map(|c| format!("{c:05}"));
+        let streets = state.registry.with_streets(|idx| match q.bbox {
+            Some(b) => idx.in_box(b),
+            None => idx.all().cloned().collect(),
+        });
+        let hits: Vec<_> = streets
+            .into_iter()
+            .filter(|s| {
+                (s.status == crate::street::StreetStatus::Active || actor.can_read_all())
+                    && q.street_type.is_none_or(|t| s.street_type == t)
+                    && commune.as_ref().is_none_or(|c| s.communes.contains(c))
+            })
+            .collect();
+        let page = hits
+            .iter()
+            .skip(q.offset)
+            .take(q.limit)
+            .map(|s| s.feature())
+            .collect();
+        (hits.len(), page)
     } else {
         let communes = state.registry.communes();
         let hits: Vec<&Commune> = match q.bbox {
@@ -557,7 +601,7 @@ pub async fn items(
     description = "Public. Visibility as for the items.",
     security((), ("bearer" = [])),
     params(
-        ("id" = schema::CollectionId, Path, description = "The collection: `places` or `communes`."),
+        ("id" = schema::CollectionId, Path, description = "The collection: `places`, `streets` or `communes`."),
         ("featureId" = String, Path, description = "A location code (`places`) or a commune code (`communes`).", example = "798580039614"),
     ),
     responses(
@@ -581,6 +625,8 @@ pub async fn item(
             .map_err(|e| Problem::not_found(format!("{fid:?} is not a location code: {e}")))?;
         let place = state.registry.get(&actor, code).await?;
         state.registry.feature(&place)
+    } else if id == "streets" {
+        state.registry.street(&actor, &fid)?.feature()
     } else {
         let communes = state.registry.communes();
         let c = communes

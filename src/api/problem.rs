@@ -129,7 +129,10 @@ impl From<RegistryError> for Problem {
             RegistryError::OutsideCommunes { .. } => {
                 Problem::unprocessable("outside-communes", detail)
             }
-            RegistryError::NotFound(_) => Problem::not_found(detail),
+            RegistryError::NotFound(_)
+            | RegistryError::StreetNotFound(_)
+            | RegistryError::PlanNotFound(_) => Problem::not_found(detail),
+            RegistryError::PlanStale(_) => Problem::new(StatusCode::CONFLICT, "plan-stale", detail),
             RegistryError::Forbidden(_) => Problem::forbidden(detail),
             RegistryError::PossibleDuplicates { candidates, .. } => {
                 Problem::new(StatusCode::CONFLICT, "possible-duplicate", detail)

@@ -373,6 +373,10 @@ pub struct PlacePatch {
     pub properties: Option<serde_json::Map<String, Value>>,
 }
 
+/// Any JSON value (documented in the operation's description).
+#[derive(Serialize, ToSchema)]
+pub struct AnyJson(pub serde_json::Map<String, serde_json::Value>);
+
 /// The optional body of certify and retire. Retiring needs a reason (1–1000 characters).
 #[derive(Serialize, ToSchema)]
 #[schema(example = json!({"reason": "đăng ký trùng với 7985 8003 9614"}))]
@@ -780,6 +784,7 @@ pub enum ItemType {
 #[serde(rename_all = "lowercase")]
 pub enum CollectionId {
     Places,
+    Streets,
     Communes,
 }
 

@@ -62,10 +62,11 @@ const READ_ONLY: [&str; 9] = [
     "kind_label",
 ];
 
-struct Errors(Vec<FieldError>);
+/// Problems collected while validating, reported all at once.
+pub(crate) struct Errors(pub(crate) Vec<FieldError>);
 
 impl Errors {
-    fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+    pub(crate) fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.0.push(FieldError {
             field: field.into(),
             message: message.into(),
@@ -92,30 +93,9 @@ impl PlaceDraft {
     /// ```
     pub fn from_feature(doc: &Value) -> Result<PlaceDraft, ValidationError> {
         let mut errors = Errors(Vec::new());
-        let Some(obj) = doc.as_object() else {
-            errors.add("", "the body must be a GeoJSON Feature object");
+        let Some(obj) = feature_object(doc, &mut errors) else {
             return Err(ValidationError { errors: errors.0 });
         };
-        for key in obj.keys() {
-            if !matches!(
-                key.as_str(),
-                "type" | "geometry" | "properties" | "id" | "bbox"
-            ) {
-                errors.add(format!("/{key}"), "unknown member of a Feature");
-            }
-        }
-        if obj
-            .get("id")
-            .is_some_and(|id| !(id.is_string() || id.is_number()))
-        {
-            errors.add("/id", "a Feature id is a string or a number");
-        }
-        if obj.get("bbox").is_some_and(|b| !is_bbox(b)) {
-            errors.add("/bbox", "a bbox is an array of 4 or 6 numbers");
-        }
-        if obj.get("type").and_then(Value::as_str) != Some("Feature") {
-            errors.add("/type", "must be \"Feature\"");
-        }
         let point = point(obj.get("geometry"), &mut errors);
         let empty = Map::new();
         let props = match obj.get("properties") {
@@ -343,7 +323,12 @@ fn point(geometry: Option<&Value>, errors: &mut Errors) -> Option<(f64, f64)> {
 }
 
 /// Normalises and checks a free-text field: not empty, no control characters, bounded length.
-fn text_field(s: &str, field: &str, max_chars: usize, errors: &mut Errors) -> Option<String> {
+pub(crate) fn text_field(
+    s: &str,
+    field: &str,
+    max_chars: usize,
+    errors: &mut Errors,
+) -> Option<String> {
     let s = normalize_name(s);
     if s.is_empty() {
         errors.add(field, "must not be empty");
@@ -609,7 +594,7 @@ fn footprint(v: Option<&Value>, errors: &mut Errors) -> Option<Value> {
 
 /// The JSON pointer of the first string (key or value) holding a control character, if any.
 /// Such text cannot be stored everywhere (PostgreSQL refuses U+0000) and is never meant.
-fn control_character_in(v: &Value, at: &str) -> Option<String> {
+pub(crate) fn control_character_in(v: &Value, at: &str) -> Option<String> {
     match v {
         Value::String(s) if s.chars().any(char::is_control) => Some(at.to_owned()),
         Value::Array(items) => items
@@ -635,7 +620,40 @@ fn is_bbox(v: &Value) -> bool {
     })
 }
 
-fn is_identifier(s: &str) -> bool {
+/// Checks the members of a GeoJSON Feature object (`type`, `id`, `bbox`, nothing unknown) and
+/// returns it; `None` when the body is not an object at all.
+pub(crate) fn feature_object<'a>(
+    doc: &'a Value,
+    errors: &mut Errors,
+) -> Option<&'a Map<String, Value>> {
+    let Some(obj) = doc.as_object() else {
+        errors.add("", "the body must be a GeoJSON Feature object");
+        return None;
+    };
+    for key in obj.keys() {
+        if !matches!(
+            key.as_str(),
+            "type" | "geometry" | "properties" | "id" | "bbox"
+        ) {
+            errors.add(format!("/{key}"), "unknown member of a Feature");
+        }
+    }
+    if obj
+        .get("id")
+        .is_some_and(|id| !(id.is_string() || id.is_number()))
+    {
+        errors.add("/id", "a Feature id is a string or a number");
+    }
+    if obj.get("bbox").is_some_and(|b| !is_bbox(b)) {
+        errors.add("/bbox", "a bbox is an array of 4 or 6 numbers");
+    }
+    if obj.get("type").and_then(Value::as_str) != Some("Feature") {
+        errors.add("/type", "must be \"Feature\"");
+    }
+    Some(obj)
+}
+
+pub(crate) fn is_identifier(s: &str) -> bool {
     (1..=64).contains(&s.len())
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')

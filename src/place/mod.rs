@@ -7,7 +7,8 @@ mod draft;
 mod feature;
 mod kind;
 
-pub use draft::{apply_merge_patch, PlaceDraft, ValidationError};
+pub use draft::{apply_merge_patch, FieldError, PlaceDraft, ValidationError};
+pub(crate) use draft::{control_character_in, feature_object, text_field, Errors};
 pub use feature::{place_feature, place_from_feature};
 pub use kind::{PlaceKind, Status};
 

@@ -354,6 +354,14 @@ impl Catalog {
     }
 
     /// The place documents within `radius_m` of a point (any status), nearest first.
+    /// The places whose point lies in a box `[min_lon, min_lat, max_lon, max_lat]`.
+    pub fn in_box(&self, bbox: [f64; 4]) -> impl Iterator<Item = &PlaceDoc> + '_ {
+        self.points
+            .in_box(bbox)
+            .map(|(id, _)| &self.docs[id as usize])
+    }
+
+    /// The places within `radius_m` metres of a point (geodesic), with their distance.
     pub fn within(&self, lon: f64, lat: f64, radius_m: f64) -> Vec<(&PlaceDoc, f64)> {
         self.nearest(lon, lat, radius_m, usize::MAX, |_| true)
     }

@@ -37,8 +37,26 @@ pub enum RegistryError {
     IdempotencyKeyReused,
     #[error("every code cell within {0} m of the point is taken; register the place at a more precise point")]
     NoFreeCell(u32),
+    #[error("no street has the id {0}")]
+    StreetNotFound(String),
+    #[error("no numbering plan has the id {0}")]
+    PlanNotFound(String),
+    #[error("{0}")]
+    PlanStale(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl RegistryError {
+    /// A validation error on one field (a JSON pointer into the request).
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> RegistryError {
+        RegistryError::Validation(ValidationError {
+            errors: vec![crate::place::FieldError {
+                field: field.into(),
+                message: message.into(),
+            }],
+        })
+    }
 }
 
 /// Result of the registry's operations.

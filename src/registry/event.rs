@@ -64,3 +64,71 @@ pub struct Event {
     #[serde(flatten)]
     pub event: NewEvent,
 }
+
+/// What a write to a street or a numbering plan did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StreetAction {
+    Create,
+    Update,
+    Retire,
+    /// A numbering plan was proposed for the street.
+    Propose,
+    /// A numbering plan was approved and its numbers applied.
+    Approve,
+    /// A numbering plan was rejected.
+    Reject,
+}
+
+impl StreetAction {
+    /// Every action.
+    pub const ALL: [StreetAction; 6] = [
+        StreetAction::Create,
+        StreetAction::Update,
+        StreetAction::Retire,
+        StreetAction::Propose,
+        StreetAction::Approve,
+        StreetAction::Reject,
+    ];
+
+    /// The identifier stored and served.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StreetAction::Create => "create",
+            StreetAction::Update => "update",
+            StreetAction::Retire => "retire",
+            StreetAction::Propose => "propose",
+            StreetAction::Approve => "approve",
+            StreetAction::Reject => "reject",
+        }
+    }
+
+    /// Parses the identifier.
+    pub fn parse(s: &str) -> Option<StreetAction> {
+        StreetAction::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+}
+
+/// An event of the streets' log (streets and numbering plans), before it is appended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewStreetEvent {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: StreetAction,
+    pub street_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_id: Option<String>,
+    /// The street's Feature (or the plan) before.
+    pub before: Option<Value>,
+    /// The street's Feature (or the plan) after.
+    pub after: Option<Value>,
+    pub reason: Option<String>,
+}
+
+/// An event of the streets' log with its sequence number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StreetEvent {
+    pub seq: i64,
+    #[serde(flatten)]
+    pub event: NewStreetEvent,
+}

@@ -8,11 +8,13 @@ mod catalog;
 mod error;
 mod event;
 mod import;
+mod streets;
 
 pub use catalog::{Catalog, PlaceDoc, PlaceFilter};
 pub use error::{RegistryError, Result};
-pub use event::{Action, Event, NewEvent};
+pub use event::{Action, Event, NewEvent, NewStreetEvent, StreetAction, StreetEvent};
 pub use import::{BatchReport, BulkImport, ImportRow};
+pub use streets::{CatalogueRow, PlanRequest, ALLEY_ENTRANCE_MAX_M, DEFAULT_FRONTAGE_MAX_M};
 
 use std::collections::HashSet;
 use std::sync::{Arc, RwLock};
@@ -28,6 +30,10 @@ use crate::store::{IdempotencyRecord, Store, StoreError};
 
 /// Longest reason accepted for a retirement or certification, in characters.
 pub const MAX_REASON_CHARS: usize = 1000;
+
+/// The attribute an approved numbering plan writes on each house it numbers (street, plan,
+/// date, side); only plans set it.
+pub const NUMBERING_ATTRIBUTE: &str = "numbering";
 
 /// Radius of the duplicate check, metres.
 pub const DUPLICATE_RADIUS_M: f64 = 15.0;
@@ -53,6 +59,7 @@ pub struct Registered {
 struct Indexes {
     communes: Arc<CommuneIndex>,
     catalog: Catalog,
+    streets: crate::street::StreetIndex,
 }
 
 /// The registry service.
@@ -62,10 +69,12 @@ pub struct Registry {
     writes: tokio::sync::Mutex<()>,
     /// The last event of the log that the indexes reflect (see [`Registry::catch_up`]).
     applied_seq: std::sync::atomic::AtomicI64,
+    /// The same for the streets' log.
+    applied_street_seq: std::sync::atomic::AtomicI64,
 }
 
 /// A reason (for certifying or retiring) is bounded text without control characters.
-fn check_reason(reason: &str) -> Result<()> {
+pub(crate) fn check_reason(reason: &str) -> Result<()> {
     if reason.chars().count() > MAX_REASON_CHARS {
         return Err(RegistryError::ReasonTooLong(MAX_REASON_CHARS));
     }
@@ -95,6 +104,12 @@ impl Registry {
         // Read the log position first: events committed while the places load are applied
         // again by the first catch-up (upserts are idempotent), never missed.
         let applied_seq = store.last_event_seq().await.unwrap_or(0);
+        let applied_street_seq = store
+            .street_events_after(0, i64::MAX)
+            .await?
+            .last()
+            .map_or(0, |e| e.seq);
+        let streets = crate::street::StreetIndex::new(store.load_streets().await?);
         let started = std::time::Instant::now();
         let docs = store.load_place_docs().await?;
         let loaded = started.elapsed();
@@ -105,6 +120,7 @@ impl Registry {
         let indexes = Indexes {
             communes: Arc::new(CommuneIndex::new(communes)),
             catalog,
+            streets,
         };
         tracing::info!(
             places = count,
@@ -117,6 +133,7 @@ impl Registry {
             indexes: RwLock::new(indexes),
             writes: tokio::sync::Mutex::new(()),
             applied_seq: std::sync::atomic::AtomicI64::new(applied_seq),
+            applied_street_seq: std::sync::atomic::AtomicI64::new(applied_street_seq),
         })
     }
 
@@ -153,6 +170,30 @@ impl Registry {
                 }
             }
             self.applied_seq.store(last, Ordering::SeqCst);
+            total += events.len();
+            if (events.len() as i64) < PAGE {
+                break;
+            }
+        }
+        loop {
+            let after = self.applied_street_seq.load(Ordering::SeqCst);
+            let events = self.store.street_events_after(after, PAGE).await?;
+            let Some(last) = events.last().map(|e| e.seq) else {
+                break;
+            };
+            let mut ids: Vec<&str> = events.iter().map(|e| e.event.street_id.as_str()).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            for id in ids {
+                if let Some(street) = self.store.get_street(id).await? {
+                    self.indexes
+                        .write()
+                        .expect("index lock")
+                        .streets
+                        .upsert(street);
+                }
+            }
+            self.applied_street_seq.store(last, Ordering::SeqCst);
             total += events.len();
             if (events.len() as i64) < PAGE {
                 break;
@@ -247,7 +288,7 @@ impl Registry {
             .ok_or(RegistryError::OutsideCommunes { lon, lat })
     }
 
-    fn require_write_in(actor: &Actor, commune_code: &str) -> Result<()> {
+    pub(crate) fn require_write_in(actor: &Actor, commune_code: &str) -> Result<()> {
         if actor.can_write_in(commune_code) {
             Ok(())
         } else if actor.can_write() {
@@ -285,6 +326,12 @@ impl Registry {
         }
         let commune_code = self.commune_of(draft.lon, draft.lat)?;
         Self::require_write_in(actor, &commune_code)?;
+        if draft.attributes.contains_key(NUMBERING_ATTRIBUTE) {
+            return Err(RegistryError::invalid(
+                "/properties/attributes/numbering",
+                "is set when a numbering plan is approved and cannot be sent",
+            ));
+        }
         if !draft.confirm_distinct {
             self.check_duplicates(&draft, None)?;
         }
@@ -478,6 +525,12 @@ impl Registry {
         let mut doc = PlaceDraft::editable_feature(&before);
         apply_merge_patch(&mut doc, patch);
         let draft = PlaceDraft::from_feature(&doc)?;
+        if draft.attributes.get(NUMBERING_ATTRIBUTE) != before.attributes.get(NUMBERING_ATTRIBUTE) {
+            return Err(RegistryError::invalid(
+                "/properties/attributes/numbering",
+                "is set when a numbering plan is approved and cannot be changed by hand",
+            ));
+        }
         let commune_code = self.commune_of(draft.lon, draft.lat)?;
         Self::require_write_in(actor, &commune_code)?;
         let moved_or_renamed = draft.lon != before.lon

@@ -7,8 +7,10 @@
 //! thousand distinct folded syllables for a province) while documents are many; prefix and
 //! one-typo matching therefore scan the vocabulary, not the documents.
 
+mod address;
 mod index;
 mod query;
 
+pub use address::{parse_address_query, AddressQuery};
 pub use index::{DocId, Hit, SearchIndex};
 pub use query::{tokenize, MatchKind, QueryTerm};

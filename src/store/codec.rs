@@ -142,6 +142,7 @@ pub trait Columns {
     fn text(&self, column: &str) -> StoreResult<String>;
     fn opt_text(&self, column: &str) -> StoreResult<Option<String>>;
     fn number(&self, column: &str) -> StoreResult<f64>;
+    fn opt_number(&self, column: &str) -> StoreResult<Option<f64>>;
     fn integer(&self, column: &str) -> StoreResult<i64>;
     fn flag(&self, column: &str) -> StoreResult<bool>;
 }
@@ -208,4 +209,64 @@ pub fn idempotency_from_columns(row: &impl Columns) -> StoreResult<super::Idempo
         code: code_from_text(&row.text("code")?)?,
         response: json_from_text(&row.text("response")?)?,
     })
+}
+
+/// A street from its stored document (the Feature served).
+pub fn street_from_doc(text: &str) -> StoreResult<crate::street::Street> {
+    let v: Value = json_from_text(text)?;
+    crate::street::Street::from_feature(&v).map_err(StoreError::Corrupt)
+}
+
+/// A street's stored document.
+pub fn street_to_doc(street: &crate::street::Street) -> String {
+    street.feature().to_string()
+}
+
+/// A numbering plan from its stored document.
+pub fn plan_from_doc(text: &str) -> StoreResult<crate::street::NumberingPlan> {
+    json_from_text(text)
+}
+
+/// A numbering plan's stored document.
+pub fn plan_to_doc(plan: &crate::street::NumberingPlan) -> String {
+    serde_json::to_string(plan).unwrap_or_default()
+}
+
+/// Decodes a row of `street_events`.
+pub fn street_event_from_columns(row: &impl Columns) -> StoreResult<crate::registry::StreetEvent> {
+    let action = row.text("action")?;
+    Ok(crate::registry::StreetEvent {
+        seq: row.integer("seq")?,
+        event: crate::registry::NewStreetEvent {
+            at: time_from_text(&row.text("at")?)?,
+            actor: row.text("actor")?,
+            action: crate::registry::StreetAction::parse(&action)
+                .ok_or_else(|| StoreError::Corrupt(format!("street action {action:?}")))?,
+            street_id: row.text("street_id")?,
+            plan_id: row.opt_text("plan_id")?,
+            before: opt_json_from_text(row.opt_text("before")?)?,
+            after: opt_json_from_text(row.opt_text("after")?)?,
+            reason: row.opt_text("reason")?,
+        },
+    })
+}
+
+/// Decodes a row of `commune_numbering_rules`.
+pub fn rules_from_columns(row: &impl Columns) -> StoreResult<super::CommuneRules> {
+    let style = row.text("suffix_style")?;
+    Ok(super::CommuneRules {
+        commune_code: row.text("commune_code")?,
+        suffix_style: json_from_text(&format!("{style:?}"))?,
+        reserve_every_m: row.opt_number("reserve_every_m")?,
+        updated_by: row.text("updated_by")?,
+        updated_at: time_from_text(&row.text("updated_at")?)?,
+    })
+}
+
+/// The identifier of a suffix style as stored.
+pub fn suffix_style_to_text(style: crate::numbering::SuffixStyle) -> &'static str {
+    match style {
+        crate::numbering::SuffixStyle::Letters => "letters",
+        crate::numbering::SuffixStyle::Dash => "dash",
+    }
 }

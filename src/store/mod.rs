@@ -18,7 +18,8 @@ use crate::auth::{Role, TokenInfo};
 use crate::code::LocationCode;
 use crate::commune::Commune;
 use crate::place::Place;
-use crate::registry::{Event, NewEvent, PlaceDoc};
+use crate::registry::{Event, NewEvent, NewStreetEvent, PlaceDoc, StreetEvent};
+use crate::street::{NumberingPlan, Street};
 
 /// Store errors. Database text is kept for the log and never shown to clients.
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +32,8 @@ pub enum StoreError {
     CodeTaken(LocationCode),
     #[error("the place {0} was changed by someone else")]
     VersionConflict(LocationCode),
+    #[error("the street {0} was changed by someone else")]
+    StreetConflict(String),
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
     #[error("this store does not support {0} yet")]
@@ -191,6 +194,57 @@ pub trait Store: Send + Sync + 'static {
     async fn revoke_token(&self, id: i64) -> StoreResult<bool>;
 
     async fn counts(&self) -> StoreResult<Counts>;
+
+    /// Every street, every status (to rebuild the street index).
+    async fn load_streets(&self) -> StoreResult<Vec<Street>>;
+    async fn get_street(&self, id: &str) -> StoreResult<Option<Street>>;
+    /// Inserts a street (`expected_version` `None`) or replaces the one whose stored version is
+    /// `expected_version` (`VersionConflict` otherwise), with its event, in one transaction.
+    async fn save_street(
+        &self,
+        street: &Street,
+        expected_version: Option<i64>,
+        event: &NewStreetEvent,
+    ) -> StoreResult<i64>;
+    /// The streets' log for one street, oldest first.
+    async fn street_history(&self, id: &str) -> StoreResult<Vec<StreetEvent>>;
+    /// The streets' log after a sequence number (for other nodes to catch up).
+    async fn street_events_after(
+        &self,
+        after_seq: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<StreetEvent>>;
+
+    async fn get_plan(&self, id: &str) -> StoreResult<Option<NumberingPlan>>;
+    /// The plans of a street, newest first.
+    async fn list_plans(&self, street_id: &str) -> StoreResult<Vec<NumberingPlan>>;
+    /// Saves a new draft plan with its `propose` event.
+    async fn insert_plan(&self, plan: &NumberingPlan, event: &NewStreetEvent) -> StoreResult<i64>;
+    /// Records a decision on a draft plan in one transaction: the plan (`VersionConflict` if it
+    /// is no longer a draft), its event, and for an approval the renamed alleys and the
+    /// renumbered places (each at its expected version, `VersionConflict` otherwise) with
+    /// their events.
+    async fn decide_plan(
+        &self,
+        plan: &NumberingPlan,
+        event: &NewStreetEvent,
+        streets: &[(Street, i64, NewStreetEvent)],
+        places: &[(Place, i64, NewEvent)],
+    ) -> StoreResult<()>;
+
+    /// The numbering rules a commune has set.
+    async fn numbering_rules(&self, commune_code: &str) -> StoreResult<Option<CommuneRules>>;
+    async fn save_numbering_rules(&self, rules: &CommuneRules) -> StoreResult<()>;
+}
+
+/// The numbering rules a commune sets for its streets.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CommuneRules {
+    pub commune_code: String,
+    pub suffix_style: crate::numbering::SuffixStyle,
+    pub reserve_every_m: Option<f64>,
+    pub updated_by: String,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// Opens the store named by a `DATABASE_URL` (`sqlite:PATH`, `sqlite://PATH`, `postgres://…`,

@@ -11,12 +11,15 @@ use sqlx::sqlite::{
 use sqlx::{Row, SqlitePool};
 
 use super::codec::*;
-use super::{Counts, IdempotencyRecord, ImportProgress, Store, StoreError, StoreResult};
+use super::{
+    CommuneRules, Counts, IdempotencyRecord, ImportProgress, Store, StoreError, StoreResult,
+};
 use crate::auth::{Role, TokenInfo};
 use crate::code::LocationCode;
 use crate::commune::Commune;
 use crate::place::Place;
-use crate::registry::{Event, NewEvent, PlaceDoc};
+use crate::registry::{Event, NewEvent, NewStreetEvent, PlaceDoc, StreetEvent};
+use crate::street::{NumberingPlan, Street};
 
 /// SQLite through a small connection pool. Writes are serialised by the registry; the
 /// pool lets reads run beside them (WAL).
@@ -57,6 +60,9 @@ impl Columns for SqliteRow {
         Ok(self.try_get(column)?)
     }
     fn number(&self, column: &str) -> StoreResult<f64> {
+        Ok(self.try_get(column)?)
+    }
+    fn opt_number(&self, column: &str) -> StoreResult<Option<f64>> {
         Ok(self.try_get(column)?)
     }
     fn integer(&self, column: &str) -> StoreResult<i64> {
@@ -138,6 +144,80 @@ async fn upsert_import(
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+async fn append_street_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    e: &NewStreetEvent,
+) -> StoreResult<i64> {
+    let seq: i64 = sqlx::query_scalar(include_str!("sql/insert_street_event.sql"))
+        .bind(time_to_text(&e.at))
+        .bind(e.actor.as_str())
+        .bind(e.action.as_str())
+        .bind(e.street_id.as_str())
+        .bind(e.plan_id.as_deref())
+        .bind(e.before.as_ref().map(|v| v.to_string()))
+        .bind(e.after.as_ref().map(|v| v.to_string()))
+        .bind(e.reason.as_deref())
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(seq)
+}
+
+/// Inserts a street (`expected_version` `None`) or updates it at that version.
+async fn write_street(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    s: &Street,
+    expected_version: Option<i64>,
+) -> StoreResult<()> {
+    let sql = if expected_version.is_some() {
+        include_str!("sql/update_street.sql")
+    } else {
+        include_str!("sql/insert_street.sql")
+    };
+    let query = sqlx::query(sql)
+        .bind(s.id.as_str())
+        .bind(s.street_type.as_str())
+        .bind(s.name.as_deref())
+        .bind(s.parent_id.as_deref())
+        .bind(communes_to_text(&s.communes))
+        .bind(s.status.as_str())
+        .bind(street_to_doc(s))
+        .bind(s.version)
+        .bind(time_to_text(&s.created_at))
+        .bind(time_to_text(&s.updated_at));
+    let query = match expected_version {
+        Some(v) => query.bind(v),
+        None => query,
+    };
+    let done = query.execute(&mut **tx).await;
+    match done {
+        Ok(done) if done.rows_affected() == 1 => Ok(()),
+        Ok(_) => Err(StoreError::StreetConflict(s.id.clone())),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            Err(StoreError::StreetConflict(s.id.clone()))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn write_plan_decision(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    plan: &NumberingPlan,
+) -> StoreResult<()> {
+    let done = sqlx::query(include_str!("sql/decide_plan.sql"))
+        .bind(plan.id.as_str())
+        .bind(plan.status.as_str())
+        .bind(plan_to_doc(plan))
+        .bind(plan.decided_by.as_deref())
+        .bind(plan.decided_at.as_ref().map(time_to_text))
+        .execute(&mut **tx)
+        .await?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::StreetConflict(plan.street_id.clone()))
+    }
 }
 
 #[async_trait]
@@ -500,5 +580,136 @@ impl Store for SqliteStore {
             events,
             tokens,
         })
+    }
+
+    async fn load_streets(&self) -> StoreResult<Vec<Street>> {
+        let docs: Vec<String> = sqlx::query_scalar(include_str!("sql/select_streets.sql"))
+            .fetch_all(&self.pool)
+            .await?;
+        docs.iter().map(|d| street_from_doc(d)).collect()
+    }
+
+    async fn get_street(&self, id: &str) -> StoreResult<Option<Street>> {
+        let doc: Option<String> = sqlx::query_scalar(include_str!("sql/select_street.sql"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        doc.as_deref().map(street_from_doc).transpose()
+    }
+
+    async fn save_street(
+        &self,
+        street: &Street,
+        expected_version: Option<i64>,
+        event: &NewStreetEvent,
+    ) -> StoreResult<i64> {
+        let mut tx = self.pool.begin().await?;
+        write_street(&mut tx, street, expected_version).await?;
+        let seq = append_street_event(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(seq)
+    }
+
+    async fn street_history(&self, id: &str) -> StoreResult<Vec<StreetEvent>> {
+        let rows = sqlx::query(include_str!("sql/select_street_history.sql"))
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(street_event_from_columns).collect()
+    }
+
+    async fn street_events_after(
+        &self,
+        after_seq: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<StreetEvent>> {
+        let rows = sqlx::query(include_str!("sql/select_street_events_after.sql"))
+            .bind(after_seq)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(street_event_from_columns).collect()
+    }
+
+    async fn get_plan(&self, id: &str) -> StoreResult<Option<NumberingPlan>> {
+        let doc: Option<String> = sqlx::query_scalar(include_str!("sql/select_plan.sql"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        doc.as_deref().map(plan_from_doc).transpose()
+    }
+
+    async fn list_plans(&self, street_id: &str) -> StoreResult<Vec<NumberingPlan>> {
+        let docs: Vec<String> = sqlx::query_scalar(include_str!("sql/select_plans_of_street.sql"))
+            .bind(street_id)
+            .fetch_all(&self.pool)
+            .await?;
+        docs.iter().map(|d| plan_from_doc(d)).collect()
+    }
+
+    async fn insert_plan(&self, plan: &NumberingPlan, event: &NewStreetEvent) -> StoreResult<i64> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(include_str!("sql/insert_plan.sql"))
+            .bind(plan.id.as_str())
+            .bind(plan.street_id.as_str())
+            .bind(plan.status.as_str())
+            .bind(plan_to_doc(plan))
+            .bind(plan.proposed_by.as_str())
+            .bind(time_to_text(&plan.proposed_at))
+            .bind(plan.decided_by.as_deref())
+            .bind(plan.decided_at.as_ref().map(time_to_text))
+            .execute(&mut *tx)
+            .await?;
+        let seq = append_street_event(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(seq)
+    }
+
+    async fn decide_plan(
+        &self,
+        plan: &NumberingPlan,
+        event: &NewStreetEvent,
+        streets: &[(Street, i64, NewStreetEvent)],
+        places: &[(Place, i64, NewEvent)],
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        write_plan_decision(&mut tx, plan).await?;
+        append_street_event(&mut tx, event).await?;
+        for (street, expected, e) in streets {
+            write_street(&mut tx, street, Some(*expected)).await?;
+            append_street_event(&mut tx, e).await?;
+        }
+        for (place, expected, e) in places {
+            let done = bind_place(sqlx::query(include_str!("sql/update_place.sql")), place)
+                .bind(*expected)
+                .execute(&mut *tx)
+                .await?;
+            if done.rows_affected() != 1 {
+                return Err(StoreError::VersionConflict(place.code));
+            }
+            append_event(&mut tx, e).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn numbering_rules(&self, commune_code: &str) -> StoreResult<Option<CommuneRules>> {
+        let row = sqlx::query(include_str!("sql/select_numbering_rules.sql"))
+            .bind(commune_code)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(rules_from_columns).transpose()
+    }
+
+    async fn save_numbering_rules(&self, rules: &CommuneRules) -> StoreResult<()> {
+        sqlx::query(include_str!("sql/upsert_numbering_rules.sql"))
+            .bind(rules.commune_code.as_str())
+            .bind(suffix_style_to_text(rules.suffix_style))
+            .bind(rules.reserve_every_m)
+            .bind(rules.updated_by.as_str())
+            .bind(time_to_text(&rules.updated_at))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 }

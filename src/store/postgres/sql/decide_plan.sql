@@ -1,0 +1,2 @@
+UPDATE numbering_plans SET status = $2, doc = $3::jsonb, decided_by = $4, decided_at = $5::timestamptz
+WHERE id = $1 AND status = 'draft'

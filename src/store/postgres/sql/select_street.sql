@@ -1,0 +1,1 @@
+SELECT doc::text AS doc FROM streets WHERE id = $1

@@ -1,0 +1,1 @@
+SELECT doc::text AS doc FROM streets ORDER BY id

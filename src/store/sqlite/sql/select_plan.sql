@@ -1,0 +1,1 @@
+SELECT doc FROM numbering_plans WHERE id = ?1

@@ -1,0 +1,1 @@
+SELECT doc FROM streets WHERE id = ?1

@@ -1,0 +1,1 @@
+SELECT doc FROM streets ORDER BY id
