@@ -384,6 +384,7 @@ fn postgres_layers_for_gis_tools() {
             "places geom POINT 4326 2",
             "places_active footprint_geom MULTIPOLYGON 4326 2",
             "places_active geom POINT 4326 2",
+            "streets geom LINESTRING 4326 2",
         ]
     );
     let gist = pg_text(
@@ -392,7 +393,12 @@ fn postgres_layers_for_gis_tools() {
     );
     assert_eq!(
         gist,
-        ["communes_boundary", "places_footprint_geom", "places_geom"]
+        [
+            "communes_boundary",
+            "places_footprint_geom",
+            "places_geom",
+            "streets_geom"
+        ]
     );
     let keys = pg_text(
         &s.database_url,
@@ -461,4 +467,65 @@ fn test_database_urls_name_the_database() {
         "postgresql://u:p@h/t?sslmode=disable"
     );
     assert_eq!(pg::with_database("postgres://h:5", "t"), "postgres://h:5/t");
+}
+
+#[test]
+fn streets_and_plans_keep_their_history_against_foreign_writes() {
+    let (s, _reader, _code) = server_with_a_place();
+    let editor = s.token("editor", &["11953"]);
+    let reviewer = s.token("reviewer", &[]);
+    let line = json!([offset(PHO_HIEN, 0.0, 80.0), offset(PHO_HIEN, 0.0, -80.0)]);
+    let r = s.post(
+        "/api/streets",
+        Some(&editor),
+        &json!({"type": "Feature", "geometry": {"type": "LineString", "coordinates": line},
+                "properties": {"street_type": "pho", "name": "Bãi Sậy"}}),
+    );
+    assert_eq!(r.status(), 201);
+    let id = r.json::<Value>().unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let plan: Value = s
+        .post(
+            &format!("/api/streets/{id}/numbering-plans"),
+            Some(&editor),
+            &Value::Null,
+        )
+        .json()
+        .unwrap();
+    let plan_id = plan["id"].as_str().unwrap().to_owned();
+    let r = s.post(
+        &format!("/api/numbering-plans/{plan_id}/reject"),
+        Some(&reviewer),
+        &json!({"reason": "thử"}),
+    );
+    assert_eq!(r.status(), 200);
+    let refused = [
+        format!("DELETE FROM streets WHERE id = '{id}'"),
+        format!("UPDATE streets SET id = 'st-zzzzzzzzzz' WHERE id = '{id}'"),
+        "UPDATE street_events SET actor = 'someone else'".to_owned(),
+        "DELETE FROM street_events".to_owned(),
+        format!("UPDATE numbering_plans SET status = 'approved' WHERE id = '{plan_id}'"),
+        format!("DELETE FROM numbering_plans WHERE id = '{plan_id}'"),
+    ];
+    for (statement, result) in refused.iter().zip(execute_each(&s.database_url, &refused)) {
+        let message = result.expect_err(statement);
+        assert!(
+            message.contains("never") || message.contains("append-only"),
+            "{statement}: {message}"
+        );
+    }
+    // The street and its log are as the service left them.
+    let history: Value = s
+        .get(&format!("/api/streets/{id}/history"), Some(&editor))
+        .json()
+        .unwrap();
+    let actions: Vec<&str> = history["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["create", "propose", "reject"]);
 }
