@@ -13,6 +13,7 @@ pub mod commune;
 pub mod formats;
 pub mod generate;
 pub mod numbering;
+pub mod parking;
 pub mod payment;
 pub mod place;
 pub mod registry;

@@ -53,6 +53,6 @@ pub async fn lookup(
         },
         "registered": place.is_some(),
         "status": place.as_ref().map(|p| p.status.as_str()),
-        "place": visible.map(|p| state.registry.feature(p)),
+        "place": visible.map(|p| state.registry.feature_for(&actor, p)),
     })))
 }

@@ -9,6 +9,7 @@ mod extract;
 mod lookup;
 mod meta;
 mod ogc;
+mod parking;
 mod places;
 mod problem;
 pub mod schema;
@@ -111,6 +112,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(streets::rules, streets::set_rules))
         .routes(routes!(streets::catalogue))
         .routes(routes!(streets::plates))
+        .routes(routes!(parking::payment_qr))
+        .routes(routes!(parking::payment_sticker))
+        .routes(routes!(parking::transactions))
+        .routes(routes!(parking::daily_totals))
+        .routes(routes!(parking::progress))
 }
 
 /// The OpenAPI 3.1 document of the whole HTTP API, as served at `/api/openapi.json`.
@@ -213,6 +219,7 @@ Place data in demos and tests is generated and marked `generated: true`.";
         (name = "communes", description = "The commune-level units (xã, phường, đặc khu) of the province."),
         (name = "changes", description = "The event log as a change feed for other systems."),
         (name = "streets", description = "Streets and alleys, numbering plans under Circular 08/2024/TT-BXD, the house-number catalogue."),
+        (name = "parking", description = "Parking lots and cashless payment: VietQR codes, stickers, settled transactions, progress."),
         (name = "tokens", description = "Bearer tokens (admin)."),
         (name = "ogc", description = "OGC API – Features, Part 1 (Core, GeoJSON) and Part 3 queryables."),
         (name = "meta", description = "Pages, health, reference lists and this document."),

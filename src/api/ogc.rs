@@ -531,7 +531,7 @@ pub async fn items(
             matched,
             places
                 .iter()
-                .map(|p| state.registry.feature(p))
+                .map(|p| state.registry.feature_for(&actor, p))
                 .collect::<Vec<_>>(),
         )
     } else if id == "streets" {
@@ -624,7 +624,7 @@ pub async fn item(
             .parse()
             .map_err(|e| Problem::not_found(format!("{fid:?} is not a location code: {e}")))?;
         let place = state.registry.get(&actor, code).await?;
-        state.registry.feature(&place)
+        state.registry.feature_for(&actor, &place)
     } else if id == "streets" {
         state.registry.street(&actor, &fid)?.feature()
     } else {

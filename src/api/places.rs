@@ -176,7 +176,15 @@ pub async fn get(
     if not_modified {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
     }
-    Ok(place_response(&state, StatusCode::OK, &place))
+    Ok((
+        StatusCode::OK,
+        [
+            (header::ETAG, place.etag()),
+            (header::CONTENT_TYPE, "application/geo+json".to_owned()),
+        ],
+        state.registry.feature_for(&actor, &place).to_string(),
+    )
+        .into_response())
 }
 
 /// `PATCH /api/places/{code}` — JSON merge patch of the Feature; needs `If-Match`.

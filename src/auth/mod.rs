@@ -6,11 +6,19 @@ pub use token::{generate_token, hash_token, TOKEN_PREFIX};
 
 use serde::Serialize;
 
-/// A token's role. Each role may do what the roles before it may, except that an editor's
-/// writes are limited to the communes on its token.
+/// A token's role. The staff roles form a ladder (reader < editor < reviewer < admin): each
+/// may do what the ones below it may, except that an editor's writes are limited to the
+/// communes on its token. The three system roles stand beside the ladder and may do only their
+/// one job (they sort below `Reader`, so no ladder check ever lets them through).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
+    /// A payment platform: reports settled parking payments, nothing else.
+    PaymentPlatform,
+    /// The population database's sync: imports resident counts, nothing else.
+    PopulationSync,
+    /// Population analysts: exact resident counts below the privacy threshold, nothing else.
+    PopulationAnalyst,
     /// Other systems: reads every place whatever its status, history and the change feed.
     Reader,
     /// Commune staff: registers, corrects and retires places in the communes on the token.
@@ -23,7 +31,15 @@ pub enum Role {
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 4] = [Role::Reader, Role::Editor, Role::Reviewer, Role::Admin];
+    pub const ALL: [Role; 7] = [
+        Role::Reader,
+        Role::Editor,
+        Role::Reviewer,
+        Role::Admin,
+        Role::PaymentPlatform,
+        Role::PopulationSync,
+        Role::PopulationAnalyst,
+    ];
 
     /// The identifier used on the command line and in the API.
     pub fn as_str(self) -> &'static str {
@@ -32,6 +48,9 @@ impl Role {
             Role::Editor => "editor",
             Role::Reviewer => "reviewer",
             Role::Admin => "admin",
+            Role::PaymentPlatform => "payment_platform",
+            Role::PopulationSync => "population_sync",
+            Role::PopulationAnalyst => "population_analyst",
         }
     }
 
@@ -40,6 +59,7 @@ impl Role {
     /// ```
     /// use diachiso::auth::Role;
     /// assert_eq!(Role::parse("editor"), Some(Role::Editor));
+    /// assert_eq!(Role::parse("payment_platform"), Some(Role::PaymentPlatform));
     /// assert_eq!(Role::parse("root"), None);
     /// ```
     pub fn parse(s: &str) -> Option<Role> {
@@ -103,14 +123,22 @@ impl Actor {
 
     /// Sees provisional and retired places, history and the change feed.
     pub fn can_read_all(&self) -> bool {
-        self.role().is_some()
+        self.role().is_some_and(|r| r >= Role::Reader)
+    }
+
+    /// Has exactly this role (the system roles' single permissions; admin has them all).
+    pub fn has_role(&self, role: Role) -> bool {
+        self.role().is_some_and(|r| r == role || r == Role::Admin)
     }
 
     /// May register or change places in this commune.
     pub fn can_write_in(&self, commune_code: &str) -> bool {
         match self {
             Actor::Token(t) => match t.role {
-                Role::Reader => false,
+                Role::Reader
+                | Role::PaymentPlatform
+                | Role::PopulationSync
+                | Role::PopulationAnalyst => false,
                 Role::Editor => t.communes.iter().any(|c| c == commune_code),
                 Role::Reviewer | Role::Admin => true,
             },

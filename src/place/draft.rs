@@ -419,11 +419,12 @@ fn attributes(
             errors.add(&field, "attribute names are 1–64 of a–z, 0–9 and _");
             continue;
         }
+        if super::parking::check_attribute(key, value, &field, kind, errors) {
+            continue;
+        }
         match key.as_str() {
             "capacity" => capacity(value, &field, kind, errors),
-            "phone" | "website" | "opening_hours" | "operator" | "description"
-                if !value.is_string() =>
-            {
+            "phone" | "website" | "opening_hours" | "description" if !value.is_string() => {
                 errors.add(field, "must be a string");
             }
             _ => {}

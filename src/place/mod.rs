@@ -6,6 +6,7 @@
 mod draft;
 mod feature;
 mod kind;
+pub mod parking;
 
 pub use draft::{apply_merge_patch, FieldError, PlaceDraft, ValidationError};
 pub(crate) use draft::{control_character_in, feature_object, text_field, Errors};

@@ -84,6 +84,11 @@ pub(crate) fn check_reason(reason: &str) -> Result<()> {
     Ok(())
 }
 
+/// Now, to the microsecond (for records kept outside the registry's own writes).
+pub fn now_utc() -> DateTime<Utc> {
+    now()
+}
+
 /// Now, to the microsecond (what every store keeps exactly).
 pub(crate) fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
@@ -229,6 +234,21 @@ impl Registry {
         let all = self.store.load_communes().await?;
         self.indexes.write().expect("index lock").communes = Arc::new(CommuneIndex::new(all));
         Ok(n)
+    }
+
+    /// The Feature of a place as this actor may see it: anonymous callers never see bank
+    /// details (a parking lot's `payment_accounts`).
+    pub fn feature_for(&self, actor: &Actor, place: &Place) -> Value {
+        let mut feature = self.feature(place);
+        if !actor.can_read_all() {
+            if let Some(Value::Object(a)) = feature
+                .get_mut("properties")
+                .and_then(|p| p.get_mut("attributes"))
+            {
+                a.remove(crate::place::parking::PAYMENT_ACCOUNTS);
+            }
+        }
+        feature
     }
 
     /// The Feature of a place as served, with its commune's name.

@@ -270,3 +270,27 @@ pub fn suffix_style_to_text(style: crate::numbering::SuffixStyle) -> &'static st
         crate::numbering::SuffixStyle::Dash => "dash",
     }
 }
+
+/// Decodes a row of `parking_transactions` (`select_transaction.sql`).
+pub fn transaction_from_columns(row: &impl Columns) -> StoreResult<crate::parking::Transaction> {
+    Ok(crate::parking::Transaction {
+        platform: row.text("platform")?,
+        transaction_id: row.text("transaction_id")?,
+        lot_code: code_from_text(&row.text("lot_code")?)?,
+        vehicle: row.text("vehicle")?,
+        amount_vnd: u64::try_from(row.integer("amount_vnd")?)
+            .map_err(|_| StoreError::Corrupt("negative amount".into()))?,
+        paid_at: time_from_text(&row.text("paid_at")?)?,
+    })
+}
+
+/// Decodes a row of `select_daily_totals.sql`.
+pub fn daily_total_from_columns(row: &impl Columns) -> StoreResult<crate::parking::DailyTotal> {
+    Ok(crate::parking::DailyTotal {
+        lot_code: row.text("lot_code")?,
+        day: row.text("day")?,
+        vehicle: row.text("vehicle")?,
+        transactions: row.integer("transactions")?,
+        amount_vnd: row.integer("amount_vnd")?,
+    })
+}

@@ -17,6 +17,7 @@ use serde_json::Value;
 use crate::auth::{Role, TokenInfo};
 use crate::code::LocationCode;
 use crate::commune::Commune;
+use crate::parking::{DailyTotal, Outcome, Transaction};
 use crate::place::Place;
 use crate::registry::{Event, NewEvent, NewStreetEvent, PlaceDoc, StreetEvent};
 use crate::street::{NumberingPlan, Street};
@@ -34,6 +35,8 @@ pub enum StoreError {
     VersionConflict(LocationCode),
     #[error("the street {0} was changed by someone else")]
     StreetConflict(String),
+    #[error("the transaction {0} was already recorded with other content")]
+    TransactionConflict(String),
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
     #[error("this store does not support {0} yet")]
@@ -235,6 +238,25 @@ pub trait Store: Send + Sync + 'static {
     /// The numbering rules a commune has set.
     async fn numbering_rules(&self, commune_code: &str) -> StoreResult<Option<CommuneRules>>;
     async fn save_numbering_rules(&self, rules: &CommuneRules) -> StoreResult<()>;
+
+    /// Records settled parking payments in one transaction: each is new (`Recorded`) or the
+    /// same as one recorded before (`Replayed`); `TransactionConflict` (nothing written) when
+    /// a (platform, transaction id) was recorded with other content.
+    async fn record_transactions(
+        &self,
+        transactions: &[Transaction],
+        received_by: &str,
+        received_at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<Vec<Outcome>>;
+    /// Totals per lot, day (Vietnam time) and vehicle type, for days `from..=to`, optionally
+    /// of one lot or one commune.
+    async fn daily_totals(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        lot_code: Option<&str>,
+        commune_code: Option<&str>,
+    ) -> StoreResult<Vec<DailyTotal>>;
 }
 
 /// The numbering rules a commune sets for its streets.

@@ -17,6 +17,7 @@ use super::{
 use crate::auth::{Role, TokenInfo};
 use crate::code::LocationCode;
 use crate::commune::Commune;
+use crate::parking::{DailyTotal, Outcome, Transaction};
 use crate::place::Place;
 use crate::registry::{Event, NewEvent, NewStreetEvent, PlaceDoc, StreetEvent};
 use crate::street::{NumberingPlan, Street};
@@ -711,5 +712,65 @@ impl Store for SqliteStore {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn record_transactions(
+        &self,
+        transactions: &[Transaction],
+        received_by: &str,
+        received_at: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<Vec<Outcome>> {
+        let mut tx = self.pool.begin().await?;
+        let mut outcomes = Vec::with_capacity(transactions.len());
+        for t in transactions {
+            let done = sqlx::query(include_str!("sql/insert_transaction.sql"))
+                .bind(t.platform.as_str())
+                .bind(t.transaction_id.as_str())
+                .bind(t.lot_code.to_string())
+                .bind(t.vehicle.as_str())
+                .bind(t.amount_vnd as i64)
+                .bind(time_to_text(&t.paid_at))
+                .bind(t.day().to_string())
+                .bind(time_to_text(&received_at))
+                .bind(received_by)
+                .execute(&mut *tx)
+                .await?;
+            if done.rows_affected() == 1 {
+                outcomes.push(Outcome::Recorded);
+                continue;
+            }
+            let row = sqlx::query(include_str!("sql/select_transaction.sql"))
+                .bind(t.platform.as_str())
+                .bind(t.transaction_id.as_str())
+                .fetch_one(&mut *tx)
+                .await?;
+            if transaction_from_columns(&row)? == *t {
+                outcomes.push(Outcome::Replayed);
+            } else {
+                return Err(StoreError::TransactionConflict(format!(
+                    "{}/{}",
+                    t.platform, t.transaction_id
+                )));
+            }
+        }
+        tx.commit().await?;
+        Ok(outcomes)
+    }
+
+    async fn daily_totals(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        lot_code: Option<&str>,
+        commune_code: Option<&str>,
+    ) -> StoreResult<Vec<DailyTotal>> {
+        let rows = sqlx::query(include_str!("sql/select_daily_totals.sql"))
+            .bind(from.to_string())
+            .bind(to.to_string())
+            .bind(lot_code)
+            .bind(commune_code)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(daily_total_from_columns).collect()
     }
 }
