@@ -16,6 +16,7 @@ pub mod numbering;
 pub mod parking;
 pub mod payment;
 pub mod place;
+pub mod population;
 pub mod registry;
 pub mod search;
 pub mod spatial;

@@ -74,6 +74,12 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/parking/transactions"),
     ("GET", "/api/parking/daily-totals"),
     ("GET", "/api/parking/progress"),
+    ("POST", "/api/residents/imports"),
+    ("GET", "/api/residents/snapshots"),
+    ("GET", "/api/population/h3"),
+    ("GET", "/api/population/communes"),
+    ("GET", "/api/exports/addresses"),
+    ("GET", "/api/reports/progress"),
 ];
 
 const METHODS: [&str; 8] = [

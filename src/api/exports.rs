@@ -139,3 +139,241 @@ pub async fn places(
     )
         .into_response())
 }
+
+/// Query of `GET /api/exports/addresses`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddressesQuery {
+    since: Option<i64>,
+    format: Option<String>,
+}
+
+/// The columns of the address export, in order (documented in docs/population.md).
+pub const ADDRESS_COLUMNS: [&str; 13] = [
+    "code",
+    "full_address",
+    "commune_code",
+    "commune_name",
+    "house_number",
+    "street",
+    "street_id",
+    "hamlet",
+    "status",
+    "lon",
+    "lat",
+    "as_of",
+    "generated",
+];
+
+/// `GET /api/exports/addresses` — addresses in the population database's terms.
+#[utoipa::path(
+    get,
+    path = "/api/exports/addresses",
+    tag = "population",
+    operation_id = "export_addresses",
+    summary = "Addresses for the population database: full, or changed since a sequence number",
+    description = "Role: **reader** or above. Every house (any status) as location code, full \
+        Vietnamese address, commune code and name, house number, street (and street id when a \
+        numbering plan set it), hamlet, status, coordinates and `as_of` (when the record last \
+        changed). Without `since`: all of them. With `since=SEQ`: only those changed by events \
+        after SEQ. The `X-Last-Seq` header gives the log position to pass as `since` next time \
+        (rows changed meanwhile may come twice: apply them as upserts). `format` csv (default) \
+        or ndjson.",
+    security(("bearer" = [])),
+    params(
+        ("since" = Option<i64>, Query, description = "A sequence number of the change feed"),
+        ("format" = Option<String>, Query, description = "`csv` or `ndjson`"),
+    ),
+    responses(
+        (status = 200, description = "The addresses.", content((String = "text/csv"), (String = "application/x-ndjson")),
+            headers(("X-Last-Seq" = i64, description = "Pass as `since` for the next incremental export"))),
+        (status = 400, description = "Bad parameters.", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No reader token.", body = schema::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn addresses(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    QueryParams(q): QueryParams<AddressesQuery>,
+) -> ApiResult<Response> {
+    if !actor.can_read_all() {
+        return Err(Problem::unauthorized("exports need a reader token"));
+    }
+    let ndjson = match q.format.as_deref() {
+        None | Some("csv") => false,
+        Some("ndjson") => true,
+        Some(_) => {
+            return Err(Problem::bad_request(
+                "invalid-query",
+                "format is csv or ndjson",
+            ))
+        }
+    };
+    if q.since.is_some_and(|s| s < 0) {
+        return Err(Problem::bad_request(
+            "invalid-query",
+            "since is a sequence number ≥ 0",
+        ));
+    }
+    let store = state.registry.store().clone();
+    let last_seq = store
+        .last_event_seq()
+        .await
+        .map_err(|e| Problem::internal(&e))?;
+    let codes: Vec<LocationCode> = match q.since {
+        None | Some(0) => {
+            let filter = PlaceFilter {
+                kind: Some(crate::place::PlaceKind::House),
+                statuses: Status::ALL.to_vec(),
+                ..PlaceFilter::default()
+            };
+            state
+                .registry
+                .with_catalog(|c| c.list(&filter, 0, usize::MAX))
+                .1
+        }
+        Some(since) => {
+            let mut seen = std::collections::BTreeSet::new();
+            let mut after = since;
+            loop {
+                let events = store
+                    .events_after(after, 5000)
+                    .await
+                    .map_err(|e| Problem::internal(&e))?;
+                let Some(last) = events.last().map(|e| e.seq) else {
+                    break;
+                };
+                seen.extend(
+                    events
+                        .iter()
+                        .filter(|e| e.seq <= last_seq)
+                        .map(|e| e.event.code),
+                );
+                after = last;
+                if last >= last_seq {
+                    break;
+                }
+            }
+            state.registry.with_catalog(|c| {
+                seen.into_iter()
+                    .filter(|code| {
+                        c.by_code(*code)
+                            .is_some_and(|d| d.kind == crate::place::PlaceKind::House)
+                    })
+                    .collect()
+            })
+        }
+    };
+    let chunks: Vec<Vec<LocationCode>> = codes.chunks(CHUNK).map(<[_]>::to_vec).collect();
+    let registry = state.registry.clone();
+    let header_row = if ndjson {
+        Vec::new()
+    } else {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(ADDRESS_COLUMNS)
+            .map_err(|e| Problem::internal(&e))?;
+        w.into_inner().map_err(|e| Problem::internal(&e))?
+    };
+    let head =
+        futures_util::stream::once(async move { Ok::<_, std::io::Error>(Bytes::from(header_row)) });
+    let rows = futures_util::stream::unfold(chunks.into_iter(), move |mut chunks| {
+        let registry = registry.clone();
+        async move {
+            let codes = chunks.next()?;
+            let result = match registry.store().get_places(&codes).await {
+                Ok(places) => address_rows(&registry, &places, ndjson),
+                Err(e) => Err(std::io::Error::other(e.to_string())),
+            };
+            if let Err(e) = &result {
+                tracing::error!(error = %e, "address export failed mid-stream");
+            }
+            Some((result.map(Bytes::from), chunks))
+        }
+    });
+    use futures_util::StreamExt;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                if ndjson {
+                    "application/x-ndjson"
+                } else {
+                    "text/csv; charset=utf-8"
+                }
+                .to_owned(),
+            ),
+            (
+                header::HeaderName::from_static("x-last-seq"),
+                last_seq.to_string(),
+            ),
+        ],
+        Body::from_stream(head.chain(rows)),
+    )
+        .into_response())
+}
+
+fn address_rows(
+    registry: &crate::registry::Registry,
+    places: &[crate::place::Place],
+    ndjson: bool,
+) -> std::io::Result<Vec<u8>> {
+    let communes = registry.communes();
+    let mut out = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    let mut lines = Vec::new();
+    for p in places {
+        let commune_name = communes
+            .get(&p.commune_code)
+            .map(|c| c.full_name.clone())
+            .unwrap_or_default();
+        let street_id = p
+            .attributes
+            .get(crate::registry::NUMBERING_ATTRIBUTE)
+            .and_then(|n| n["street_id"].as_str())
+            .unwrap_or("")
+            .to_owned();
+        let row = [
+            p.code.to_string(),
+            registry.full_address_of(p),
+            p.commune_code.clone(),
+            commune_name,
+            p.address.house_number.clone().unwrap_or_default(),
+            p.address.street.clone().unwrap_or_default(),
+            street_id,
+            p.address.hamlet.clone().unwrap_or_default(),
+            p.status.as_str().to_owned(),
+            p.lon.to_string(),
+            p.lat.to_string(),
+            p.updated_at.to_rfc3339(),
+            p.generated.to_string(),
+        ];
+        if ndjson {
+            let obj: serde_json::Map<String, serde_json::Value> = ADDRESS_COLUMNS
+                .iter()
+                .zip(row)
+                .map(|(k, v)| {
+                    let v = match *k {
+                        "lon" | "lat" => v
+                            .parse::<f64>()
+                            .map(serde_json::Value::from)
+                            .unwrap_or_default(),
+                        "generated" => serde_json::Value::Bool(v == "true"),
+                        _ => serde_json::Value::String(v),
+                    };
+                    ((*k).to_owned(), v)
+                })
+                .collect();
+            serde_json::to_writer(&mut lines, &obj)?;
+            lines.push(b'\n');
+        } else {
+            out.write_record(&row).map_err(std::io::Error::other)?;
+        }
+    }
+    if ndjson {
+        Ok(lines)
+    } else {
+        out.into_inner()
+            .map_err(|e| std::io::Error::other(e.to_string()))
+    }
+}

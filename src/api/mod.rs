@@ -11,7 +11,9 @@ mod meta;
 mod ogc;
 mod parking;
 mod places;
+mod population;
 mod problem;
+mod reports;
 pub mod schema;
 mod streets;
 mod tokens;
@@ -117,6 +119,12 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(parking::transactions))
         .routes(routes!(parking::daily_totals))
         .routes(routes!(parking::progress))
+        .routes(routes!(population::import))
+        .routes(routes!(population::snapshots))
+        .routes(routes!(population::h3))
+        .routes(routes!(population::communes))
+        .routes(routes!(exports::addresses))
+        .routes(routes!(reports::progress))
 }
 
 /// The OpenAPI 3.1 document of the whole HTTP API, as served at `/api/openapi.json`.
@@ -220,6 +228,7 @@ Place data in demos and tests is generated and marked `generated: true`.";
         (name = "changes", description = "The event log as a change feed for other systems."),
         (name = "streets", description = "Streets and alleys, numbering plans under Circular 08/2024/TT-BXD, the house-number catalogue."),
         (name = "parking", description = "Parking lots and cashless payment: VietQR codes, stickers, settled transactions, progress."),
+        (name = "population", description = "The population map: resident counts per address (never per person), H3 and commune aggregates under the privacy rule."),
         (name = "tokens", description = "Bearer tokens (admin)."),
         (name = "ogc", description = "OGC API – Features, Part 1 (Core, GeoJSON) and Part 3 queryables."),
         (name = "meta", description = "Pages, health, reference lists and this document."),

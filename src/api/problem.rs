@@ -132,6 +132,11 @@ impl From<RegistryError> for Problem {
             RegistryError::NotFound(_)
             | RegistryError::StreetNotFound(_)
             | RegistryError::PlanNotFound(_) => Problem::not_found(detail),
+            RegistryError::Rows(rows) => {
+                let rows = serde_json::to_value(rows.iter().take(1000).collect::<Vec<_>>())
+                    .unwrap_or_default();
+                Problem::unprocessable("invalid-rows", detail).with("errors", rows)
+            }
             RegistryError::PlanStale(_) => Problem::new(StatusCode::CONFLICT, "plan-stale", detail),
             RegistryError::Forbidden(_) => Problem::forbidden(detail),
             RegistryError::PossibleDuplicates { candidates, .. } => {

@@ -46,6 +46,13 @@ enum Command {
         /// (other nodes, command-line imports), in milliseconds; 0 turns it off.
         #[arg(long, default_value_t = 250)]
         sync_interval_ms: u64,
+        /// Privacy threshold of the population map: no area with fewer residents (or
+        /// households) is shown to anyone but population analysts.
+        #[arg(long, env = "DIACHISO_PRIVACY_K", default_value_t = 10, value_parser = clap::value_parser!(u64).range(2..=1000))]
+        privacy_k: u64,
+        /// Public population figures are rounded to a multiple of this.
+        #[arg(long, env = "DIACHISO_PRIVACY_ROUND", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=100))]
+        privacy_round: u64,
     },
     /// Manage API tokens.
     #[command(subcommand)]
@@ -100,6 +107,17 @@ enum ImportCommand {
     /// Restore a `diachiso export registry` file into an empty store, keeping every code,
     /// status, timestamp and event.
     Registry(migrate::ImportRegistryArgs),
+    /// Import a snapshot of resident counts (CSV: code,residents,households), validated whole
+    /// and saved in one transaction.
+    Residents {
+        file: std::path::PathBuf,
+        /// The export's date, YYYY-MM-DD.
+        #[arg(long)]
+        as_of: chrono::NaiveDate,
+        /// Where the file comes from (default: its name).
+        #[arg(long)]
+        source: Option<String>,
+    },
 }
 
 /// Entry point of the binary.
@@ -142,8 +160,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve {
             bind,
             sync_interval_ms,
+            privacy_k,
+            privacy_round,
         } => {
             let registry = open_registry(&cli.database_url).await?;
+            registry.set_privacy_rule(crate::population::PrivacyRule {
+                k: privacy_k,
+                round_to: privacy_round,
+            });
             // Pushed wake-ups where the store has them (PostgreSQL LISTEN/NOTIFY)...
             if let Some(mut wake) = registry.store().subscribe().await? {
                 let registry = registry.clone();
@@ -187,7 +211,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(TokenCommand::Create(t)) => {
             let registry = open_registry(&cli.database_url).await?;
             let role = Role::parse(&t.role).ok_or_else(|| {
-                anyhow::anyhow!("--role must be reader, editor, reviewer or admin")
+                anyhow::anyhow!("--role must be reader, editor, reviewer, admin, payment_platform, population_sync or population_analyst")
             })?;
             let communes = registry.communes();
             let (name, codes) =
@@ -241,6 +265,41 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(ExportCommand::Registry(args)) => {
             let registry = open_registry(&cli.database_url).await?;
             migrate::export(&registry, args).await?;
+        }
+        Command::Import(ImportCommand::Residents {
+            file,
+            as_of,
+            source,
+        }) => {
+            let registry = open_registry(&cli.database_url).await?;
+            let reader = std::fs::File::open(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let rows = match crate::population::parse_counts_csv(std::io::BufReader::new(reader)) {
+                Ok(rows) => rows,
+                Err(errors) => {
+                    for e in errors.iter().take(50) {
+                        eprintln!("{}:{}: {}", file.display(), e.line, e.message);
+                    }
+                    anyhow::bail!("{} invalid line(s); nothing was imported", errors.len());
+                }
+            };
+            let source = source.unwrap_or_else(|| file.display().to_string());
+            match registry
+                .import_residents(&crate::auth::Actor::Local, as_of, &source, rows, false)
+                .await
+            {
+                Ok(s) => eprintln!(
+                    "snapshot {} as of {}: {} addresses, {} residents, {} households",
+                    s.id, s.as_of, s.addresses, s.residents, s.households
+                ),
+                Err(crate::registry::RegistryError::Rows(errors)) => {
+                    for e in errors.iter().take(50) {
+                        eprintln!("{}:{}: {}", file.display(), e.line, e.message);
+                    }
+                    anyhow::bail!("{} invalid line(s); nothing was imported", errors.len());
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         Command::Import(ImportCommand::Registry(args)) => {
             let registry = open_registry(&cli.database_url).await?;

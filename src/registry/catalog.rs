@@ -354,6 +354,11 @@ impl Catalog {
     }
 
     /// The place documents within `radius_m` of a point (any status), nearest first.
+    /// Every document (every status), in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &PlaceDoc> + '_ {
+        self.by_code.values().map(|&id| &self.docs[id as usize])
+    }
+
     /// The places whose point lies in a box `[min_lon, min_lat, max_lon, max_lat]`.
     pub fn in_box(&self, bbox: [f64; 4]) -> impl Iterator<Item = &PlaceDoc> + '_ {
         self.points

@@ -37,6 +37,8 @@ pub enum RegistryError {
     IdempotencyKeyReused,
     #[error("every code cell within {0} m of the point is taken; register the place at a more precise point")]
     NoFreeCell(u32),
+    #[error("{} line(s) of the file are not valid; nothing was imported", .0.len())]
+    Rows(Vec<crate::population::RowError>),
     #[error("no street has the id {0}")]
     StreetNotFound(String),
     #[error("no numbering plan has the id {0}")]

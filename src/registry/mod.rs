@@ -8,12 +8,14 @@ mod catalog;
 mod error;
 mod event;
 mod import;
+mod population;
 mod streets;
 
 pub use catalog::{Catalog, PlaceDoc, PlaceFilter};
 pub use error::{RegistryError, Result};
 pub use event::{Action, Event, NewEvent, NewStreetEvent, StreetAction, StreetEvent};
 pub use import::{BatchReport, BulkImport, ImportRow};
+pub use population::{PopulationCache, PopulationData};
 pub use streets::{CatalogueRow, PlanRequest, ALLEY_ENTRANCE_MAX_M, DEFAULT_FRONTAGE_MAX_M};
 
 use std::collections::HashSet;
@@ -71,6 +73,8 @@ pub struct Registry {
     applied_seq: std::sync::atomic::AtomicI64,
     /// The same for the streets' log.
     applied_street_seq: std::sync::atomic::AtomicI64,
+    /// Aggregates of resident-count snapshots, and the privacy rule.
+    population: PopulationCache,
 }
 
 /// A reason (for certifying or retiring) is bounded text without control characters.
@@ -139,6 +143,7 @@ impl Registry {
             writes: tokio::sync::Mutex::new(()),
             applied_seq: std::sync::atomic::AtomicI64::new(applied_seq),
             applied_street_seq: std::sync::atomic::AtomicI64::new(applied_street_seq),
+            population: PopulationCache::default(),
         })
     }
 

@@ -469,6 +469,43 @@ impl Registry {
         format_full_address(number, &parts, &commune, &province)
     }
 
+    /// The full Vietnamese address of a place: through its numbered street when a plan
+    /// numbered it, else from its address parts ("Số 7, phố Lê Lợi, thôn Đông, phường Phố
+    /// Hiến, tỉnh Hưng Yên").
+    pub fn full_address_of(&self, place: &Place) -> String {
+        let number = place.address.house_number.as_deref();
+        let street = place
+            .attributes
+            .get(super::NUMBERING_ATTRIBUTE)
+            .and_then(|n| n["street_id"].as_str())
+            .and_then(|id| self.with_streets(|s| s.get(id)));
+        if let (Some(number), Some(street)) = (number, &street) {
+            return self.full_address(number, street, &place.commune_code);
+        }
+        let communes = self.communes();
+        let (commune, province) = communes
+            .get(&place.commune_code)
+            .map(|c| {
+                (
+                    commune_in_address(&c.full_name),
+                    province_in_address(&c.province_name),
+                )
+            })
+            .unwrap_or_default();
+        [
+            number.map(|n| format!("Số {n}")),
+            place.address.street.clone(),
+            place.address.hamlet.clone(),
+            Some(commune),
+            Some(province),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
+
     /// The rules a commune has set (letters and no reserved numbers when it has set none).
     pub async fn numbering_rules(&self, commune_code: &str) -> Result<CommuneRules> {
         if self.communes().get(commune_code).is_none() {

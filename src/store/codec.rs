@@ -294,3 +294,18 @@ pub fn daily_total_from_columns(row: &impl Columns) -> StoreResult<crate::parkin
         amount_vnd: row.integer("amount_vnd")?,
     })
 }
+
+/// Decodes a row of `resident_snapshots`.
+pub fn snapshot_from_columns(row: &impl Columns) -> StoreResult<crate::population::Snapshot> {
+    Ok(crate::population::Snapshot {
+        id: row.integer("id")?,
+        as_of: row.text("as_of")?,
+        source: row.text("source")?,
+        imported_at: row.text("imported_at")?,
+        imported_by: row.text("imported_by")?,
+        addresses: row.integer("addresses")?,
+        residents: row.integer("residents")?,
+        households: row.integer("households")?,
+        generated: row.flag("generated")?,
+    })
+}

@@ -19,6 +19,7 @@ use crate::code::LocationCode;
 use crate::commune::Commune;
 use crate::parking::{DailyTotal, Outcome, Transaction};
 use crate::place::Place;
+use crate::population::{CountRow, Snapshot};
 use crate::registry::{Event, NewEvent, NewStreetEvent, PlaceDoc, StreetEvent};
 use crate::street::{NumberingPlan, Street};
 
@@ -37,6 +38,8 @@ pub enum StoreError {
     StreetConflict(String),
     #[error("the transaction {0} was already recorded with other content")]
     TransactionConflict(String),
+    #[error("a snapshot as of {0} is kept already; snapshots are never replaced")]
+    SnapshotExists(String),
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
     #[error("this store does not support {0} yet")]
@@ -248,6 +251,20 @@ pub trait Store: Send + Sync + 'static {
         received_by: &str,
         received_at: chrono::DateTime<chrono::Utc>,
     ) -> StoreResult<Vec<Outcome>>;
+    /// Saves a snapshot of resident counts with all its rows in one transaction
+    /// (`SnapshotExists` when one with the same as-of date is kept already).
+    async fn insert_snapshot(
+        &self,
+        snapshot: &Snapshot,
+        rows: &[CountRow],
+    ) -> StoreResult<Snapshot>;
+    /// Houses numbered by an approved plan (not retired), per commune code.
+    async fn numbered_houses(&self) -> StoreResult<Vec<(String, i64)>>;
+    /// Every snapshot, oldest first.
+    async fn snapshots(&self) -> StoreResult<Vec<Snapshot>>;
+    /// The counts of a snapshot: (code, residents, households).
+    async fn snapshot_counts(&self, id: i64) -> StoreResult<Vec<(LocationCode, u32, u32)>>;
+
     /// Totals per lot, day (Vietnam time) and vehicle type, for days `from..=to`, optionally
     /// of one lot or one commune.
     async fn daily_totals(

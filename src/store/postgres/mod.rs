@@ -23,6 +23,7 @@ use crate::code::LocationCode;
 use crate::commune::Commune;
 use crate::parking::{DailyTotal, Outcome, Transaction};
 use crate::place::Place;
+use crate::population::{CountRow, Snapshot};
 use crate::registry::{Event, NewEvent, NewStreetEvent, PlaceDoc, StreetEvent};
 use crate::street::{NumberingPlan, Street};
 
@@ -894,5 +895,83 @@ impl Store for PgStore {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(daily_total_from_columns).collect()
+    }
+
+    async fn insert_snapshot(
+        &self,
+        snapshot: &Snapshot,
+        rows: &[CountRow],
+    ) -> StoreResult<Snapshot> {
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = match sqlx::query_scalar(include_str!("sql/insert_snapshot.sql"))
+            .bind(snapshot.as_of.as_str())
+            .bind(snapshot.source.as_str())
+            .bind(snapshot.imported_at.as_str())
+            .bind(snapshot.imported_by.as_str())
+            .bind(snapshot.addresses)
+            .bind(snapshot.residents)
+            .bind(snapshot.households)
+            .bind(snapshot.generated)
+            .fetch_one(&mut *tx)
+            .await
+        {
+            Ok(id) => id,
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                return Err(StoreError::SnapshotExists(snapshot.as_of.clone()))
+            }
+            Err(e) => return Err(e.into()),
+        };
+        for chunk in rows.chunks(20_000) {
+            let codes: Vec<String> = chunk.iter().map(|r| r.code.to_string()).collect();
+            let residents: Vec<i32> = chunk.iter().map(|r| r.residents as i32).collect();
+            let households: Vec<i32> = chunk.iter().map(|r| r.households as i32).collect();
+            sqlx::query(include_str!("sql/insert_counts.sql"))
+                .bind(id)
+                .bind(&codes)
+                .bind(&residents)
+                .bind(&households)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(Snapshot {
+            id,
+            ..snapshot.clone()
+        })
+    }
+
+    async fn snapshots(&self) -> StoreResult<Vec<Snapshot>> {
+        let rows = sqlx::query(include_str!("sql/select_snapshots.sql"))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(snapshot_from_columns).collect()
+    }
+
+    async fn snapshot_counts(&self, id: i64) -> StoreResult<Vec<(LocationCode, u32, u32)>> {
+        let rows = sqlx::query(include_str!("sql/select_counts.sql"))
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let count = |c: &str| -> StoreResult<u32> {
+                    u32::try_from(r.integer(c)?)
+                        .map_err(|_| StoreError::Corrupt(format!("{c} out of range")))
+                };
+                Ok((
+                    code_from_text(&r.text("code")?)?,
+                    count("residents")?,
+                    count("households")?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn numbered_houses(&self) -> StoreResult<Vec<(String, i64)>> {
+        Ok(
+            sqlx::query_as(include_str!("sql/count_numbered_houses.sql"))
+                .fetch_all(&self.pool)
+                .await?,
+        )
     }
 }

@@ -1,0 +1,243 @@
+//! `/api/reports/progress`: the monthly progress report the plan asks for, per commune.
+
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+use super::extract::QueryParams;
+use super::problem::{ApiResult, Problem};
+use super::schema;
+use super::AppState;
+use crate::place::{PlaceKind, Status};
+use crate::registry::RegistryError;
+
+/// Query of the report.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgressQuery {
+    format: Option<String>,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Row {
+    by_kind: BTreeMap<&'static str, u64>,
+    certified: u64,
+    provisional: u64,
+    houses: u64,
+    numbered: u64,
+    linked: u64,
+    parking_lots: u64,
+    parking_linked: u64,
+}
+
+fn ratio(a: u64, b: u64) -> Value {
+    if b == 0 {
+        Value::Null
+    } else {
+        (((a as f64 / b as f64) * 1000.0).round() / 1000.0).into()
+    }
+}
+
+impl Row {
+    fn add(&mut self, o: &Row) {
+        for (k, v) in &o.by_kind {
+            *self.by_kind.entry(k).or_default() += v;
+        }
+        self.certified += o.certified;
+        self.provisional += o.provisional;
+        self.houses += o.houses;
+        self.numbered += o.numbered;
+        self.linked += o.linked;
+        self.parking_lots += o.parking_lots;
+        self.parking_linked += o.parking_linked;
+    }
+
+    fn json(&self) -> Value {
+        json!({
+            "places_by_kind": self.by_kind,
+            "places": self.certified + self.provisional,
+            "certified": self.certified,
+            "provisional": self.provisional,
+            "certified_ratio": ratio(self.certified, self.certified + self.provisional),
+            "houses": self.houses,
+            "houses_numbered": self.numbered,
+            "numbered_ratio": ratio(self.numbered, self.houses),
+            "addresses_linked": self.linked,
+            "linked_ratio": ratio(self.linked, self.houses),
+            "parking_lots": self.parking_lots,
+            "parking_with_payment_link": self.parking_linked,
+            "payment_link_ratio": ratio(self.parking_linked, self.parking_lots),
+        })
+    }
+}
+
+/// `GET /api/reports/progress`.
+#[utoipa::path(
+    get,
+    path = "/api/reports/progress",
+    tag = "meta",
+    operation_id = "progress_report",
+    summary = "The monthly progress report, per commune (JSON or CSV)",
+    description = "Public (counts of registry records only). Per commune and for the province: \
+        places registered by kind (not retired), certified vs provisional, houses numbered \
+        under Circular 08/2024 (by an approved plan), addresses linked to a resident count (in \
+        the latest snapshot), parking lots with a payment link, and the coverage ratios. \
+        `format` json (default) or csv.",
+    params(("format" = Option<String>, Query, description = "`json` or `csv`")),
+    responses(
+        (status = 200, description = "The report.", content((schema::AnyJson = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "Bad format.", body = schema::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn progress(
+    State(state): State<AppState>,
+    QueryParams(q): QueryParams<ProgressQuery>,
+) -> ApiResult<Response> {
+    let csv = match q.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(other) => {
+            return Err(Problem::bad_request(
+                "invalid-query",
+                format!("format {other:?}: json or csv"),
+            ))
+        }
+    };
+    let communes = state.registry.communes();
+    let mut rows: BTreeMap<u32, Row> = communes
+        .all()
+        .iter()
+        .map(|c| (c.code.parse().unwrap_or(0), Row::default()))
+        .collect();
+    state.registry.with_catalog(|catalog| {
+        for d in catalog.iter() {
+            if d.status == Status::Retired {
+                continue;
+            }
+            let r = rows.entry(d.commune).or_default();
+            *r.by_kind.entry(d.kind.as_str()).or_default() += 1;
+            match d.status {
+                Status::Active => r.certified += 1,
+                _ => r.provisional += 1,
+            }
+            if d.kind == PlaceKind::House {
+                r.houses += 1;
+            }
+        }
+    });
+    for (commune, n) in state
+        .registry
+        .store()
+        .numbered_houses()
+        .await
+        .map_err(RegistryError::from)?
+    {
+        rows.entry(commune.parse().unwrap_or(0))
+            .or_default()
+            .numbered = n as u64;
+    }
+    let snapshot = match state.registry.population(None).await {
+        Ok(data) => {
+            for (commune, n) in &data.linked_per_commune {
+                rows.entry(*commune).or_default().linked = *n;
+            }
+            Some(json!({"id": data.snapshot.id, "as_of": data.snapshot.as_of}))
+        }
+        Err(RegistryError::NotFound(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
+    for (code, _, lots, _, linked) in super::parking::payment_progress(&state).await? {
+        let r = rows.entry(code.parse().unwrap_or(0)).or_default();
+        r.parking_lots = lots as u64;
+        r.parking_linked = linked as u64;
+    }
+    let mut province = Row::default();
+    rows.values().for_each(|r| province.add(r));
+    let name = |c: u32| {
+        communes
+            .get_by_number(c)
+            .map(|c| (c.code.clone(), c.full_name.clone()))
+            .unwrap_or_else(|| (format!("{c:05}"), String::new()))
+    };
+    if csv {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let io = |e: csv::Error| Problem::internal(&e);
+        let mut header = vec!["commune_code".to_owned(), "commune_name".to_owned()];
+        header.extend(
+            PlaceKind::ALL
+                .iter()
+                .map(|k| format!("places_{}", k.as_str())),
+        );
+        header.extend(
+            [
+                "certified",
+                "provisional",
+                "houses",
+                "houses_numbered",
+                "numbered_ratio",
+                "addresses_linked",
+                "linked_ratio",
+                "parking_lots",
+                "parking_with_payment_link",
+            ]
+            .map(str::to_owned),
+        );
+        w.write_record(&header).map_err(io)?;
+        let line = |code: String, name: String, r: &Row| {
+            let mut rec = vec![code, name];
+            rec.extend(
+                PlaceKind::ALL
+                    .iter()
+                    .map(|k| r.by_kind.get(k.as_str()).copied().unwrap_or(0).to_string()),
+            );
+            let j = r.json();
+            for k in [
+                "certified",
+                "provisional",
+                "houses",
+                "houses_numbered",
+                "numbered_ratio",
+                "addresses_linked",
+                "linked_ratio",
+                "parking_lots",
+                "parking_with_payment_link",
+            ] {
+                rec.push(match &j[k] {
+                    Value::Null => String::new(),
+                    v => v.to_string(),
+                });
+            }
+            rec
+        };
+        for (c, r) in &rows {
+            let (code, n) = name(*c);
+            w.write_record(line(code, n, r)).map_err(io)?;
+        }
+        w.write_record(line("province".into(), String::new(), &province))
+            .map_err(io)?;
+        let bytes = w.into_inner().map_err(|e| Problem::internal(&e))?;
+        return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], bytes).into_response());
+    }
+    let list: Vec<Value> = rows
+        .iter()
+        .map(|(c, r)| {
+            let (code, n) = name(*c);
+            let mut v = r.json();
+            v["commune_code"] = code.into();
+            v["commune_name"] = n.into();
+            v
+        })
+        .collect();
+    Ok(Json(json!({
+        "month": chrono::Utc::now().format("%Y-%m").to_string(),
+        "generated_at": chrono::Utc::now().to_rfc3339(),
+        "resident_snapshot": snapshot,
+        "province": province.json(),
+        "communes": list,
+    }))
+    .into_response())
+}
