@@ -592,3 +592,49 @@ fn addresses_go_out_in_the_population_databases_terms_full_and_incremental() {
         .starts_with("commune_code,commune_name,places_public_building"));
     assert!(csv.lines().last().unwrap().starts_with("province,"));
 }
+
+#[test]
+fn serve_demo_fills_an_empty_store_with_labelled_generated_data() {
+    let mut s = Server::start();
+    s.stop();
+    let (mut child, base) = spawn_serve_with(&s.database_url, &["--demo", "1500"]);
+    let get = |path: &str| -> Value {
+        reqwest::blocking::get(format!("{base}{path}"))
+            .unwrap()
+            .json()
+            .unwrap()
+    };
+    let communes = get("/api/population/communes");
+    assert_eq!(
+        communes["snapshot"]["generated"], true,
+        "the snapshot is labelled generated"
+    );
+    assert!(communes["province"]["residents"].as_u64().unwrap() > 1000);
+    // Certified, so anonymous users see the places; streets came along.
+    let places = get("/ogc/collections/places/items?limit=5");
+    assert_eq!(places["numberMatched"], 1500);
+    assert!(places["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["properties"]["generated"] == true));
+    let streets = get("/ogc/collections/streets/items?limit=1");
+    assert!(streets["numberMatched"].as_u64().unwrap() > 10);
+    assert_eq!(streets["features"][0]["properties"]["generated"], true);
+    // Commune totals follow data/'s populations: the most populous ward has more than a
+    // small rural commune (Phố Hiến 68,982 vs Tân Hưng 35,222 in data/).
+    let exact = |code: &str| {
+        communes["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["properties"]["code"] == code)
+            .unwrap()["properties"]["residents"]
+            .clone()
+    };
+    if let (Some(a), Some(b)) = (exact("11953").as_u64(), exact("11977").as_u64()) {
+        assert!(a > b, "{a} vs {b}");
+    }
+    child.kill().ok();
+    child.wait().ok();
+}

@@ -1,6 +1,7 @@
 //! The command line: `serve`, `token create|list|revoke`, `import communes|places`,
 //! `export places`, `generate`.
 
+mod demo;
 mod export;
 mod generate;
 mod import;
@@ -53,6 +54,19 @@ enum Command {
         /// Public population figures are rounded to a multiple of this.
         #[arg(long, env = "DIACHISO_PRIVACY_ROUND", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=100))]
         privacy_round: u64,
+        /// On an empty store, first load this many generated demo places (with streets and
+        /// resident counts, all labelled generated); `--demo` alone loads 20000.
+        #[arg(long, num_args = 0..=1, default_missing_value = "20000")]
+        demo: Option<usize>,
+    },
+    /// Load generated demo data (places, streets, resident counts) into an empty store.
+    Demo {
+        /// How many places.
+        #[arg(long, default_value_t = 20_000)]
+        places: usize,
+        /// Seed: the same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Manage API tokens.
     #[command(subcommand)]
@@ -162,8 +176,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             sync_interval_ms,
             privacy_k,
             privacy_round,
+            demo: demo_places,
         } => {
             let registry = open_registry(&cli.database_url).await?;
+            if let Some(n) = demo_places {
+                if registry.place_count() == 0 {
+                    demo::load(&registry, n, 1).await?;
+                }
+            }
             registry.set_privacy_rule(crate::population::PrivacyRule {
                 k: privacy_k,
                 round_to: privacy_round,
@@ -306,6 +326,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             migrate::import(&registry, args).await?;
         }
         Command::Generate(args) => generate::run(args)?,
+        Command::Demo { places, seed } => {
+            let registry = open_registry(&cli.database_url).await?;
+            demo::load(&registry, places, seed).await?;
+        }
     }
     Ok(())
 }

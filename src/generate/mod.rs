@@ -8,9 +8,11 @@
 //! change when another commune's does.
 
 mod names;
+mod residents;
 mod rng;
 mod weights;
 
+pub use residents::generate_residents;
 pub use rng::Rng;
 pub use weights::{commune_weights, CommuneWeight};
 

@@ -45,6 +45,8 @@ struct Decider<'a> {
     communes: &'a CommuneIndex,
     actor: &'a Actor,
     at: chrono::DateTime<chrono::Utc>,
+    /// The status new places start with.
+    status: Status,
     /// Places accepted earlier in the batch (not yet in the catalog).
     batch: Vec<Place>,
     batch_points: PlaceIndex,
@@ -116,7 +118,7 @@ impl Decider<'_> {
             address: draft.address,
             attributes: draft.attributes,
             external_ids: draft.external_ids,
-            status: Status::Provisional,
+            status: self.status,
             generated: draft.generated,
             version: 1,
             created_at: self.at,
@@ -150,6 +152,7 @@ impl Registry {
             actor,
             strict,
             committed: progress,
+            status: Status::Provisional,
             decided: None,
             in_flight: None,
         }
@@ -172,12 +175,26 @@ pub struct BulkImport<'a> {
     strict: bool,
     /// What is committed (places, events and progress in one transaction per batch).
     committed: ImportProgress,
+    /// The status new places start with (provisional unless certified on import).
+    status: Status,
     /// The progress including the last decided batch.
     decided: Option<ImportProgress>,
     in_flight: Option<InFlight>,
 }
 
 impl BulkImport<'_> {
+    /// New places start active: for trusted sources imported by a reviewer, an admin or the
+    /// local command line (the demo loader, an already-verified registry).
+    pub fn certify_on_import(&mut self) -> Result<()> {
+        if !self.actor.can_certify() {
+            return Err(RegistryError::Forbidden(
+                "certifying on import needs a reviewer, admin or the local command line".into(),
+            ));
+        }
+        self.status = Status::Active;
+        Ok(())
+    }
+
     /// The progress that is committed.
     pub fn committed(&self) -> &ImportProgress {
         &self.committed
@@ -201,6 +218,7 @@ impl BulkImport<'_> {
                 communes: &communes,
                 actor: &self.actor,
                 at: super::now(),
+                status: self.status,
                 batch: Vec::with_capacity(rows.len()),
                 batch_points: PlaceIndex::default(),
                 batch_codes: HashSet::new(),
