@@ -196,7 +196,49 @@ fn an_editor_draws_a_street_the_province_approves_its_plan_and_anyone_downloads_
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions, ["create", "propose", "approve"]);
+    assert_eq!(actions, ["create", "propose", "approve", "update"]);
+    // Approved: the street counts as numbered and keeps its direction from now on.
+    let numbered: Value = s.get(&format!("/api/streets/{id}"), None).json().unwrap();
+    assert_eq!(numbered["properties"]["already_numbered"], true);
+    assert_eq!(numbered["properties"]["direction"], "reverse");
+    assert_eq!(numbered["properties"]["direction_rule"], "kept");
+    // A planned number is not changed by hand.
+    let etag = s
+        .get(&format!("/api/places/{}", west[0]), Some(&editor))
+        .headers()["etag"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let p = expect_problem(
+        s.patch(
+            &format!("/api/places/{}", west[0]),
+            Some(&editor),
+            Some(&etag),
+            &json!({"properties": {"address": {"house_number": "2B"}}}),
+        ),
+        422,
+    );
+    assert!(p.to_string().contains("numbering plan"), "{p}");
+
+    // The public catalogue lists certified houses; staff see provisional ones too.
+    let csv = s
+        .get("/api/communes/11953/house-numbers", None)
+        .text()
+        .unwrap();
+    assert_eq!(csv.lines().count(), 1, "only the header: {csv}");
+    let staff = s
+        .get("/api/communes/11953/house-numbers", Some(&editor))
+        .text()
+        .unwrap();
+    assert_eq!(staff.lines().count(), 7);
+    for code in east.iter().chain(&west) {
+        let r = s.post(
+            &format!("/api/places/{code}/certify"),
+            Some(&reviewer),
+            &Value::Null,
+        );
+        assert_eq!(r.status(), 200);
+    }
 
     // The catalogue: documented columns, one row per numbered house, Vietnamese addresses.
     let r = s.get("/api/communes/11953/house-numbers", None);
@@ -246,20 +288,9 @@ fn an_editor_draws_a_street_the_province_approves_its_plan_and_anyone_downloads_
         .unwrap();
     assert_eq!(one["properties"]["name"], "Nguyễn Văn Linh");
 
-    // A typed address finds the house.
+    // A typed address finds the house (certified: anyone can).
     let found: Value = s
         .get("/api/search?q=4%20nguyen%20van%20linh%20pho%20hien", None)
-        .json()
-        .unwrap();
-    assert!(
-        found["features"].as_array().unwrap().is_empty(),
-        "houses are provisional: not public"
-    );
-    let found: Value = s
-        .get(
-            "/api/search?q=4%20nguyen%20van%20linh%20pho%20hien",
-            Some(&editor),
-        )
         .json()
         .unwrap();
     assert_eq!(
@@ -470,7 +501,7 @@ fn an_unnamed_alley_is_named_after_the_house_before_its_entrance_and_numbered_fr
     );
     assert_eq!(r.status(), 200);
     let csv = s
-        .get("/api/communes/11953/house-numbers", None)
+        .get("/api/communes/11953/house-numbers", Some(&editor))
         .text()
         .unwrap();
     assert!(

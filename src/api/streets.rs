@@ -652,7 +652,7 @@ pub const CATALOGUE_COLUMNS: [&str; 13] = [
     tag = "streets",
     operation_id = "house_number_catalogue",
     summary = "The commune's standardised house-number catalogue (CSV or GeoJSON)",
-    description = "Public. One row per house numbered by an approved plan: `code, \
+    description = "Public (certified houses; tokens also see provisional ones). One row per house numbered by an approved plan: `code, \
         house_number, street, street_id, commune_code, commune_name, full_address, plan_id, \
         approved_at, lon, lat, status, generated`. `format=csv` (default) or `geojson`.",
     params(("code" = String, Path, description = "Commune code"), ("format" = Option<String>, Query, description = "`csv` or `geojson`")),
@@ -664,10 +664,11 @@ pub const CATALOGUE_COLUMNS: [&str; 13] = [
 )]
 pub async fn catalogue(
     State(state): State<AppState>,
+    Auth(actor): Auth,
     Path(code): Path<String>,
     QueryParams(q): QueryParams<CatalogueQuery>,
 ) -> ApiResult<Response> {
-    let rows = state.registry.catalogue(&code).await?;
+    let rows = state.registry.catalogue(&actor, &code).await?;
     match q.format.as_deref() {
         None | Some("csv") => {
             let mut w = csv::Writer::from_writer(Vec::new());
@@ -764,7 +765,7 @@ pub async fn plates(
         rows.extend(
             state
                 .registry
-                .catalogue(commune)
+                .catalogue(&actor, commune)
                 .await?
                 .into_iter()
                 .filter(|r| r.street_id == street.id),
@@ -774,7 +775,7 @@ pub async fn plates(
     let mut html = format!(
         "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Biển số nhà — {t}</title>\
 <style>body{{font-family:sans-serif;margin:1cm}}.plate{{display:inline-block;width:7.5cm;margin:.3cm;padding:.4cm;border:3px solid #0b3d91;border-radius:6px;text-align:center;page-break-inside:avoid}}\
-.n{{font-size:40pt;font-weight:bold;color:#0b3d91}}.s{{font-size:12pt}}.c{{font-family:monospace;font-size:10pt;color:#333}}.g{{color:#a00;font-weight:bold}}</style></head><body>\
+.n{{font-size:40pt;font-weight:bold;color:#0b3d91}}.s{{font-size:12pt}}.c{{font-family:monospace;font-size:10pt;color:#333}}.g{{color:#a00;font-weight:bold}}.a{{font-size:8pt;color:#444}}</style></head><body>\
 <h1>Biển số nhà — {t}</h1><p>{count} biển, theo Thông tư 08/2024/TT-BXD.</p>",
         t = html_escape(&name),
         count = rows.len()
@@ -789,10 +790,11 @@ pub async fn plates(
             .map(|c| c.grouped())
             .unwrap_or_else(|_| r.code.clone());
         html.push_str(&format!(
-            "<div class=\"plate\"><div class=\"n\">{}</div><div class=\"s\">{}</div><div class=\"c\">{}</div></div>",
+            "<div class=\"plate\"><div class=\"n\">{}</div><div class=\"s\">{}</div><div class=\"c\">{}</div><div class=\"a\">{}</div></div>",
             html_escape(&r.house_number),
             html_escape(&r.street),
             html_escape(&code),
+            html_escape(&r.full_address),
         ));
     }
     html.push_str("</body></html>");

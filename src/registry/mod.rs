@@ -556,6 +556,15 @@ impl Registry {
                 "is set when a numbering plan is approved and cannot be changed by hand",
             ));
         }
+        if before.attributes.contains_key(NUMBERING_ATTRIBUTE)
+            && (draft.address.house_number != before.address.house_number
+                || draft.address.street != before.address.street)
+        {
+            return Err(RegistryError::invalid(
+                "/properties/address",
+                "this house was numbered by an approved numbering plan; its number and street change through a new plan for the street",
+            ));
+        }
         let commune_code = self.commune_of(draft.lon, draft.lat)?;
         Self::require_write_in(actor, &commune_code)?;
         let moved_or_renamed = draft.lon != before.lon

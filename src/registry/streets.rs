@@ -892,6 +892,33 @@ impl Registry {
             );
             alleys.push((after, before.version, e));
         }
+        // Once approved, the street is numbered: its direction is kept from now on, whatever
+        // later corrections of its line would give by the compass rules.
+        if !street.already_numbered || street.direction == DirectionSetting::Auto {
+            let after = Street {
+                already_numbered: true,
+                direction: match street.numbering_direction {
+                    numbering::Direction::Forward => DirectionSetting::Forward,
+                    numbering::Direction::Reverse => DirectionSetting::Reverse,
+                },
+                direction_rule: numbering::DirectionRule::Kept,
+                version: street.version + 1,
+                updated_at: at.max(street.updated_at),
+                ..street.clone()
+            };
+            let e = Self::street_event(
+                actor,
+                StreetAction::Update,
+                Some(&street),
+                &after,
+                Some(plan.id.clone()),
+                Some(format!(
+                    "numbering plan {} approved: direction kept",
+                    plan.id
+                )),
+            );
+            alleys.push((after, street.version, e));
+        }
         let street_text = self.street_address_text(&street);
         let codes: Vec<crate::code::LocationCode> = plan
             .houses
@@ -918,6 +945,14 @@ impl Registry {
                     "the house {} changed since the plan was computed; propose a new plan",
                     h.code
                 )));
+            }
+            // A house this street's plans already numbered, left as it is: no new version.
+            let on_this_street = before
+                .attributes
+                .get(super::NUMBERING_ATTRIBUTE)
+                .is_some_and(|n| n["street_id"].as_str() == Some(street.id.as_str()));
+            if !h.changed && on_this_street {
+                continue;
             }
             let mut after = before.clone();
             after.address.house_number = Some(h.new_number.clone());
@@ -976,8 +1011,9 @@ impl Registry {
     }
 
     /// The standardised catalogue of a commune: every house numbered by an approved plan,
-    /// ordered by street, side and number.
-    pub async fn catalogue(&self, commune_code: &str) -> Result<Vec<CatalogueRow>> {
+    /// ordered by street, side and number. Anonymous callers get certified (active) houses
+    /// only, as everywhere else; signed-in roles also provisional ones.
+    pub async fn catalogue(&self, actor: &Actor, commune_code: &str) -> Result<Vec<CatalogueRow>> {
         let commune_name = self
             .communes()
             .get(commune_code)
@@ -987,8 +1023,9 @@ impl Registry {
         self.store
             .export_places(Some(commune_code), &mut |p: Place| {
                 if p.kind == PlaceKind::House
-                    && p.status != Status::Retired
-                    && p.attributes.contains_key("numbering")
+                    && (p.status == Status::Active
+                        || (p.status == Status::Provisional && actor.can_read_all()))
+                    && p.attributes.contains_key(super::NUMBERING_ATTRIBUTE)
                 {
                     houses.push(p);
                 }
