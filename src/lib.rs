@@ -21,3 +21,4 @@ pub mod spatial;
 pub mod store;
 pub mod street;
 pub mod text;
+pub mod tiles;
