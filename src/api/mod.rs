@@ -13,7 +13,9 @@ mod places;
 mod problem;
 pub mod schema;
 mod streets;
+mod tiles;
 mod tokens;
+mod viewer;
 
 pub use extract::MAX_BODY_BYTES;
 pub use meta::OPENAPI_MEDIA_TYPE;
@@ -111,6 +113,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(streets::rules, streets::set_rules))
         .routes(routes!(streets::catalogue))
         .routes(routes!(streets::plates))
+        .routes(routes!(tiles::tile))
+        .routes(routes!(viewer::file))
+        .routes(routes!(viewer::glyphs))
+        .routes(routes!(viewer::province))
+        .routes(routes!(viewer::session))
 }
 
 /// The OpenAPI 3.1 document of the whole HTTP API, as served at `/api/openapi.json`.

@@ -184,7 +184,7 @@ mod tests {
 
     #[test]
     fn tile_math_matches_the_known_tiles() {
-        // Chùa Keo, Phố Hiến: z14 tile 13211/7278 (computed with the usual slippy-map formula).
+        // Chùa Keo, Phố Hiến: z14 tile 13019/7230 (the usual slippy-map formula).
         let (lon, lat) = (106.068, 20.6634);
         let [wx, wy] = world(lon, lat);
         let z = 14u32;

@@ -373,13 +373,19 @@ mod tests {
             7,
             10,
             4000,
-            &[("name", Value::Str("Chùa Keo")), ("kind", Value::Str("tourist_site"))],
+            &[
+                ("name", Value::Str("Chùa Keo")),
+                ("kind", Value::Str("tourist_site")),
+            ],
         );
         l.add_point(
             8,
             -5,
             4100,
-            &[("kind", Value::Str("tourist_site")), ("count", Value::Uint(12))],
+            &[
+                ("kind", Value::Str("tourist_site")),
+                ("count", Value::Uint(12)),
+            ],
         );
         let t = tile(vec![l, LayerBuilder::new("empty")]);
         let layers = decode::tile(&t);
