@@ -42,7 +42,7 @@
       density: 'người/km²', suppressed: 'ẩn (dưới ngưỡng)', pop_404: 'Máy chủ này chưa có dữ liệu dân cư.', png_done: 'Đã xuất ảnh bản đồ',
       field_required: 'bắt buộc', field_empty: 'không được để trống', field_long: 'dài quá {n} ký tự', field_control: 'không được chứa ký tự điều khiển',
       network: 'Không kết nối được máy chủ.', street_card: 'Đường phố', plan_none: 'Chưa có nhà nào (loại “nhà ở”) dọc đường này.',
-      events: { created: 'Tạo mới', updated: 'Sửa', moved: 'Dời vị trí', certified: 'Xác nhận', retired: 'Hủy' },
+      events: { create: 'Tạo mới', update: 'Sửa', certify: 'Xác nhận', retire: 'Hủy' },
       statuses: { provisional: 'tạm thời', active: 'đã xác nhận', retired: 'đã hủy' },
       street_types: { duong: 'đường', pho: 'phố', ngo: 'ngõ', ngach: 'ngách', hem: 'hẻm', kiet: 'kiệt' },
     },
@@ -83,7 +83,7 @@
       density: 'people/km²', suppressed: 'hidden (below threshold)', pop_404: 'This server has no population data yet.', png_done: 'Map image exported',
       field_required: 'is required', field_empty: 'must not be empty', field_long: 'is longer than {n} characters', field_control: 'must not contain control characters',
       network: 'Cannot reach the server.', street_card: 'Street', plan_none: 'No house (kind “house”) along this street.',
-      events: { created: 'Created', updated: 'Edited', moved: 'Moved', certified: 'Certified', retired: 'Retired' },
+      events: { create: 'Created', update: 'Edited', certify: 'Certified', retire: 'Retired' },
       statuses: { provisional: 'provisional', active: 'certified', retired: 'retired' },
       street_types: { duong: 'road (đường)', pho: 'street (phố)', ngo: 'alley (ngõ)', ngach: 'sub-alley (ngách)', hem: 'alley (hẻm)', kiet: 'alley (kiệt)' },
     },
@@ -328,6 +328,7 @@
     if (seq !== popSeq) return;
     if (!r.ok) { setStatus(r.status === 404 ? t('pop_404') : problemText(r), 'bad'); return; }
     map.getSource('pop-h3').setData(r.body);
+    window.__viewer.popH3 = r.body;
     document.body.dataset.popH3 = String(res);
   }
   async function loadPopulationCommunes() {
@@ -852,6 +853,7 @@
       if (at) feats.push({ type: 'Feature', properties: { label: `${h.old_number || '—'} → ${h.new_number}`, changed: !!h.changed }, geometry: { type: 'Point', coordinates: at } });
     }
     map.getSource('plan').setData({ type: 'FeatureCollection', features: feats });
+    window.__viewer.planLabels = feats;
   }
 
   // ------------------------------------------------------------------ progress dashboard
@@ -986,6 +988,7 @@
     renderSession();
     refreshPlaces();
     if (state.place) openPlace(state.place.feature.properties.code, { fly: false });
+    else openFromHash(); // a provisional place's link, opened before signing in
     return true;
   }
 
