@@ -23,7 +23,7 @@ pub const MVT: &str = "application/vnd.mapbox-vector-tile";
     summary = "A vector tile (MVT) of places",
     description = "Mapbox Vector Tile 2.1 in the XYZ scheme (Web Mercator, `y` from the north), \
         extent 4096, built from the in-memory index. Layer `places`: one point per place with \
-        `code`, `kind`, `name` and `status`. Below zoom 14 a tile keeps one point per cell of a \
+        `code`, `kind`, `status` and (from zoom 12) `name`. Below zoom 14 a tile keeps one point per cell of a \
         256 × 256 grid, with `count` = the number of visible places in that cell; from zoom 14 \
         every place is there. Anonymous callers get active places only; any valid token also \
         gets provisional and retired places. A tile with no place is an empty body.",

@@ -4,7 +4,7 @@
 //! Below [`FULL_DETAIL_ZOOM`] a tile keeps one point per cell of a [`GRID`] × [`GRID`] grid
 //! (the first point the R-tree hands out in that cell) with a `count` property saying how many
 //! visible places the cell holds; from [`FULL_DETAIL_ZOOM`] on every visible place is in its
-//! tile. Both carry `code`, `kind`, `name` and `status`.
+//! tile. Both carry `code`, `kind` and `status`, and from [`NAME_ZOOM`] on `name`.
 
 pub mod mvt;
 
@@ -18,6 +18,9 @@ pub use mvt::EXTENT;
 pub const MAX_ZOOM: u8 = 22;
 /// From this zoom on, tiles hold every place (no thinning).
 pub const FULL_DETAIL_ZOOM: u8 = 14;
+/// Below this zoom tiles leave out the `name` property (labels are drawn from zoom 15), which
+/// keeps a province-wide tile small.
+pub const NAME_ZOOM: u8 = 12;
 /// Cells per tile side when thinning.
 pub const GRID: u32 = 256;
 /// Points this far outside a tile (in tile units) are still written, so that symbols near an
@@ -104,7 +107,7 @@ pub fn places_tile<'a>(
         for d in places.filter(|d| visible(d)) {
             let (x, y) = tile.project(d.lon, d.lat);
             if inside(x, y) {
-                add(&mut layer, d, x, y, None);
+                add(&mut layer, d, x, y, None, true);
             }
         }
     } else {
@@ -127,20 +130,29 @@ pub fn places_tile<'a>(
             }
         }
         for (d, n, x, y) in cells.into_iter().flatten() {
-            add(&mut layer, d, x, y, Some(n));
+            add(&mut layer, d, x, y, Some(n), tile.z >= NAME_ZOOM);
         }
     }
     mvt::tile(vec![layer])
 }
 
-fn add(layer: &mut mvt::LayerBuilder, d: &PlaceDoc, x: f64, y: f64, count: Option<u32>) {
+fn add(
+    layer: &mut mvt::LayerBuilder,
+    d: &PlaceDoc,
+    x: f64,
+    y: f64,
+    count: Option<u32>,
+    name: bool,
+) {
     let code = d.code.to_string();
     let mut props = vec![
         ("code", mvt::Value::Str(&code)),
         ("kind", mvt::Value::Str(d.kind.as_str())),
-        ("name", mvt::Value::Str(&d.name)),
         ("status", mvt::Value::Str(d.status.as_str())),
     ];
+    if name {
+        props.push(("name", mvt::Value::Str(&d.name)));
+    }
     if let Some(n) = count {
         props.push(("count", mvt::Value::Uint(u64::from(n))));
     }
@@ -242,13 +254,13 @@ mod tests {
 
     #[test]
     fn low_zoom_tiles_keep_one_point_per_cell_with_a_count() {
-        // 100 places within a few metres, and one 5 km away.
+        // 100 places within a few metres, and one 300 m away.
         let mut docs: Vec<PlaceDoc> = (0..100)
             .map(|i| doc(106.068 + f64::from(i) * 1e-6, 20.6634, Status::Active, "n"))
             .collect();
-        docs.push(doc(106.11, 20.70, Status::Active, "far"));
-        let [wx, wy] = world(106.08, 20.68);
-        let t = TileId::new(9, (wx * 512.0) as u32, (wy * 512.0) as u32).unwrap();
+        docs.push(doc(106.0705, 20.6651, Status::Active, "far"));
+        let [wx, wy] = world(106.068, 20.6634);
+        let t = TileId::new(12, (wx * 4096.0) as u32, (wy * 4096.0) as u32).unwrap();
         let layers = decode::tile(&places_tile(t, docs.iter(), |_| true));
         let f = &layers[0].features;
         assert_eq!(f.len(), 2);
