@@ -23,3 +23,4 @@ pub mod spatial;
 pub mod store;
 pub mod street;
 pub mod text;
+pub mod tiles;

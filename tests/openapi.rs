@@ -80,6 +80,11 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/population/communes"),
     ("GET", "/api/exports/addresses"),
     ("GET", "/api/reports/progress"),
+    ("GET", "/tiles/{layer}/{z}/{x}/{y}"),
+    ("GET", "/viewer/{file}"),
+    ("GET", "/viewer/glyphs/{range}"),
+    ("GET", "/api/province"),
+    ("GET", "/api/session"),
 ];
 
 const METHODS: [&str; 8] = [
@@ -717,6 +722,12 @@ fn concrete(path: &str) -> String {
         path.replace("{code}", "000000000000")
             .replace("{id}", "places")
             .replace("{featureId}", "000000000000")
+            .replace("{layer}", "places")
+            .replace("{z}", "0")
+            .replace("{x}", "0")
+            .replace("{y}", "0.mvt")
+            .replace("{file}", "app.js")
+            .replace("{range}", "0-255.pbf")
     };
     assert!(!path.contains('{'), "no placeholder for {path}");
     path

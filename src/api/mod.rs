@@ -16,7 +16,9 @@ mod problem;
 mod reports;
 pub mod schema;
 mod streets;
+mod tiles;
 mod tokens;
+mod viewer;
 
 pub use extract::MAX_BODY_BYTES;
 pub use meta::OPENAPI_MEDIA_TYPE;
@@ -125,6 +127,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(population::communes))
         .routes(routes!(exports::addresses))
         .routes(routes!(reports::progress))
+        .routes(routes!(tiles::tile))
+        .routes(routes!(viewer::file))
+        .routes(routes!(viewer::glyphs))
+        .routes(routes!(viewer::province))
+        .routes(routes!(viewer::session))
 }
 
 /// The OpenAPI 3.1 document of the whole HTTP API, as served at `/api/openapi.json`.

@@ -1,0 +1,295 @@
+//! Vector tiles of places for the map viewer: Web Mercator tile math, a small MVT writer
+//! ([`mvt`]) and the `places` layer, thinned at low zoom.
+//!
+//! Below [`FULL_DETAIL_ZOOM`] a tile keeps one point per cell of a [`GRID`] × [`GRID`] grid
+//! (the first point the R-tree hands out in that cell) with a `count` property saying how many
+//! visible places the cell holds; from [`FULL_DETAIL_ZOOM`] on every visible place is in its
+//! tile. Both carry `code`, `kind` and `status`, and from [`NAME_ZOOM`] on `name`.
+
+pub mod mvt;
+
+use std::f64::consts::PI;
+
+use crate::registry::PlaceDoc;
+
+pub use mvt::EXTENT;
+
+/// The largest zoom level served.
+pub const MAX_ZOOM: u8 = 22;
+/// From this zoom on, tiles hold every place (no thinning).
+pub const FULL_DETAIL_ZOOM: u8 = 14;
+/// Below this zoom tiles leave out the `name` property (labels are drawn from zoom 15), which
+/// keeps a province-wide tile small.
+pub const NAME_ZOOM: u8 = 12;
+/// Cells per tile side when thinning.
+pub const GRID: u32 = 256;
+/// Points this far outside a tile (in tile units) are still written, so that symbols near an
+/// edge are drawn whole by both tiles.
+pub const BUFFER: i32 = 64;
+
+/// The largest latitude Web Mercator shows.
+const MAX_LAT: f64 = 85.051_128_779_806_59;
+
+/// A tile address `z/x/y` (XYZ scheme, y from the north).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TileId {
+    pub z: u8,
+    pub x: u32,
+    pub y: u32,
+}
+
+impl TileId {
+    /// The tile, if `z ≤ MAX_ZOOM` and `x, y < 2^z`.
+    pub fn new(z: u32, x: u32, y: u32) -> Option<TileId> {
+        if z > u32::from(MAX_ZOOM) {
+            return None;
+        }
+        let n = 1u32 << z;
+        (x < n && y < n).then_some(TileId { z: z as u8, x, y })
+    }
+
+    fn scale(&self) -> f64 {
+        f64::from(1u32 << self.z)
+    }
+
+    /// Position of a point in this tile, in tile units (0..EXTENT inside the tile).
+    pub fn project(&self, lon: f64, lat: f64) -> (f64, f64) {
+        let [wx, wy] = world(lon, lat);
+        let n = self.scale();
+        (
+            (wx * n - f64::from(self.x)) * f64::from(EXTENT),
+            (wy * n - f64::from(self.y)) * f64::from(EXTENT),
+        )
+    }
+
+    /// `[min lon, min lat, max lon, max lat]` of the tile grown by `buffer` tile units.
+    pub fn bbox(&self, buffer: i32) -> [f64; 4] {
+        let n = self.scale();
+        let b = f64::from(buffer) / f64::from(EXTENT);
+        let west = (f64::from(self.x) - b) / n;
+        let east = (f64::from(self.x) + 1.0 + b) / n;
+        let north = (f64::from(self.y) - b) / n;
+        let south = (f64::from(self.y) + 1.0 + b) / n;
+        [lon_of(west), lat_of(south), lon_of(east), lat_of(north)]
+    }
+}
+
+/// Web Mercator position of a point in the world square `[0, 1]²` (y from the north).
+pub fn world(lon: f64, lat: f64) -> [f64; 2] {
+    let lat = lat.clamp(-MAX_LAT, MAX_LAT).to_radians();
+    let x = (lon + 180.0) / 360.0;
+    let y = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / PI) / 2.0;
+    [x, y]
+}
+
+fn lon_of(wx: f64) -> f64 {
+    wx * 360.0 - 180.0
+}
+
+fn lat_of(wy: f64) -> f64 {
+    (PI * (1.0 - 2.0 * wy)).sinh().atan().to_degrees()
+}
+
+/// The `places` layer of a tile, from the places in (or near) it; `visible` says which places
+/// the caller may see. Returns the encoded tile (empty when no place is visible there).
+pub fn places_tile<'a>(
+    tile: TileId,
+    places: impl Iterator<Item = &'a PlaceDoc>,
+    visible: impl Fn(&PlaceDoc) -> bool,
+) -> Vec<u8> {
+    let mut layer = mvt::LayerBuilder::new("places");
+    let inside = |x: f64, y: f64| {
+        let lo = f64::from(-BUFFER);
+        let hi = f64::from(EXTENT as i32 + BUFFER);
+        (lo..hi).contains(&x) && (lo..hi).contains(&y)
+    };
+    if tile.z >= FULL_DETAIL_ZOOM {
+        for d in places.filter(|d| visible(d)) {
+            let (x, y) = tile.project(d.lon, d.lat);
+            if inside(x, y) {
+                add(&mut layer, d, x, y, None, true);
+            }
+        }
+    } else {
+        // One slot per grid cell, the buffer included: (first place, count).
+        let cell = (EXTENT / GRID) as i32;
+        let margin = BUFFER / cell;
+        let side = (GRID as i32 + 2 * margin) as usize;
+        let mut cells: Vec<Option<(&PlaceDoc, u32, f64, f64)>> = vec![None; side * side];
+        for d in places.filter(|d| visible(d)) {
+            let (x, y) = tile.project(d.lon, d.lat);
+            if !inside(x, y) {
+                continue;
+            }
+            let cx = (x.floor() as i32).div_euclid(cell) + margin;
+            let cy = (y.floor() as i32).div_euclid(cell) + margin;
+            let (cx, cy) = (cx.clamp(0, side as i32 - 1), cy.clamp(0, side as i32 - 1));
+            match &mut cells[cy as usize * side + cx as usize] {
+                Some((_, n, _, _)) => *n += 1,
+                slot @ None => *slot = Some((d, 1, x, y)),
+            }
+        }
+        for (d, n, x, y) in cells.into_iter().flatten() {
+            add(&mut layer, d, x, y, Some(n), tile.z >= NAME_ZOOM);
+        }
+    }
+    mvt::tile(vec![layer])
+}
+
+fn add(
+    layer: &mut mvt::LayerBuilder,
+    d: &PlaceDoc,
+    x: f64,
+    y: f64,
+    count: Option<u32>,
+    name: bool,
+) {
+    let code = d.code.to_string();
+    let mut props = vec![
+        ("code", mvt::Value::Str(&code)),
+        ("kind", mvt::Value::Str(d.kind.as_str())),
+        ("status", mvt::Value::Str(d.status.as_str())),
+    ];
+    if name {
+        props.push(("name", mvt::Value::Str(&d.name)));
+    }
+    if let Some(n) = count {
+        props.push(("count", mvt::Value::Uint(u64::from(n))));
+    }
+    layer.add_point(code_id(&code), x.round() as i32, y.round() as i32, &props);
+}
+
+/// The feature id: the location code as a number (12 digits fit in 40 bits).
+fn code_id(code: &str) -> u64 {
+    code.parse().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mvt::decode::{self, Val};
+    use super::*;
+    use crate::place::{PlaceKind, Status};
+
+    fn doc(lon: f64, lat: f64, status: Status, name: &str) -> PlaceDoc {
+        let code = crate::code::encode(lon, lat).expect("inside the grid");
+        PlaceDoc::new(
+            code,
+            PlaceKind::TouristSite,
+            status,
+            "11953",
+            [lon, lat],
+            name,
+            [None, None, None],
+        )
+    }
+
+    #[test]
+    fn tile_addresses_are_validated() {
+        assert!(TileId::new(0, 0, 0).is_some());
+        assert!(TileId::new(0, 1, 0).is_none());
+        assert!(TileId::new(3, 7, 7).is_some());
+        assert!(TileId::new(3, 8, 0).is_none());
+        assert!(TileId::new(22, (1 << 22) - 1, 0).is_some());
+        assert!(TileId::new(23, 0, 0).is_none());
+        assert!(TileId::new(40, 0, 0).is_none());
+    }
+
+    #[test]
+    fn tile_math_matches_the_known_tiles() {
+        // Chùa Keo, Phố Hiến: z14 tile 13019/7230 (the usual slippy-map formula).
+        let (lon, lat) = (106.068, 20.6634);
+        let [wx, wy] = world(lon, lat);
+        let z = 14u32;
+        let (tx, ty) = ((wx * 16384.0) as u32, (wy * 16384.0) as u32);
+        let expected_x = ((lon + 180.0) / 360.0 * 16384.0).floor() as u32;
+        let lr = lat.to_radians();
+        let expected_y =
+            ((1.0 - (lr.tan() + 1.0 / lr.cos()).ln() / PI) / 2.0 * 16384.0).floor() as u32;
+        assert_eq!((tx, ty), (expected_x, expected_y));
+        let t = TileId::new(z, tx, ty).unwrap();
+        let (x, y) = t.project(lon, lat);
+        assert!((0.0..4096.0).contains(&x) && (0.0..4096.0).contains(&y));
+        // The bbox holds the point, and its corners project onto the tile's corners.
+        let b = t.bbox(0);
+        assert!(b[0] <= lon && lon <= b[2] && b[1] <= lat && lat <= b[3]);
+        let (x0, y0) = t.project(b[0], b[3]);
+        let (x1, y1) = t.project(b[2], b[1]);
+        assert!(x0.abs() < 1e-6 && y0.abs() < 1e-6, "{x0} {y0}");
+        assert!((x1 - 4096.0).abs() < 1e-6 && (y1 - 4096.0).abs() < 1e-6);
+        // Zoom 0 is the whole world.
+        let w = TileId::new(0, 0, 0).unwrap().bbox(0);
+        assert!((w[0] + 180.0).abs() < 1e-9 && (w[2] - 180.0).abs() < 1e-9);
+        assert!((w[3] - MAX_LAT).abs() < 1e-9);
+    }
+
+    #[test]
+    fn full_detail_tiles_hold_every_visible_place_where_it_is() {
+        let docs = [
+            doc(106.068, 20.6634, Status::Active, "Chùa Keo"),
+            doc(106.0681, 20.6635, Status::Provisional, "Nhà tạm"),
+        ];
+        let [wx, wy] = world(106.068, 20.6634);
+        let t = TileId::new(16, (wx * 65536.0) as u32, (wy * 65536.0) as u32).unwrap();
+        let bytes = places_tile(t, docs.iter(), |d| d.status == Status::Active);
+        let layers = decode::tile(&bytes);
+        assert_eq!(layers.len(), 1);
+        let f = &layers[0].features;
+        assert_eq!(f.len(), 1, "the provisional place is hidden");
+        assert_eq!(f[0].props["name"], Val::Str("Chùa Keo".into()));
+        assert_eq!(f[0].props["kind"], Val::Str("tourist_site".into()));
+        assert_eq!(f[0].props["status"], Val::Str("active".into()));
+        assert_eq!(
+            f[0].props["code"],
+            Val::Str(docs[0].code.to_string()),
+            "code property"
+        );
+        assert_eq!(f[0].id, docs[0].code.to_string().parse::<u64>().unwrap());
+        assert!(!f[0].props.contains_key("count"));
+        let (x, y) = t.project(106.068, 20.6634);
+        assert_eq!((f[0].x, f[0].y), (x.round() as i32, y.round() as i32));
+
+        let all = places_tile(t, docs.iter(), |_| true);
+        assert_eq!(decode::tile(&all)[0].features.len(), 2);
+    }
+
+    #[test]
+    fn low_zoom_tiles_keep_one_point_per_cell_with_a_count() {
+        // 100 places within a few metres, and one 300 m away.
+        let mut docs: Vec<PlaceDoc> = (0..100)
+            .map(|i| doc(106.068 + f64::from(i) * 1e-6, 20.6634, Status::Active, "n"))
+            .collect();
+        docs.push(doc(106.0705, 20.6651, Status::Active, "far"));
+        let [wx, wy] = world(106.068, 20.6634);
+        let t = TileId::new(12, (wx * 4096.0) as u32, (wy * 4096.0) as u32).unwrap();
+        let layers = decode::tile(&places_tile(t, docs.iter(), |_| true));
+        let f = &layers[0].features;
+        assert_eq!(f.len(), 2);
+        let mut counts: Vec<u64> = f
+            .iter()
+            .map(|f| match f.props["count"] {
+                Val::Uint(n) => n,
+                _ => panic!("count is a uint"),
+            })
+            .collect();
+        counts.sort();
+        assert_eq!(counts, [1, 100]);
+        for feat in f {
+            let name = &feat.props["name"];
+            let d = docs
+                .iter()
+                .find(|d| Val::Str(d.name.to_string()) == *name)
+                .unwrap();
+            let (x, y) = t.project(d.lon, d.lat);
+            assert!((feat.x - x.round() as i32).abs() <= 0);
+            assert!((feat.y - y.round() as i32).abs() <= 0);
+        }
+    }
+
+    #[test]
+    fn nothing_visible_is_an_empty_tile() {
+        let docs = [doc(106.068, 20.6634, Status::Retired, "x")];
+        let t = TileId::new(0, 0, 0).unwrap();
+        assert!(places_tile(t, docs.iter(), |d| d.status == Status::Active).is_empty());
+        assert!(places_tile(t, std::iter::empty(), |_| true).is_empty());
+    }
+}

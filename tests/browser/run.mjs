@@ -1,0 +1,433 @@
+// End-to-end tests of the map viewer in a real browser: Debian's Chromium driven by
+// playwright-core (no browser download). Started by tests/browser.rs, which starts the server
+// and registers the data these steps expect.
+//
+// Usage: node tests/browser/run.mjs BASE_URL EDITOR_TOKEN REVIEWER_TOKEN CHUA_KEO_CODE DEMO_CODE
+// Environment: SCREENSHOT_DIR (default ./screenshots), CHROMIUM (default /usr/bin/chromium).
+// Every step takes a screenshot and asserts on what the page shows: DOM text and the map's
+// pixels in the colour of the expected layer. All steps run; the exit code is 1 if any failed.
+
+import { chromium } from 'playwright-core';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const [base, editor, reviewer, keoCode, demoCode] = process.argv.slice(2);
+if (!base || !editor || !reviewer || !keoCode || !demoCode) {
+  console.error('usage: run.mjs BASE_URL EDITOR REVIEWER CHUA_KEO_CODE DEMO_CODE');
+  process.exit(2);
+}
+const shots = process.env.SCREENSHOT_DIR || 'screenshots';
+mkdirSync(shots, { recursive: true });
+const profile = mkdtempSync(join(tmpdir(), 'diachiso-chromium-'));
+
+// Colours of the viewer (web/app.js KIND_COLOURS).
+const COLOURS = { tourist_site: '#138a3a', parking_lot: '#0f8b9a', community_point: '#d14f9c' };
+const rgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+const near = (a, b, tol = 40) => a.slice(0, 3).every((x, i) => Math.abs(x - b[i]) <= tol);
+
+// A fresh profile directory (--user-data-dir) per run.
+const browser = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  acceptDownloads: true,
+  viewport: { width: 1280, height: 800 },
+  deviceScaleFactor: 1,
+  args: [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  ],
+});
+
+const results = [];
+const timings = {};
+async function step(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push([name, 'ok']);
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    results.push([name, 'FAILED']);
+    console.log(`FAIL ${name}: ${e && e.stack ? e.stack : e}`);
+  }
+}
+function assert(cond, msg) { if (!cond) throw new Error('assertion failed: ' + msg); }
+
+async function newPage(width = 1280, height = 800) {
+  const page = await browser.newPage();
+  await page.setViewportSize({ width, height });
+  page.on('pageerror', (e) => console.log('  page error:', e.message));
+  page.on('console', (m) => { if (m.type() === 'error') console.log('  console error:', m.text()); });
+  return page;
+}
+async function load(page, hash = '') {
+  const t0 = Date.now();
+  await page.goto(base + '/' + hash);
+  await page.waitForSelector('body[data-map-ready="1"]', { state: 'attached', timeout: 30000 });
+  return Date.now() - t0;
+}
+async function idle(page) {
+  await page.evaluate(() => new Promise((resolve) => {
+    const m = window.__viewer.map;
+    if (m.loaded() && m.areTilesLoaded() && !m.isMoving()) { m.triggerRepaint(); m.once('idle', resolve); } else m.once('idle', resolve);
+    setTimeout(resolve, 5000);
+  }));
+}
+// The map's pixel (RGBA) at a lon/lat.
+async function pixelAt(page, lonlat, dx = 0, dy = 0) {
+  return page.evaluate(([ll, dx, dy]) => {
+    const m = window.__viewer.map;
+    const p = m.project(ll);
+    const c = m.getCanvas();
+    const k = c.width / c.clientWidth;
+    const cv = document.createElement('canvas');
+    cv.width = c.width; cv.height = c.height;
+    const ctx = cv.getContext('2d');
+    ctx.drawImage(c, 0, 0);
+    return [...ctx.getImageData(Math.round((p.x + dx) * k), Math.round((p.y + dy) * k), 1, 1).data];
+  }, [lonlat, dx, dy]);
+}
+// Waits until the pixel at lon/lat has the colour, or fails saying what it saw.
+async function expectColour(page, lonlat, hex, what, tol = 40) {
+  let seen = null;
+  for (let i = 0; i < 40; i++) {
+    await idle(page);
+    seen = await pixelAt(page, lonlat);
+    if (near(seen, rgb(hex), tol)) return seen;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`${what}: pixel at ${lonlat} is rgb(${seen}) not ${hex}`);
+}
+async function text(page, sel) { return (await page.locator(sel).first().innerText()).trim(); }
+async function signIn(page, token) {
+  await page.click('#signin');
+  await page.fill('#token-input', token);
+  await page.click('#signin-ok');
+  await page.waitForSelector('#staff:not([hidden])');
+}
+async function clickMap(page, lonlat) {
+  const p = await page.evaluate((ll) => window.__viewer.map.project(ll), lonlat);
+  const box = await page.locator('#map').boundingBox();
+  await page.mouse.click(box.x + p.x, box.y + p.y);
+}
+
+const KEO = [106.068, 20.6634];
+const NEW_PLACE = [106.0705, 20.6651];
+let newCode = null;
+
+await step('load: the viewer starts offline-ready with the province drawn', async () => {
+  const page = await newPage();
+  const failed = [];
+  page.on('requestfailed', (r) => failed.push(r.url()));
+  page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) failed.push('external: ' + r.url()); });
+  timings.first_render_ms = await load(page);
+  await idle(page);
+  assert((await page.title()).includes('Hưng Yên'), 'title');
+  assert((await text(page, '#h-layers')) === 'Lớp bản đồ', 'Vietnamese layer panel');
+  assert((await page.locator('#legend li').count()) === 10, 'ten kinds in the legend');
+  // The province fill (#fbfaf6) at the map's centre, the background (#e9edf0) far outside it.
+  const inside = await pixelAt(page, [106.2, 20.72]);
+  assert(near(inside, rgb('#fbfaf6'), 12), `province fill at the centre, got ${inside}`);
+  const outside = await pixelAt(page, [105.85, 20.3]);
+  assert(near(outside, rgb('#e9edf0'), 12), `background outside, got ${outside}`);
+  assert(failed.length === 0, 'no failed or external request: ' + failed.join(', '));
+  await page.screenshot({ path: join(shots, '01-province.png') });
+  // English switch.
+  await page.click('#lang');
+  assert((await text(page, '#h-layers')) === 'Map layers', 'English switch');
+  await page.click('#lang');
+  await page.close();
+});
+
+await step('search "chua keo" and open the result', async () => {
+  const page = await newPage();
+  await load(page);
+  await page.fill('#search', 'chua keo');
+  const option = page.locator('#search-list li[role="option"]', { hasText: 'Chùa Keo' });
+  await option.first().waitFor();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#place-card');
+  assert((await text(page, '#place-name')).startsWith('Chùa Keo'), 'card name');
+  const card = await text(page, '#place-card');
+  assert(card.includes('điểm du lịch'), 'kind label in Vietnamese');
+  assert(card.includes(keoCode.replace(/(\d{4})(?=\d)/g, '$1 ')), 'code grouped 4-4-4');
+  assert(card.includes('Phường Phố Hiến, tỉnh Hưng Yên'), 'full address: ' + card);
+  assert(card.includes('đã xác nhận'), 'status');
+  assert(page.url().endsWith('#code=' + keoCode), 'share link in the URL');
+  await page.evaluate(() => new Promise((r) => { const m = window.__viewer.map; if (!m.isMoving()) r(); else m.once('moveend', r); }));
+  await page.locator('#lyr-communes').uncheck(); // no dashed commune line under the sample
+  await expectColour(page, KEO, COLOURS.tourist_site, 'Chùa Keo in the tourist-site colour');
+  await page.locator('#lyr-communes').check();
+  await page.screenshot({ path: join(shots, '02-search-card.png') });
+  await page.close();
+});
+
+await step('go to a code, and the share link opens the card', async () => {
+  const page = await newPage();
+  await load(page);
+  const spaced = demoCode.replace(/(\d{4})(?=\d)/g, '$1.'); // dots are allowed in input
+  await page.fill('#code-input', spaced);
+  await page.click('#code-form button[type="submit"]');
+  await page.waitForSelector('#place-card');
+  const card = await text(page, '#place-card');
+  assert(card.includes('Nhà văn hóa thôn Mẫu'), 'the place of the code');
+  assert(card.includes('dữ liệu mẫu'), 'generated data is labelled');
+  assert(card.includes('điểm sinh hoạt cộng đồng'), 'kind');
+  // A bad code: the API's reason is shown.
+  await page.fill('#code-input', '1234');
+  await page.click('#code-form button[type="submit"]');
+  await page.waitForSelector('#status.bad');
+  // The share link.
+  const shared = await newPage();
+  await load(shared, '#code=' + keoCode);
+  await shared.waitForSelector('#place-card');
+  assert((await text(shared, '#place-name')).startsWith('Chùa Keo'), 'share link opens the card');
+  await shared.screenshot({ path: join(shots, '03-share-link.png') });
+  await shared.close();
+  await page.close();
+});
+
+await step('what is here: click the map', async () => {
+  const page = await newPage();
+  await load(page);
+  await page.evaluate((c) => window.__viewer.map.jumpTo({ center: c, zoom: 16 }), [KEO[0] + 0.002, KEO[1]]);
+  await idle(page);
+  await clickMap(page, [KEO[0] + 0.002, KEO[1]]);
+  await page.waitForSelector('#here-card');
+  const card = await text(page, '#here-card');
+  assert(card.includes('Phường Phố Hiến'), 'commune of the point: ' + card);
+  assert(card.includes('Chùa Keo'), 'nearest place listed');
+  assert(/\d+ m/.test(card), 'distance in metres');
+  await page.screenshot({ path: join(shots, '04-what-is-here.png') });
+  await page.close();
+});
+
+await step('register a place as an editor and see it on the map', async () => {
+  const page = await newPage();
+  await load(page);
+  await signIn(page, editor);
+  assert((await text(page, '#who')).includes('biên tập'), 'role shown');
+  await page.evaluate((c) => window.__viewer.map.jumpTo({ center: c, zoom: 17 }), NEW_PLACE);
+  await idle(page);
+  await page.click('#btn-register');
+  await clickMap(page, NEW_PLACE);
+  // Validation as the API validates: kind and name are required.
+  await page.click('#r-submit');
+  assert((await text(page, '#r-name-err')) === 'bắt buộc', 'name required');
+  assert((await text(page, '#r-kind-err')) === 'bắt buộc', 'kind required');
+  await page.selectOption('#r-kind', 'parking_lot');
+  await page.fill('#r-name', 'Bãi đỗ xe Phố Hiến');
+  await page.fill('#r-house_number', '12');
+  await page.fill('#r-street', 'phố Bãi Sậy');
+  await page.click('#r-submit');
+  await page.waitForSelector('#place-card');
+  const card = await text(page, '#place-card');
+  assert(card.includes('Bãi đỗ xe Phố Hiến'), 'registered place card');
+  assert(card.includes('tạm thời'), 'provisional');
+  assert(card.includes('số 12 phố Bãi Sậy, Phường Phố Hiến, tỉnh Hưng Yên'), 'address: ' + card);
+  newCode = page.url().split('#code=')[1];
+  assert(/^\d{12}$/.test(newCode), 'code in the share link');
+  await page.evaluate(() => new Promise((r) => { const m = window.__viewer.map; if (!m.isMoving()) r(); else m.once('moveend', r); }));
+  await page.locator('#lyr-communes').uncheck();
+  await expectColour(page, NEW_PLACE, COLOURS.parking_lot, 'the new place in the parking-lot colour');
+  await page.screenshot({ path: join(shots, '05-registered.png') });
+  await page.close();
+});
+
+await step('correct it: drag the point, and a clear message on a stale version (412)', async () => {
+  assert(newCode, 'a place was registered');
+  const page = await newPage();
+  await load(page, '#code=' + newCode);
+  await signIn(page, editor);
+  await page.waitForSelector('#act-move');
+  await page.evaluate(() => new Promise((r) => { const m = window.__viewer.map; if (!m.isMoving()) r(); else m.once('moveend', r); }));
+  await page.click('#act-move');
+  const marker = page.locator('.maplibregl-marker').first();
+  const box = await marker.boundingBox();
+  const from = { x: box.x + box.width / 2, y: box.y + box.height - 4 };
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 30, from.y + 10, { steps: 8 });
+  await page.mouse.move(from.x + 60, from.y + 20, { steps: 8 });
+  await page.mouse.up();
+  const before = await text(page, '#move-pos');
+  await page.click('#move-save');
+  await page.waitForSelector('#status.good');
+  const r = await fetch(`${base}/api/places/${newCode}`, { headers: { Authorization: 'Bearer ' + editor } });
+  const moved = await r.json();
+  assert(moved.properties.version === 2, 'version 2 after the move');
+  const [lon, lat] = moved.geometry.coordinates;
+  assert(lon > NEW_PLACE[0] + 0.00005, `moved east: ${lon} (${before})`);
+  assert(lat < NEW_PLACE[1], `moved south: ${lat}`);
+  await page.locator('#lyr-communes').uncheck();
+  await expectColour(page, [lon, lat], COLOURS.parking_lot, 'the place drawn at its new position');
+  await page.screenshot({ path: join(shots, '06-moved.png') });
+  // Someone else changes it; our edit is refused with a clear message and the card reloads.
+  const etag = r.headers.get('etag');
+  const other = await fetch(`${base}/api/places/${newCode}`, {
+    method: 'PATCH',
+    headers: { Authorization: 'Bearer ' + editor, 'Content-Type': 'application/merge-patch+json', 'If-Match': etag },
+    body: JSON.stringify({ properties: { name: 'Bãi đỗ xe Phố Hiến (cổng chính)' } }),
+  });
+  assert(other.status === 200, 'concurrent edit ' + other.status);
+  await page.click('#act-edit');
+  await page.fill('#e-hamlet', 'Tổ dân phố 3');
+  await page.click('#edit-form button[type="submit"]');
+  await page.waitForSelector('#status.bad');
+  assert((await text(page, '#status')).includes('vừa được người khác thay đổi'), 'stale message');
+  assert((await text(page, '#place-name')).includes('cổng chính'), 'the latest version is shown');
+  // And the form works on the fresh version.
+  await page.click('#act-edit');
+  await page.fill('#e-hamlet', 'Tổ dân phố 3');
+  await page.click('#edit-form button[type="submit"]');
+  await page.waitForSelector('#status.good');
+  assert((await text(page, '#place-address')).includes('Tổ dân phố 3'), 'edited address');
+  await page.close();
+});
+
+await step('certify it as a reviewer, with its history', async () => {
+  assert(newCode, 'a place was registered');
+  const page = await newPage();
+  await load(page, '#code=' + newCode);
+  await signIn(page, reviewer);
+  await page.waitForSelector('#act-certify');
+  await page.click('#act-certify');
+  await page.waitForSelector('#status.good');
+  assert((await text(page, '#place-status')) === 'đã xác nhận', 'certified');
+  await page.click('#act-history');
+  await page.waitForSelector('#history-list li');
+  const h = await text(page, '#history-list');
+  for (const w of ['Tạo mới', 'Xác nhận']) assert(h.includes(w), `history has ${w}: ${h}`);
+  const f = await (await fetch(`${base}/api/places/${newCode}`)).json();
+  await page.locator('#lyr-communes').uncheck();
+  await expectColour(page, f.geometry.coordinates, COLOURS.parking_lot, 'certified place still drawn');
+  await page.screenshot({ path: join(shots, '07-certified.png') });
+  // Anonymous users now see it too.
+  const anon = await newPage();
+  await load(anon, '#code=' + newCode);
+  await anon.waitForSelector('#place-card');
+  await anon.close();
+  await page.close();
+});
+
+await step('draw a street, run a numbering plan, approve it', async () => {
+  const page = await newPage();
+  await load(page);
+  await signIn(page, editor);
+  const a = [106.0790, 20.6600], b = [106.0812, 20.6600];
+  await page.evaluate((c) => window.__viewer.map.jumpTo({ center: c, zoom: 17 }), [106.0801, 20.6602]);
+  await idle(page);
+  await page.click('#btn-street');
+  await page.selectOption('#s-street_type', 'pho');
+  await clickMap(page, a);
+  await clickMap(page, b);
+  assert((await text(page, '#s-count')) === '2', 'two vertices');
+  await page.fill('#s-name', 'Phố Thử Nghiệm');
+  await page.fill('#s-width_m', '16');
+  await page.click('#s-submit');
+  await page.waitForSelector('#street-card');
+  assert((await text(page, '#street-card')).includes('Phố Thử Nghiệm'), 'street card');
+  await page.click('#act-plan');
+  await page.waitForSelector('#plan-table tbody tr');
+  const rows = await page.locator('#plan-table tbody tr').count();
+  assert(rows >= 4, 'houses in the plan: ' + rows);
+  assert((await text(page, '#plan-table')).includes('→'), 'old → new numbers');
+  await page.screenshot({ path: join(shots, '08-numbering-plan.png') });
+  const planLabels = await page.evaluate(() => (window.__viewer.planLabels || []).length);
+  assert(planLabels >= 4, 'old → new labels on the map: ' + planLabels);
+  // The reviewer approves.
+  await page.click('#signin'); // sign out
+  await signIn(page, reviewer);
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+  await clickMap(page, [106.0801, 20.6600]);
+  await page.waitForSelector('#street-card');
+  await page.click('#act-plan');
+  await page.waitForSelector('#act-approve');
+  await page.click('#act-approve');
+  await page.waitForSelector('#status.good');
+  assert((await text(page, '#status')).includes('Đã phê duyệt'), 'approved');
+  await page.close();
+});
+
+await step('progress dashboard answers or says it is not there', async () => {
+  const page = await newPage();
+  await load(page);
+  await signIn(page, reviewer);
+  await page.click('#btn-progress');
+  await page.waitForFunction(() => !document.getElementById('progress-body').textContent.includes('Đang tải'));
+  const body = await text(page, '#progress-body');
+  assert(body.length > 0, 'something is shown');
+  await page.screenshot({ path: join(shots, '09-progress.png') });
+  await page.close();
+});
+
+await step('a 360 px phone: bottom sheet, no horizontal scrolling, keyboard reachable', async () => {
+  const page = await newPage(360, 740);
+  await load(page, '#code=' + keoCode);
+  await page.waitForSelector('#place-card');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(overflow <= 0, 'no horizontal overflow: ' + overflow);
+  const pos = await page.evaluate(() => getComputedStyle(document.getElementById('panel')).position);
+  assert(pos === 'absolute', 'panel is a bottom sheet');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+  assert(focused === 'search', 'Tab reaches the search box: ' + focused);
+  await page.screenshot({ path: join(shots, '10-phone.png') });
+  await page.close();
+});
+
+await step('PNG export of the current view', async () => {
+  const page = await newPage();
+  await load(page);
+  const download = page.waitForEvent('download');
+  await page.click('#btn-png');
+  const d = await download;
+  assert(d.suggestedFilename().endsWith('.png'), 'a PNG file');
+  await page.close();
+});
+
+await step('population layer: H3 hexagons in the colour of their density', async () => {
+  const page = await newPage();
+  await load(page);
+  await signIn(page, reviewer);
+  await page.evaluate(() => window.__viewer.map.jumpTo({ center: [106.0801, 20.6601], zoom: 15 }));
+  await idle(page);
+  await page.locator('#lyr-places').uncheck();
+  await page.locator('#lyr-streets').uncheck();
+  await page.locator('#lyr-communes').uncheck();
+  await page.locator('#lyr-pop-h3').check();
+  await page.waitForFunction(() => document.body.dataset.popH3, null, { timeout: 10000 }).catch(() => {});
+  const status = await page.locator('#status').innerText();
+  assert(!status.includes('chưa có dữ liệu dân cư'), 'the server has /api/population/h3: ' + status);
+  await idle(page);
+  const cell = await page.evaluate(() => {
+    const v = window.__viewer;
+    const f = ((v.popH3 && v.popH3.features) || []).find((x) => !x.properties.suppressed && x.properties.residents > 0);
+    if (!f) return null;
+    const ring = f.geometry.coordinates[0];
+    const c = ring.slice(0, -1).reduce((a, p) => [a[0] + p[0] / (ring.length - 1), a[1] + p[1] / (ring.length - 1)], [0, 0]);
+    let colour = v.POP_COLOURS[0];
+    v.POP_STEPS.forEach((s, i) => { if (f.properties.density_per_km2 >= s) colour = v.POP_COLOURS[i]; });
+    return { c, colour, residents: f.properties.residents };
+  });
+  assert(cell, 'a hexagon with residents');
+  assert(cell.residents >= 100, 'staff see exact counts: ' + cell.residents);
+  // 80 % fill over the province background.
+  const bg = rgb('#fbfaf6'), fill = rgb(cell.colour);
+  const expected = fill.map((x, i) => Math.round(0.8 * x + 0.2 * bg[i]));
+  const hex = '#' + expected.map((x) => x.toString(16).padStart(2, '0')).join('');
+  await expectColour(page, cell.c, hex, 'hexagon fill', 20);
+  assert(!(await page.locator('#pop-legend').isHidden()), 'legend shown');
+  await page.screenshot({ path: join(shots, '11-population-h3.png') });
+  await page.close();
+});
+
+await browser.close();
+rmSync(profile, { recursive: true, force: true });
+const failed = results.filter(([, r]) => r !== 'ok').length;
+console.log(`timings: ${JSON.stringify(timings)}`);
+console.log(`${results.length - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
