@@ -19,7 +19,10 @@ fn addresses(n: usize) -> Vec<AddressCount> {
         let r = geo::BoundingRect::bounding_rect(&c.boundary).unwrap();
         let mut placed = 0;
         while placed < share && out.len() < n {
-            let (lon, lat) = (rng.range(r.min().x, r.max().x), rng.range(r.min().y, r.max().y));
+            let (lon, lat) = (
+                rng.range(r.min().x, r.max().x),
+                rng.range(r.min().y, r.max().y),
+            );
             if communes.locate(lon, lat).is_some_and(|x| x.code == c.code) {
                 let residents = 1 + rng.below(7) as u32;
                 out.push(AddressCount {
