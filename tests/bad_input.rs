@@ -3411,3 +3411,144 @@ fn mutated_bodies_never_break_the_server() {
     assert!(created > 0, "no mutation stayed valid: {by_status:?}");
     eprintln!("mutations: {MUTATIONS} sent, {created} valid (201), by status {by_status:?}");
 }
+
+/// The writers added with streets, parking and population get the same treatment: mutated
+/// bodies (and query strings) never give a 5xx or stop the server, and every refusal is a
+/// problem+json with a detail.
+#[test]
+fn mutated_bodies_to_the_newer_writers_never_break_the_server() {
+    let mut server = Server::start();
+    let admin = server.token("admin", &[]);
+    let platform = server.token("payment_platform", &[]);
+    let sync = server.token("population_sync", &[]);
+    let lot = server.register(
+        &admin,
+        "parking_lot",
+        "Bãi xe thử",
+        offset(PHO_HIEN, 50.0, 50.0),
+    )["properties"]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let house = server.register(&admin, "house", "Nhà thử", offset(PHO_HIEN, 12.0, 0.0))
+        ["properties"]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let line = json!([offset(PHO_HIEN, 0.0, 80.0), offset(PHO_HIEN, 0.0, -80.0)]);
+    let street = json!({"type": "Feature", "geometry": {"type": "LineString", "coordinates": line},
+        "properties": {"street_type": "pho", "name": "Thử", "width_m": 12, "suffix_style": "dash"}});
+    let r = server.post("/api/streets", Some(&admin), &street);
+    assert_eq!(r.status(), 201);
+    let street_id = r.json::<Value>().unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let targets: Vec<(&str, String, &str, String, &str)> = vec![
+        ("POST", "/api/streets".into(), "application/geo+json", street.to_string(), admin.as_str()),
+        (
+            "POST",
+            format!("/api/streets/{street_id}/numbering-plans"),
+            "application/json",
+            json!({"renumber_all": true, "suffix_style": "letters", "reserve_every_m": 8, "frontage_max_m": 30}).to_string(),
+            admin.as_str(),
+        ),
+        (
+            "PUT",
+            "/api/communes/11953/numbering-rules".into(),
+            "application/json",
+            json!({"suffix_style": "dash", "reserve_every_m": 6}).to_string(),
+            admin.as_str(),
+        ),
+        (
+            "POST",
+            "/api/parking/transactions".into(),
+            "application/json",
+            json!({"transactions": [{"platform": "napas", "transaction_id": "T1", "lot_code": lot,
+                "vehicle": "car", "amount_vnd": 30000, "paid_at": "2026-11-27T08:00:00+07:00"}]}).to_string(),
+            platform.as_str(),
+        ),
+        (
+            "POST",
+            "/api/residents/imports?as_of=2026-11-01".into(),
+            "text/csv",
+            format!("code,residents,households\n{house},4,1\n"),
+            sync.as_str(),
+        ),
+    ];
+    let mut rng = XorShift(0x2545_F491_4F6C_DD1D);
+    for (method, path, content_type, base, token) in &targets {
+        for i in 0..120 {
+            let (body, what) = mutate(&mut rng, base.as_bytes());
+            // Half the time, mutate the query string too.
+            let path = if i % 2 == 1 && path.contains('?') {
+                let (p, q) = path.split_once('?').unwrap();
+                let (q, _) = mutate(&mut rng, q.as_bytes());
+                format!(
+                    "{p}?{}",
+                    String::from_utf8_lossy(&q).replace(['#', ' '], "")
+                )
+            } else {
+                path.clone()
+            };
+            let r = server.send(
+                server
+                    .request(Method::from_bytes(method.as_bytes()).unwrap(), &path)
+                    .header("content-type", *content_type)
+                    .body(body.clone()),
+                Some(token),
+            );
+            let status = r.status().as_u16();
+            let ct = r
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned();
+            let text = r.text().unwrap_or_default();
+            let shown: String = String::from_utf8_lossy(&body).chars().take(200).collect();
+            assert!(
+                status < 500,
+                "{method} {path} mutation {i} ({what}) gave {status}: {text}\nbody: {shown}"
+            );
+            if status >= 400 {
+                assert_eq!(
+                    ct, "application/problem+json",
+                    "{method} {path} ({what}): {status} {text}"
+                );
+                let v: Value = serde_json::from_str(&text).unwrap();
+                assert!(
+                    v["detail"].as_str().is_some_and(|d| !d.is_empty()),
+                    "{text}"
+                );
+            }
+        }
+        assert!(server.alive(), "{method} {path} killed the server");
+    }
+    // And garbage on the read side of the new endpoints.
+    for path in [
+        "/api/population/h3?res=99",
+        "/api/population/h3?res=8&bbox=1,2,3",
+        "/api/population/h3?res=8&bbox=nan,nan,nan,nan",
+        "/api/population/communes?snapshot=-1",
+        "/api/parking/daily-totals?from=2026-02-30",
+        "/api/exports/addresses?since=-5",
+        "/api/streets?bbox=a,b,c,d",
+        "/api/streets/st-%00%00",
+        "/api/numbering-plans/np-..%2f..",
+        "/api/communes/99999/house-numbers",
+        "/api/communes/11953/house-numbers?format=xml",
+        "/tiles/places/30/1/1.mvt",
+        "/tiles/places/3/99/1.mvt",
+        "/api/places/000000000000/payment-qr?amount=-1",
+    ] {
+        let r = server.get(path, Some(&admin));
+        let status = r.status().as_u16();
+        assert!(
+            (400..500).contains(&status),
+            "{path}: {status} {}",
+            r.text().unwrap_or_default()
+        );
+    }
+    assert_healthy(&mut server, "newer writers");
+}

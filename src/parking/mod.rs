@@ -166,7 +166,7 @@ mod tests {
     fn a_transaction_is_read_whole_or_every_problem_is_named() {
         let mut errors = Vec::new();
         let t = transaction_from_json(
-            &json!({"platform": "napas", "transaction_id": "FT2633100001", "lot_code": "798580039614",
+            &json!({"platform": "napas", "transaction_id": "FT2633100001", "lot_code": "795857305220",
                     "vehicle": "car", "amount_vnd": 30000, "paid_at": "2026-11-27T06:59:59+07:00"}),
             "/0",
             &mut errors,
