@@ -207,3 +207,71 @@ fn postgres_nodes_are_woken_by_notifications_without_polling() {
         "node B (no polling) did not hear of {code} within one second"
     );
 }
+
+#[test]
+fn a_street_and_its_approved_plan_reach_the_other_node() {
+    let s = Server::start();
+    let b = Node::start(&s);
+    let editor = s.token("editor", &["11953"]);
+    let reviewer = s.token("reviewer", &[]);
+    let line = json!([offset(PHO_HIEN, 0.0, 60.0), offset(PHO_HIEN, 0.0, -60.0)]);
+    let r = s.post(
+        "/api/streets",
+        Some(&editor),
+        &json!({"type": "Feature", "geometry": {"type": "LineString", "coordinates": line},
+                "properties": {"street_type": "pho", "name": "Chùa Chuông"}}),
+    );
+    assert_eq!(r.status(), 201);
+    let id = r.json::<Value>().unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Node B's street index learns of it from the streets' log.
+    let seen = within(Duration::from_secs(3), || {
+        b.get(&format!("/api/streets/{id}"), &editor).status() == 200
+    });
+    assert!(seen.is_some(), "node B never saw the street");
+    let house = s.register(
+        &editor,
+        "house",
+        "Hộ Chùa Chuông",
+        offset(PHO_HIEN, 10.0, 0.0),
+    );
+    let code = house["properties"]["code"].as_str().unwrap().to_owned();
+    let in_index = within(Duration::from_secs(3), || {
+        nearest_codes(&b, &editor, offset(PHO_HIEN, 10.0, 0.0)).contains(&code)
+    });
+    assert!(in_index.is_some(), "node B never indexed the house");
+    // The plan is proposed on B (its index has the street) and approved on A.
+    let plan: Value = reqwest::blocking::Client::new()
+        .post(format!("{}/api/streets/{id}/numbering-plans", b.base))
+        .bearer_auth(&editor)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(plan["houses"][0]["code"], code.as_str(), "{plan}");
+    let r = s.post(
+        &format!(
+            "/api/numbering-plans/{}/approve",
+            plan["id"].as_str().unwrap()
+        ),
+        Some(&reviewer),
+        &Value::Null,
+    );
+    assert_eq!(r.status(), 200);
+    // B sees the street as numbered (direction kept) and the house's number.
+    let numbered = within(Duration::from_secs(3), || {
+        let st: Value = b
+            .get(&format!("/api/streets/{id}"), &editor)
+            .json()
+            .unwrap();
+        let h: Value = b
+            .get(&format!("/api/places/{code}"), &editor)
+            .json()
+            .unwrap();
+        st["properties"]["already_numbered"] == true
+            && h["properties"]["address"]["house_number"] == "1"
+    });
+    assert!(numbered.is_some(), "node B never saw the approved plan");
+}

@@ -69,6 +69,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/communes/{code}/numbering-rules"),
     ("PUT", "/api/communes/{code}/numbering-rules"),
     ("GET", "/api/communes/{code}/house-numbers"),
+    ("PUT", "/api/places/{code}/units"),
     ("GET", "/api/places/{code}/payment-qr"),
     ("GET", "/api/places/{code}/payment-sticker"),
     ("POST", "/api/parking/transactions"),

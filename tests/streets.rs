@@ -685,3 +685,90 @@ fn streets_refuse_bad_input_and_other_communes_editors() {
     );
     assert!(s.alive());
 }
+
+#[test]
+fn apartments_are_numbered_floor_unit_under_their_buildings_code() {
+    let s = Server::start();
+    let editor = s.token("editor", &["11953"]);
+    let other = s.token("editor", &["11977"]);
+    let building = s.register(&editor, "house", "Chung cư Phố Hiến", PHO_HIEN);
+    let code = building["properties"]["code"].as_str().unwrap().to_owned();
+    let path = format!("/api/places/{code}/units");
+    let put = |token: &str, body: Value| {
+        s.send(
+            s.request(reqwest::Method::PUT, &path).json(&body),
+            Some(token),
+        )
+    };
+    // Entrance to the south; four units at the compass points on floor 25, and a basement.
+    let body = json!({"access_bearing_deg": 180, "units": [
+        {"floor": 25, "bearing_deg": 0}, {"floor": 25, "bearing_deg": 90},
+        {"floor": 25, "bearing_deg": 180}, {"floor": 25, "bearing_deg": 270},
+        {"floor": -1, "bearing_deg": 270}]});
+    expect_problem(put(&other, body.clone()), 403);
+    let r = put(&editor, body);
+    assert_eq!(r.status(), 200);
+    let b: Value = r.json().unwrap();
+    let units = b["properties"]["attributes"]["units"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let numbers: Vec<Value> = units.iter().map(|u| u["number"].clone()).collect();
+    // Clockwise from the entrance: south 01, west 02... as the engine's rule gives.
+    assert_eq!(
+        numbers,
+        [
+            json!("25-03"),
+            json!("25-04"),
+            json!("25-01"),
+            json!("25-02"),
+            Value::Null
+        ]
+    );
+    assert!(
+        units[2]["full_address"]
+            .as_str()
+            .unwrap()
+            .starts_with("Căn hộ 25-01, "),
+        "{units:?}"
+    );
+    assert!(units[2]["full_address"]
+        .as_str()
+        .unwrap()
+        .ends_with("phường Phố Hiến, tỉnh Hưng Yên"));
+    assert_eq!(b["properties"]["version"], 2);
+    // Bad bodies, and the units are not edited by hand.
+    expect_problem(
+        put(
+            &editor,
+            json!({"access_bearing_deg": 400, "units": [{"floor": 1, "bearing_deg": 0}]}),
+        ),
+        422,
+    );
+    expect_problem(
+        put(&editor, json!({"access_bearing_deg": 0, "units": []})),
+        422,
+    );
+    expect_problem(
+        put(
+            &editor,
+            json!({"access_bearing_deg": 0, "units": [{"floor": 1}]}),
+        ),
+        422,
+    );
+    let etag = s
+        .get(&format!("/api/places/{code}"), Some(&editor))
+        .headers()["etag"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    expect_problem(
+        s.patch(
+            &format!("/api/places/{code}"),
+            Some(&editor),
+            Some(&etag),
+            &json!({"properties": {"attributes": {"units": []}}}),
+        ),
+        422,
+    );
+}

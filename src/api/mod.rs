@@ -116,6 +116,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(streets::rules, streets::set_rules))
         .routes(routes!(streets::catalogue))
         .routes(routes!(streets::plates))
+        .routes(routes!(streets::units))
         .routes(routes!(parking::payment_qr))
         .routes(routes!(parking::payment_sticker))
         .routes(routes!(parking::transactions))

@@ -800,3 +800,88 @@ pub async fn plates(
     html.push_str("</body></html>");
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
 }
+
+/// Body of `PUT /api/places/{code}/units`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitsBody {
+    access_bearing_deg: f64,
+    units: Vec<UnitBody>,
+}
+
+/// One apartment as drawn on the floor plan.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitBody {
+    floor: i32,
+    bearing_deg: f64,
+}
+
+/// `PUT /api/places/{code}/units` — numbers a building's apartments floor–unit.
+#[utoipa::path(
+    put,
+    path = "/api/places/{code}/units",
+    tag = "streets",
+    operation_id = "number_apartment_units",
+    summary = "Number a building's apartments floor–unit (25-06)",
+    description = "Role: **editor** of the building's commune, reviewer, admin. Circular \
+        08/2024 Art. 13: units are numbered floor–unit (`25-06`), per floor clockwise from the \
+        first unit left of the main access, floors from 1 (basements get no number). Body: \
+        `access_bearing_deg` (bearing from the building's core to its main access) and \
+        `units: [{floor, bearing_deg}]` (each unit's bearing from the core). The numbers are \
+        kept in the building's `units` attribute under its location code (an `update` event), \
+        each with its full address (\"Căn hộ 25-06, Số 20, …\").",
+    security(("bearer" = [])),
+    params(
+        ("code" = String, Path, description = "The building's location code"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "Optional ETag"),
+    ),
+    request_body(content((schema::AnyJson = "application/json"))),
+    responses(
+        (status = 200, description = "The building with its units.", body = schema::PlaceFeature, content_type = "application/geo+json"),
+        (status = 400, description = "Bad code.", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token.", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed in the commune.", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such place.", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Retired.", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale ETag.", body = schema::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid units or not a residential building.", body = schema::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn units(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    super::extract::CodePath(code): super::extract::CodePath,
+    headers: HeaderMap,
+    body: JsonBody,
+) -> ApiResult<Response> {
+    require_signed_in(&actor)?;
+    let body: UnitsBody = serde_json::from_value(body.value).map_err(|e| {
+        Problem::unprocessable(
+            "validation",
+            format!("the body is {{\"access_bearing_deg\": B, \"units\": [{{\"floor\": F, \"bearing_deg\": B}}]}}: {e}"),
+        )
+    })?;
+    let positions: Vec<crate::numbering::UnitPosition> = body
+        .units
+        .iter()
+        .map(|u| crate::numbering::UnitPosition {
+            floor: u.floor,
+            bearing_deg: u.bearing_deg,
+        })
+        .collect();
+    let if_match = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok());
+    let place = state
+        .registry
+        .number_units(&actor, code, if_match, body.access_bearing_deg, &positions)
+        .await?;
+    Ok((
+        StatusCode::OK,
+        [
+            (header::ETAG, place.etag()),
+            (header::CONTENT_TYPE, "application/geo+json".to_owned()),
+        ],
+        state.registry.feature(&place).to_string(),
+    )
+        .into_response())
+}

@@ -16,7 +16,10 @@ pub use error::{RegistryError, Result};
 pub use event::{Action, Event, NewEvent, NewStreetEvent, StreetAction, StreetEvent};
 pub use import::{BatchReport, BulkImport, ImportRow};
 pub use population::{PopulationCache, PopulationData};
-pub use streets::{CatalogueRow, PlanRequest, ALLEY_ENTRANCE_MAX_M, DEFAULT_FRONTAGE_MAX_M};
+pub use streets::{
+    CatalogueRow, PlanRequest, ALLEY_ENTRANCE_MAX_M, DEFAULT_FRONTAGE_MAX_M, MAX_UNITS,
+    UNITS_ATTRIBUTE,
+};
 
 use std::collections::HashSet;
 use std::sync::{Arc, RwLock};
@@ -351,10 +354,12 @@ impl Registry {
         }
         let commune_code = self.commune_of(draft.lon, draft.lat)?;
         Self::require_write_in(actor, &commune_code)?;
-        if draft.attributes.contains_key(NUMBERING_ATTRIBUTE) {
+        if draft.attributes.contains_key(NUMBERING_ATTRIBUTE)
+            || draft.attributes.contains_key(UNITS_ATTRIBUTE)
+        {
             return Err(RegistryError::invalid(
-                "/properties/attributes/numbering",
-                "is set when a numbering plan is approved and cannot be sent",
+                "/properties/attributes",
+                "numbering and units are set by numbering plans and PUT /api/places/{code}/units, not sent",
             ));
         }
         if !draft.confirm_distinct {
@@ -468,7 +473,11 @@ impl Registry {
     }
 
     /// Reads the current place for a write, checking the ETag the client holds.
-    async fn current_for_write(&self, code: LocationCode, if_match: Option<&str>) -> Result<Place> {
+    pub(crate) async fn current_for_write(
+        &self,
+        code: LocationCode,
+        if_match: Option<&str>,
+    ) -> Result<Place> {
         let place = self
             .store
             .get_place(code)
@@ -489,7 +498,7 @@ impl Registry {
     }
 
     /// Commits a changed place and its event, then updates the indexes.
-    async fn commit_change(
+    pub(crate) async fn commit_change(
         &self,
         actor: &Actor,
         before: Place,
@@ -550,6 +559,12 @@ impl Registry {
         let mut doc = PlaceDraft::editable_feature(&before);
         apply_merge_patch(&mut doc, patch);
         let draft = PlaceDraft::from_feature(&doc)?;
+        if draft.attributes.get(UNITS_ATTRIBUTE) != before.attributes.get(UNITS_ATTRIBUTE) {
+            return Err(RegistryError::invalid(
+                "/properties/attributes/units",
+                "apartment units are numbered with PUT /api/places/{code}/units",
+            ));
+        }
         if draft.attributes.get(NUMBERING_ATTRIBUTE) != before.attributes.get(NUMBERING_ATTRIBUTE) {
             return Err(RegistryError::invalid(
                 "/properties/attributes/numbering",
