@@ -772,3 +772,58 @@ fn apartments_are_numbered_floor_unit_under_their_buildings_code() {
         422,
     );
 }
+
+#[test]
+fn a_street_crossing_a_commune_boundary_belongs_to_both_and_is_numbered_through() {
+    let s = Server::start();
+    let pho_hien = s.token("editor", &["11953"]);
+    let both = s.token("editor", &["11953", "11977"]);
+    let reviewer = s.token("reviewer", &[]);
+    // From Phố Hiến's centre to Tân Hưng's: about 4 km, NW → SE, across the boundary.
+    let line = [PHO_HIEN, TAN_HUNG];
+    let feature = street("duong", Some("Tô Hiệu"), &line, json!({"width_m": 20}));
+    expect_problem(s.post("/api/streets", Some(&pho_hien), &feature), 403);
+    let st = draw(&s, &both, &feature);
+    let id = st["id"].as_str().unwrap().to_owned();
+    assert_eq!(st["properties"]["communes"], json!(["11953", "11977"]));
+    // Drawn NW → SE; numbering runs SE → NW (the Circular's rule), i.e. from Tân Hưng.
+    assert_eq!(st["properties"]["direction_rule"], "southeast_to_northwest");
+    assert_eq!(st["properties"]["numbering_direction"], "reverse");
+    // One house near each end, on the same side (north-east of the line).
+    let near_tan_hung = house(&s, &both, "Hộ đầu Tân Hưng", offset(TAN_HUNG, 8.0, 8.0));
+    let near_pho_hien = house(&s, &both, "Hộ đầu Phố Hiến", offset(PHO_HIEN, 8.0, 8.0));
+    let plan = propose(&s, &both, &id, Value::Null);
+    // Facing north-west, north-east is the right: even numbers, from the Tân Hưng end.
+    assert_eq!(number_of(&plan, &near_tan_hung), "2");
+    assert_eq!(number_of(&plan, &near_pho_hien), "4");
+    let r = s.post(
+        &format!(
+            "/api/numbering-plans/{}/approve",
+            plan["id"].as_str().unwrap()
+        ),
+        Some(&reviewer),
+        &Value::Null,
+    );
+    assert_eq!(r.status(), 200);
+    // Each commune's catalogue lists its own house on the shared street.
+    let csv = s
+        .get("/api/communes/11977/house-numbers", Some(&both))
+        .text()
+        .unwrap();
+    assert!(
+        csv.contains(&near_tan_hung) && !csv.contains(&near_pho_hien),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\"Số 2, đường Tô Hiệu, xã Tân Hưng, tỉnh Hưng Yên\""),
+        "{csv}"
+    );
+    let csv = s
+        .get("/api/communes/11953/house-numbers", Some(&both))
+        .text()
+        .unwrap();
+    assert!(
+        csv.contains("\"Số 4, đường Tô Hiệu, phường Phố Hiến, tỉnh Hưng Yên\""),
+        "{csv}"
+    );
+}
