@@ -46,6 +46,8 @@ pub struct AppState {
     pub registry: Arc<Registry>,
     /// Recently seen tokens, so that a signed-in request does not read the token table.
     pub tokens: Arc<extract::TokenCache>,
+    /// Vector tiles already cut for the current state of the catalog.
+    pub tiles: Arc<tiles::TileCache>,
 }
 
 impl AppState {
@@ -54,6 +56,7 @@ impl AppState {
         AppState {
             registry,
             tokens: Arc::default(),
+            tiles: Arc::default(),
         }
     }
 }

@@ -14,6 +14,42 @@ use crate::tiles::{places_tile, TileId, BUFFER};
 /// The media type of a Mapbox Vector Tile.
 pub const MVT: &str = "application/vnd.mapbox-vector-tile";
 
+/// Most bytes of tiles kept (a province-wide z10 tile at 1M places is about 1 MB).
+const CACHE_BYTES: usize = 256 * 1024 * 1024;
+
+/// Tiles already cut, valid for one generation of the catalog (any write starts afresh):
+/// low-zoom tiles over 1M places take a few hundred milliseconds to cut and change rarely.
+#[derive(Debug, Default)]
+pub struct TileCache {
+    inner: std::sync::Mutex<TileCacheInner>,
+}
+
+#[derive(Debug, Default)]
+struct TileCacheInner {
+    generation: u64,
+    bytes: usize,
+    /// (z, x, y, sees every status) → the tile.
+    tiles: std::collections::HashMap<(u32, u32, u32, bool), axum::body::Bytes>,
+}
+
+impl TileCache {
+    fn get(&self, generation: u64, key: (u32, u32, u32, bool)) -> Option<axum::body::Bytes> {
+        let inner = self.inner.lock().expect("tile cache");
+        (inner.generation == generation).then(|| inner.tiles.get(&key).cloned())?
+    }
+
+    fn put(&self, generation: u64, key: (u32, u32, u32, bool), tile: axum::body::Bytes) {
+        let mut inner = self.inner.lock().expect("tile cache");
+        if inner.generation != generation || inner.bytes + tile.len() > CACHE_BYTES {
+            inner.tiles.clear();
+            inner.bytes = 0;
+            inner.generation = generation;
+        }
+        inner.bytes += tile.len();
+        inner.tiles.insert(key, tile);
+    }
+}
+
 /// `GET /tiles/{layer}/{z}/{x}/{y}.mvt`
 #[utoipa::path(
     get,
@@ -73,10 +109,28 @@ pub async fn tile(
         )));
     };
     let all = actor.can_read_all();
-    let bbox = tile.bbox(BUFFER);
-    let bytes = state
-        .registry
-        .with_catalog(|c| places_tile(tile, c.in_box(bbox), |d| all || d.status == Status::Active));
+    let key = (z, x, y, all);
+    let generation = state.registry.with_catalog(|c| c.generation());
+    let bytes = match state.tiles.get(generation, key) {
+        Some(b) => b,
+        None => {
+            let registry = state.registry.clone();
+            let cut = tokio::task::spawn_blocking(move || {
+                let bbox = tile.bbox(BUFFER);
+                registry.with_catalog(|c| {
+                    (
+                        c.generation(),
+                        places_tile(tile, c.in_box(bbox), |d| all || d.status == Status::Active),
+                    )
+                })
+            })
+            .await
+            .map_err(|e| Problem::internal(&e))?;
+            let bytes = axum::body::Bytes::from(cut.1);
+            state.tiles.put(cut.0, key, bytes.clone());
+            bytes
+        }
+    };
     Ok((
         [
             (header::CONTENT_TYPE, MVT),
