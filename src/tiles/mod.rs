@@ -1,7 +1,8 @@
 //! Vector tiles of places for the map viewer: Web Mercator tile math, a small MVT writer
 //! ([`mvt`]) and the `places` layer, thinned at low zoom.
 //!
-//! Below [`FULL_DETAIL_ZOOM`] a tile keeps one point per cell of a [`GRID`] × [`GRID`] grid
+//! Below [`FULL_DETAIL_ZOOM`] a tile keeps one point per cell of a grid ([`grid_cells`] per
+//! side: [`GRID`] from zoom 12, coarser below, so province-wide tiles stay small)
 //! (the first point the R-tree hands out in that cell) with a `count` property saying how many
 //! visible places the cell holds; from [`FULL_DETAIL_ZOOM`] on every visible place is in its
 //! tile. Both carry `code`, `kind` and `status`, and from [`NAME_ZOOM`] on `name`.
@@ -21,8 +22,19 @@ pub const FULL_DETAIL_ZOOM: u8 = 14;
 /// Below this zoom tiles leave out the `name` property (labels are drawn from zoom 15), which
 /// keeps a province-wide tile small.
 pub const NAME_ZOOM: u8 = 12;
-/// Cells per tile side when thinning.
+/// Cells per tile side when thinning, from zoom 12 up to [`FULL_DETAIL_ZOOM`].
 pub const GRID: u32 = 256;
+
+/// Cells per tile side when thinning at zoom `z`: 256 from zoom 12, 128 at zooms 10–11, 64
+/// below. A z10 tile over a dense province held ~1 MB with 256 (measured, BENCHMARKS.md);
+/// points are drawn a few pixels wide, so a cell of 4 pixels loses nothing visible.
+pub fn grid_cells(z: u8) -> u32 {
+    match z {
+        0..=9 => 64,
+        10..=11 => 128,
+        _ => GRID,
+    }
+}
 /// Points this far outside a tile (in tile units) are still written, so that symbols near an
 /// edge are drawn whole by both tiles.
 pub const BUFFER: i32 = 64;
@@ -112,9 +124,10 @@ pub fn places_tile<'a>(
         }
     } else {
         // One slot per grid cell, the buffer included: (first place, count).
-        let cell = (EXTENT / GRID) as i32;
+        let grid = grid_cells(tile.z);
+        let cell = (EXTENT / grid) as i32;
         let margin = BUFFER / cell;
-        let side = (GRID as i32 + 2 * margin) as usize;
+        let side = (grid as i32 + 2 * margin) as usize;
         let mut cells: Vec<Option<(&PlaceDoc, u32, f64, f64)>> = vec![None; side * side];
         for d in places.filter(|d| visible(d)) {
             let (x, y) = tile.project(d.lon, d.lat);
