@@ -324,7 +324,15 @@ fn try_case(server: &mut Server, c: &Case) -> Result<Value, String> {
     }
     let answer = match c.body {
         Body::Tcp { .. } => send_tcp(server, c),
-        _ => send_reqwest(server, c),
+        _ => match send_reqwest(server, c) {
+            // A server that answers 413 and closes before the client has written the whole
+            // body races with the client library, which then reports the broken pipe instead
+            // of the answer (seen under load): hear the answer over a bare socket instead.
+            Err(e) if c.expect == [413] && e.starts_with("no answer") => {
+                send_tcp(server, &c.clone().tcp())
+            }
+            other => other,
+        },
     };
     if !server.alive() {
         return Err("the server process died".into());

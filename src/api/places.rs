@@ -14,7 +14,8 @@ use crate::auth::Actor;
 use crate::place::{Place, PlaceDraft};
 use crate::registry::IdempotencyRequest;
 
-fn require_signed_in(actor: &Actor) -> ApiResult<()> {
+/// Refuses anonymous callers (401) where a token is needed.
+pub(super) fn require_signed_in(actor: &Actor) -> ApiResult<()> {
     if actor.is_authenticated() {
         Ok(())
     } else {
@@ -260,7 +261,7 @@ pub async fn patch(
 }
 
 /// The optional `{"reason": "…"}` body of certify and retire.
-fn reason_of(body: &Value) -> ApiResult<Option<String>> {
+pub(super) fn reason_of(body: &Value) -> ApiResult<Option<String>> {
     match body {
         Value::Null => Ok(None),
         Value::Object(o) => {

@@ -8,6 +8,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::extract::{Auth, JsonBody, QueryParams};
+use super::places::{reason_of, require_signed_in};
 use super::problem::{ApiResult, Problem};
 use super::schema;
 use super::AppState;
@@ -16,16 +17,6 @@ use crate::commune::is_commune_code;
 use crate::numbering::SuffixStyle;
 use crate::registry::{PlanRequest, RegistryError};
 use crate::street::{is_plan_id, is_street_id, NumberingPlan, Street, StreetDraft};
-
-fn require_signed_in(actor: &Actor) -> ApiResult<()> {
-    if actor.is_authenticated() {
-        Ok(())
-    } else {
-        Err(Problem::unauthorized(
-            "this needs a token: send Authorization: Bearer TOKEN",
-        ))
-    }
-}
 
 fn street_id(id: &str) -> ApiResult<&str> {
     if is_street_id(id) {
@@ -57,33 +48,6 @@ fn street_response(status: StatusCode, street: &Street) -> Response {
         street.feature().to_string(),
     )
         .into_response()
-}
-
-/// `{"reason": "…"}` bodies (optional reason).
-fn reason_of(body: &Value) -> ApiResult<Option<String>> {
-    match body {
-        Value::Null => Ok(None),
-        Value::Object(o) => {
-            if let Some(k) = o.keys().find(|k| k.as_str() != "reason") {
-                return Err(Problem::unprocessable(
-                    "validation",
-                    format!("unknown member {k:?}; the body is {{\"reason\": \"…\"}}"),
-                ));
-            }
-            match o.get("reason") {
-                None | Some(Value::Null) => Ok(None),
-                Some(Value::String(s)) => Ok(Some(s.clone())),
-                Some(_) => Err(Problem::unprocessable(
-                    "validation",
-                    "reason must be a string",
-                )),
-            }
-        }
-        _ => Err(Problem::unprocessable(
-            "validation",
-            "the body is {\"reason\": \"…\"}",
-        )),
-    }
 }
 
 /// `POST /api/streets` — draws a street or an alley.
