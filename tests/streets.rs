@@ -827,3 +827,69 @@ fn a_street_crossing_a_commune_boundary_belongs_to_both_and_is_numbered_through(
         "{csv}"
     );
 }
+
+#[test]
+fn a_house_group_is_lettered_a10_or_bl_a_10() {
+    let s = Server::start();
+    let editor = s.token("editor", &["11953"]);
+    let reviewer = s.token("reviewer", &[]);
+    let st = draw(
+        &s,
+        &editor,
+        &street("pho", Some("Khu nhà ở A"), &north_south(), json!({})),
+    );
+    let id = st["id"].as_str().unwrap().to_owned();
+    let east1 = house(&s, &editor, "Lô 1", offset(PHO_HIEN, 10.0, 100.0));
+    let east2 = house(&s, &editor, "Lô 2", offset(PHO_HIEN, 10.0, 60.0));
+    let west1 = house(&s, &editor, "Lô 3", offset(PHO_HIEN, -10.0, 100.0));
+    let plan = propose(
+        &s,
+        &editor,
+        &id,
+        json!({"house_group": {"letter": "a", "style": "block"}}),
+    );
+    assert_eq!(number_of(&plan, &east1), "BL.A-1");
+    assert_eq!(number_of(&plan, &east2), "BL.A-3");
+    assert_eq!(number_of(&plan, &west1), "BL.A-2");
+    assert_eq!(
+        plan["rules"]["house_group"],
+        json!({"letter": "a", "style": "block"})
+    );
+    let r = s.post(
+        &format!(
+            "/api/numbering-plans/{}/approve",
+            plan["id"].as_str().unwrap()
+        ),
+        Some(&reviewer),
+        &Value::Null,
+    );
+    assert_eq!(r.status(), 200);
+    // Kept on the next plan (read back as group numbers); an infill cannot be lettered.
+    let between = house(&s, &editor, "Lô 4", offset(PHO_HIEN, 10.0, 80.0));
+    let p = expect_problem(
+        s.post(
+            &format!("/api/streets/{id}/numbering-plans"),
+            Some(&editor),
+            &json!({"house_group": {"letter": "A", "style": "block"}}),
+        ),
+        422,
+    );
+    assert!(p.to_string().contains("renumber_all"), "{p}");
+    let plan = propose(
+        &s,
+        &editor,
+        &id,
+        json!({"house_group": {"letter": "A"}, "renumber_all": true}),
+    );
+    assert_eq!(number_of(&plan, &east1), "A1");
+    assert_eq!(number_of(&plan, &between), "A3");
+    assert_eq!(number_of(&plan, &east2), "A5");
+    expect_problem(
+        s.post(
+            &format!("/api/streets/{id}/numbering-plans"),
+            Some(&editor),
+            &json!({"house_group": {"letter": "7"}}),
+        ),
+        422,
+    );
+}

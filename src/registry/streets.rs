@@ -23,8 +23,8 @@ use crate::numbering::{
 use crate::place::{apply_merge_patch, Place, PlaceKind, Status};
 use crate::store::{CommuneRules, StoreError};
 use crate::street::{
-    new_plan_id, new_street_id, point_line_distance_m, DirectionSetting, NumberingPlan, PlanAlley,
-    PlanHouse, PlanReserved, PlanRules, PlanStatus, Street, StreetDraft, StreetStatus,
+    new_plan_id, new_street_id, point_line_distance_m, DirectionSetting, HouseGroup, NumberingPlan,
+    PlanAlley, PlanHouse, PlanReserved, PlanRules, PlanStatus, Street, StreetDraft, StreetStatus,
 };
 
 /// How far from its parent street an alley's entrance may be, metres.
@@ -50,6 +50,8 @@ pub struct PlanRequest {
     pub reserve_every_m: Option<f64>,
     /// How far from the line a house may stand, metres (5–100, default 40).
     pub frontage_max_m: Option<f64>,
+    /// Number the street's houses as a lettered house group (dãy, lô): `A10` or `BL.A-10`.
+    pub house_group: Option<HouseGroup>,
 }
 
 /// One row of a commune's standardised house-number catalogue.
@@ -581,6 +583,14 @@ impl Registry {
                 "one reserved number per N metres: N from 1 to 1000",
             ));
         }
+        if let Some(g) = request.house_group {
+            if !g.letter.is_ascii_alphabetic() {
+                return Err(RegistryError::invalid(
+                    "/house_group/letter",
+                    "a letter A–Z",
+                ));
+            }
+        }
         let _write = self.writes.lock().await;
         let street = self.current_street_for_write(street_id, None).await?;
         Self::require_write_street(actor, &street.communes)?;
@@ -598,6 +608,7 @@ impl Registry {
                 .or(commune_rules.reserve_every_m),
             renumber_all: request.renumber_all,
             frontage_max_m,
+            house_group: request.house_group,
         };
         let (houses, elsewhere) = self.houses_of_street(&street, frontage_max_m).await?;
         let line = StreetLine::new(&street.line, street.numbering_direction)
@@ -608,7 +619,7 @@ impl Registry {
                 id: p.code.to_string(),
                 lon: p.lon,
                 lat: p.lat,
-                existing: existing_number_on(p, &street),
+                existing: existing_number_on(p, &street, request.house_group),
             })
             .collect();
         let outcome = numbering::number_street(
@@ -621,6 +632,17 @@ impl Registry {
             },
         )
         .map_err(|e| RegistryError::invalid("/", e.to_string()))?;
+        if request.house_group.is_some()
+            && outcome
+                .assignments
+                .iter()
+                .any(|a| a.number.suffix().is_some())
+        {
+            return Err(RegistryError::invalid(
+                "/house_group",
+                "an infill number (20A, 20-1) cannot be written in a house group: renumber the group (renumber_all: true)",
+            ));
+        }
         let street_text = self.street_address_text(&street);
         let by_code: HashMap<String, &(Place, Option<String>)> =
             houses.iter().map(|h| (h.0.code.to_string(), h)).collect();
@@ -629,7 +651,10 @@ impl Registry {
             .iter()
             .filter_map(|a| {
                 let (place, corner_rule) = by_code.get(&a.id)?;
-                let new_number = a.number.to_string();
+                let new_number = match request.house_group {
+                    None => a.number.to_string(),
+                    Some(g) => group_number(g, a.number)?,
+                };
                 let old_number = place.address.house_number.clone();
                 let changed = old_number.as_deref() != Some(new_number.as_str())
                     || place.address.street.as_deref() != Some(street_text.as_str());
@@ -1073,8 +1098,20 @@ impl Registry {
 
 /// The existing number of a house on this street: its number counts when an approved plan
 /// put it on this street, or (never planned) when its street text names this street.
-fn existing_number_on(place: &Place, street: &Street) -> Option<HouseNumber> {
-    let number = parse_number(place.address.house_number.as_deref()?)?;
+fn existing_number_on(
+    place: &Place,
+    street: &Street,
+    group: Option<HouseGroup>,
+) -> Option<HouseNumber> {
+    let written = place.address.house_number.as_deref()?;
+    let number = match group {
+        // In a house group the plates read A10 / BL.A-10: the number within the group counts.
+        Some(g) => numbering::GroupNumber::parse(written)
+            .ok()
+            .filter(|(n, _)| n.group() == g.letter.to_ascii_uppercase())
+            .and_then(|(n, _)| HouseNumber::new(u32::from(n.number())).ok())?,
+        None => parse_number(written)?,
+    };
     match place.attributes.get("numbering") {
         Some(n) => (n["street_id"].as_str() == Some(street.id.as_str())).then_some(number),
         None => {
@@ -1084,6 +1121,18 @@ fn existing_number_on(place: &Place, street: &Street) -> Option<HouseNumber> {
             (text.starts_with(&own) || bare.is_some_and(|b| text == b)).then_some(number)
         }
     }
+}
+
+/// A number written in a house group; `None` for an infill suffix, which a group cannot carry
+/// (such a house is left out of the plan, see `PlanRequest::house_group`).
+fn group_number(g: HouseGroup, n: HouseNumber) -> Option<String> {
+    if n.suffix().is_some() {
+        return None;
+    }
+    let number = u16::try_from(n.base()).ok()?;
+    numbering::GroupNumber::new(g.letter, number)
+        .ok()
+        .map(|n| n.format(g.style))
 }
 
 /// What the log keeps of a plan: its id, status and counts (the plan itself is in its table).

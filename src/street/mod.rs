@@ -14,7 +14,9 @@ mod plan;
 
 pub use draft::StreetDraft;
 pub use index::{point_line_distance_m, point_segment_distance_m, StreetIndex};
-pub use plan::{NumberingPlan, PlanAlley, PlanHouse, PlanReserved, PlanRules, PlanStatus};
+pub use plan::{
+    HouseGroup, NumberingPlan, PlanAlley, PlanHouse, PlanReserved, PlanRules, PlanStatus,
+};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -35,6 +35,20 @@ pub struct PlanRules {
     pub renumber_all: bool,
     /// How far from the street's line a house may stand to be numbered on it, metres.
     pub frontage_max_m: f64,
+    /// Numbers written as a lettered house group (dãy, lô), when the plan says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub house_group: Option<HouseGroup>,
+}
+
+/// A house group's letter and how its numbers are written (Circular 08/2024, Art. 12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HouseGroup {
+    /// A to Z.
+    pub letter: char,
+    /// `compact` (A10, the default) or `block` (BL.A-10).
+    #[serde(default)]
+    pub style: crate::numbering::GroupStyle,
 }
 
 /// One house of the street in the plan: its number before and after, and why.
