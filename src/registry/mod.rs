@@ -116,11 +116,7 @@ impl Registry {
         // Read the log position first: events committed while the places load are applied
         // again by the first catch-up (upserts are idempotent), never missed.
         let applied_seq = store.last_event_seq().await.unwrap_or(0);
-        let applied_street_seq = store
-            .street_events_after(0, i64::MAX)
-            .await?
-            .last()
-            .map_or(0, |e| e.seq);
+        let applied_street_seq = store.last_street_event_seq().await?;
         let streets = crate::street::StreetIndex::new(store.load_streets().await?);
         let started = std::time::Instant::now();
         let docs = store.load_place_docs().await?;

@@ -212,6 +212,8 @@ pub trait Store: Send + Sync + 'static {
         expected_version: Option<i64>,
         event: &NewStreetEvent,
     ) -> StoreResult<i64>;
+    /// The sequence number of the streets' log's last event (0 when empty).
+    async fn last_street_event_seq(&self) -> StoreResult<i64>;
     /// The streets' log for one street, oldest first.
     async fn street_history(&self, id: &str) -> StoreResult<Vec<StreetEvent>>;
     /// The streets' log after a sequence number (for other nodes to catch up).

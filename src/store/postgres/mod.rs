@@ -974,4 +974,12 @@ impl Store for PgStore {
                 .await?,
         )
     }
+
+    async fn last_street_event_seq(&self) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar(include_str!("sql/select_last_street_seq.sql"))
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
 }

@@ -851,4 +851,12 @@ impl Store for SqliteStore {
                 .await?,
         )
     }
+
+    async fn last_street_event_seq(&self) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar(include_str!("sql/select_last_street_seq.sql"))
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
 }
