@@ -194,3 +194,23 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T>
             .map_err(|e| Problem::bad_request("invalid-query", e.body_text()))
     }
 }
+
+/// A `bbox` query parameter, `min lon,min lat,max lon,max lat` (four finite numbers, min ≤ max).
+pub fn bbox_param(b: Option<&str>) -> Result<Option<[f64; 4]>, Problem> {
+    let Some(b) = b else { return Ok(None) };
+    let n: Vec<f64> = b
+        .split(',')
+        .map(|x| x.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .ok()
+        .filter(|n: &Vec<f64>| {
+            n.len() == 4 && n.iter().all(|v| v.is_finite()) && n[0] <= n[2] && n[1] <= n[3]
+        })
+        .ok_or_else(|| {
+            Problem::bad_request(
+                "invalid-query",
+                "bbox is four numbers: min lon, min lat, max lon, max lat",
+            )
+        })?;
+    Ok(Some([n[0], n[1], n[2], n[3]]))
+}

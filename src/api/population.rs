@@ -170,22 +170,6 @@ pub struct MapQuery {
     compare: Option<i64>,
 }
 
-fn parse_bbox(b: Option<&str>) -> ApiResult<Option<[f64; 4]>> {
-    let Some(b) = b else { return Ok(None) };
-    let n: Vec<f64> = b
-        .split(',')
-        .map(|x| x.trim().parse::<f64>())
-        .collect::<Result<_, _>>()
-        .ok()
-        .filter(|n: &Vec<f64>| {
-            n.len() == 4 && n.iter().all(|v| v.is_finite()) && n[0] <= n[2] && n[1] <= n[3]
-        })
-        .ok_or_else(|| {
-            Problem::bad_request("invalid-query", "bbox is min lon,min lat,max lon,max lat")
-        })?;
-    Ok(Some([n[0], n[1], n[2], n[3]]))
-}
-
 /// The figures of each unit the caller may see at a resolution: `None` = suppressed.
 fn units(data: &PopulationData, res: u8, exact: bool) -> Vec<(CellIndex, Option<Figures>)> {
     if exact {
@@ -290,7 +274,7 @@ pub async fn h3(
             format!("res is {MIN_RES} to {MAX_RES}"),
         ));
     }
-    let bbox = parse_bbox(q.bbox.as_deref())?;
+    let bbox = super::extract::bbox_param(q.bbox.as_deref())?;
     let data = state.registry.population(q.snapshot).await?;
     let exact = exact(&actor);
     let before: Option<HashMap<CellIndex, u64>> = match q.compare {

@@ -116,24 +116,7 @@ pub async fn list(
     Auth(actor): Auth,
     QueryParams(q): QueryParams<ListQuery>,
 ) -> ApiResult<Response> {
-    let bbox = match q.bbox.as_deref() {
-        None => None,
-        Some(b) => {
-            let n: Vec<f64> = b
-                .split(',')
-                .map(|x| x.trim().parse::<f64>())
-                .collect::<Result<_, _>>()
-                .ok()
-                .filter(|n: &Vec<f64>| n.len() == 4 && n.iter().all(|v| v.is_finite()))
-                .ok_or_else(|| {
-                    Problem::bad_request(
-                        "invalid-query",
-                        "bbox is four numbers: min lon, min lat, max lon, max lat",
-                    )
-                })?;
-            Some([n[0], n[1], n[2], n[3]])
-        }
-    };
+    let bbox = super::extract::bbox_param(q.bbox.as_deref())?;
     if let Some(c) = &q.commune_code {
         if !is_commune_code(c) {
             return Err(Problem::bad_request(

@@ -98,17 +98,7 @@ impl PlaceDraft {
         };
         let point = point(obj.get("geometry"), &mut errors);
         let empty = Map::new();
-        let props = match obj.get("properties") {
-            Some(Value::Object(p)) => p,
-            Some(_) => {
-                errors.add("/properties", "must be an object");
-                &empty
-            }
-            None => {
-                errors.add("/properties", "is required (kind, name, …)");
-                &empty
-            }
-        };
+        let props = feature_properties(obj, &mut errors, "kind, name, …").unwrap_or(&empty);
         for key in props.keys() {
             let field = format!("/properties/{key}");
             if READ_ONLY.contains(&key.as_str()) {
@@ -619,6 +609,26 @@ fn is_bbox(v: &Value) -> bool {
     v.as_array().is_some_and(|a| {
         (a.len() == 4 || a.len() == 6) && a.iter().all(|x| x.as_f64().is_some_and(f64::is_finite))
     })
+}
+
+/// The `properties` object of a Feature; a missing or non-object member is an error (`hint`
+/// names what it should hold).
+pub(crate) fn feature_properties<'a>(
+    obj: &'a Map<String, Value>,
+    errors: &mut Errors,
+    hint: &str,
+) -> Option<&'a Map<String, Value>> {
+    match obj.get("properties") {
+        Some(Value::Object(p)) => Some(p),
+        Some(_) => {
+            errors.add("/properties", "must be an object");
+            None
+        }
+        None => {
+            errors.add("/properties", format!("is required ({hint})"));
+            None
+        }
+    }
 }
 
 /// Checks the members of a GeoJSON Feature object (`type`, `id`, `bbox`, nothing unknown) and

@@ -9,7 +9,9 @@ mod kind;
 pub mod parking;
 
 pub use draft::{apply_merge_patch, FieldError, PlaceDraft, ValidationError};
-pub(crate) use draft::{control_character_in, feature_object, text_field, Errors};
+pub(crate) use draft::{
+    control_character_in, feature_object, feature_properties, text_field, Errors,
+};
 pub use feature::{place_feature, place_from_feature};
 pub use kind::{PlaceKind, Status};
 

@@ -91,6 +91,19 @@ pub(crate) fn check_reason(reason: &str) -> Result<()> {
     Ok(())
 }
 
+/// Whether an entity tag list (`If-None-Match`, or `If-Match` without `*`) names `etag`;
+/// weak tags (`W/"…"`) compare by their value.
+pub fn etag_listed(header: &str, etag: &str) -> bool {
+    header
+        .split(',')
+        .any(|t| t.trim().trim_start_matches("W/") == etag)
+}
+
+/// Whether an `If-Match` header holds for the current `etag` (`*` matches any version).
+pub(crate) fn if_match_holds(header: &str, etag: &str) -> bool {
+    header.trim() == "*" || etag_listed(header, etag)
+}
+
 /// Now, to the microsecond (for records kept outside the registry's own writes).
 pub fn now_utc() -> DateTime<Utc> {
     now()
@@ -480,10 +493,7 @@ impl Registry {
             .await?
             .ok_or_else(|| RegistryError::NotFound(code.to_string()))?;
         if let Some(tag) = if_match {
-            let matches = tag.trim() == "*"
-                || tag
-                    .split(',')
-                    .any(|t| t.trim().trim_start_matches("W/") == place.etag());
+            let matches = if_match_holds(tag, &place.etag());
             if !matches {
                 return Err(RegistryError::Stale {
                     current_etag: place.etag(),

@@ -310,10 +310,7 @@ impl Registry {
             .await?
             .ok_or_else(|| RegistryError::StreetNotFound(id.to_owned()))?;
         if let Some(tag) = if_match {
-            let matches = tag.trim() == "*"
-                || tag
-                    .split(',')
-                    .any(|t| t.trim().trim_start_matches("W/") == street.etag());
+            let matches = super::if_match_holds(tag, &street.etag());
             if !matches {
                 return Err(RegistryError::Stale {
                     current_etag: street.etag(),

@@ -4,7 +4,9 @@ use serde_json::{Map, Value};
 
 use super::{is_street_id, DirectionSetting, Street};
 use crate::numbering::{StreetType, SuffixStyle};
-use crate::place::{control_character_in, feature_object, text_field, Errors, ValidationError};
+use crate::place::{
+    control_character_in, feature_object, feature_properties, text_field, Errors, ValidationError,
+};
 use crate::spatial::haversine_distance_m;
 
 /// Most vertices a street may have.
@@ -83,17 +85,7 @@ impl StreetDraft {
         };
         let line = line(obj.get("geometry"), &mut errors);
         let empty = Map::new();
-        let props = match obj.get("properties") {
-            Some(Value::Object(p)) => p,
-            Some(_) => {
-                errors.add("/properties", "must be an object");
-                &empty
-            }
-            None => {
-                errors.add("/properties", "is required (street_type, name, …)");
-                &empty
-            }
-        };
+        let props = feature_properties(obj, &mut errors, "street_type, name, …").unwrap_or(&empty);
         for key in props.keys() {
             let field = format!("/properties/{key}");
             if READ_ONLY.contains(&key.as_str()) {
