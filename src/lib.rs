@@ -10,6 +10,7 @@ pub mod auth;
 pub mod cli;
 pub mod code;
 pub mod commune;
+pub mod event;
 pub mod formats;
 pub mod generate;
 pub mod numbering;

@@ -136,7 +136,7 @@ fn the_stored_communes_are_the_embedded_ones_exactly() {
 
 #[test]
 fn the_store_reports_taken_codes_and_stale_versions_and_keeps_nothing_of_them() {
-    use diachiso::registry::{Action, NewEvent};
+    use diachiso::event::{Action, NewEvent};
     use diachiso::store::StoreError;
 
     let (s, reader, code) = server_with_a_place();

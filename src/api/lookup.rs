@@ -13,8 +13,8 @@ use super::AppState;
 use crate::auth::Actor;
 use crate::code::LocationCode;
 use crate::commune::is_commune_code;
+use crate::place::PlaceDoc;
 use crate::place::{PlaceKind, Status};
-use crate::registry::PlaceDoc;
 
 /// Default and largest number of answers.
 const DEFAULT_LIMIT: usize = 10;

@@ -160,6 +160,7 @@ impl From<RegistryError> for Problem {
                 Problem::new(StatusCode::CONFLICT, "no-free-cell", detail)
             }
             RegistryError::Store(e) => Problem::internal(&e),
+            RegistryError::Internal(e) => Problem::internal(&e),
         }
     }
 }

@@ -14,8 +14,8 @@ use utoipa::openapi::RefOr;
 use utoipa::{PartialSchema, ToSchema};
 
 use crate::auth::Role;
+use crate::event::Action;
 use crate::place::{PlaceKind, Status};
-use crate::registry::Action;
 
 /// A string enumeration built from the domain's own list of identifiers.
 fn string_enum(description: &str, values: &[&'static str]) -> RefOr<Schema> {

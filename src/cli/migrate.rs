@@ -8,8 +8,9 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::{json, Value};
 
+use crate::event::Event;
 use crate::place::place_from_feature;
-use crate::registry::{Event, Registry};
+use crate::registry::Registry;
 use crate::store::{ImportProgress, StoreError};
 
 #[derive(Debug, Args)]

@@ -3,11 +3,13 @@
 //! The module is pure: it validates drafts and patches and renders features; the registry
 //! decides codes and communes, the store keeps them.
 
+mod doc;
 mod draft;
 mod feature;
 mod kind;
 pub mod parking;
 
+pub use doc::PlaceDoc;
 pub use draft::{apply_merge_patch, FieldError, PlaceDraft, ValidationError};
 pub(crate) use draft::{
     control_character_in, feature_object, feature_properties, text_field, Errors,

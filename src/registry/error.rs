@@ -47,6 +47,10 @@ pub enum RegistryError {
     PlanStale(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A failure of the service itself (a background task that died, embedded data that does
+    /// not load): logged, never shown in detail.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl RegistryError {

@@ -5,13 +5,14 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use super::{Action, Catalog, NewEvent, Registry, RegistryError, Result, DUPLICATE_RADIUS_M};
+use super::{Catalog, Registry, RegistryError, Result, DUPLICATE_RADIUS_M};
 use crate::auth::Actor;
 use crate::code::{self, LocationCode};
 use crate::commune::CommuneIndex;
+use crate::event::{Action, NewEvent};
 use crate::place::{place_feature, Place, PlaceDraft, Status};
 use crate::spatial::PlaceIndex;
-use crate::store::{ImportProgress, StoreError};
+use crate::store::ImportProgress;
 
 /// One input record for [`BulkImport::push`].
 #[derive(Debug, Clone)]
@@ -298,7 +299,7 @@ impl BulkImport<'_> {
         flight
             .commit
             .await
-            .map_err(|e| StoreError::Corrupt(format!("import task: {e}")))??;
+            .map_err(|e| RegistryError::Internal(format!("import task: {e}")))??;
         {
             let mut indexes = self.registry.indexes.write().expect("index lock");
             for p in flight.places.iter() {

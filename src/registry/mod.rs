@@ -6,14 +6,12 @@
 
 mod catalog;
 mod error;
-mod event;
 mod import;
 mod population;
 mod streets;
 
-pub use catalog::{Catalog, PlaceDoc, PlaceFilter};
+pub use catalog::{Catalog, PlaceFilter};
 pub use error::{RegistryError, Result};
-pub use event::{Action, Event, NewEvent, NewStreetEvent, StreetAction, StreetEvent};
 pub use import::{BatchReport, BulkImport, ImportRow};
 pub use population::{PopulationCache, PopulationData};
 pub use streets::{
@@ -30,6 +28,7 @@ use serde_json::Value;
 use crate::auth::Actor;
 use crate::code::{self, CodeError, LocationCode};
 use crate::commune::{self, Commune, CommuneIndex};
+use crate::event::{Action, Event, NewEvent};
 use crate::place::{apply_merge_patch, place_feature, Place, PlaceDraft, Status};
 use crate::store::{IdempotencyRecord, Store, StoreError};
 
@@ -121,14 +120,14 @@ impl Registry {
         let mut communes = store.load_communes().await?;
         if communes.is_empty() {
             let hung_yen = commune::load(commune::HUNG_YEN_COMMUNES_GEOJSON)
-                .map_err(|e| StoreError::Corrupt(format!("embedded communes: {e}")))?;
+                .map_err(|e| RegistryError::Internal(format!("embedded communes: {e}")))?;
             store.upsert_communes(&hung_yen).await?;
             tracing::info!(count = hung_yen.len(), "loaded the communes of Hưng Yên");
             communes = hung_yen;
         }
         // Read the log position first: events committed while the places load are applied
         // again by the first catch-up (upserts are idempotent), never missed.
-        let applied_seq = store.last_event_seq().await.unwrap_or(0);
+        let applied_seq = store.last_event_seq().await?;
         let applied_street_seq = store.last_street_event_seq().await?;
         let streets = crate::street::StreetIndex::new(store.load_streets().await?);
         let started = std::time::Instant::now();
@@ -137,7 +136,7 @@ impl Registry {
         let count = docs.len();
         let catalog = tokio::task::spawn_blocking(move || Catalog::from_docs(docs))
             .await
-            .map_err(|e| StoreError::Corrupt(format!("index build: {e}")))?;
+            .map_err(|e| RegistryError::Internal(format!("index build: {e}")))?;
         let indexes = Indexes {
             communes: Arc::new(CommuneIndex::new(communes)),
             catalog,
@@ -375,8 +374,11 @@ impl Registry {
             self.check_duplicates(&draft, None)?;
         }
         let at = now();
+        // Another node may take a code between our look-up and our insert: the store's
+        // unique constraint decides, and we move on to the next free cell.
+        let mut lost: HashSet<LocationCode> = HashSet::new();
         let mut place = Place {
-            code: LocationCode::from_payload(0).map_err(|_| StoreError::Corrupt("code".into()))?,
+            code: self.free_code(draft.lon, draft.lat, &lost)?,
             kind: draft.kind,
             name: draft.name,
             lon: draft.lon,
@@ -392,25 +394,7 @@ impl Registry {
             created_at: at,
             updated_at: at,
         };
-        // Another node may take a code between our look-up and our insert: the store's
-        // unique constraint decides, and we move on to the next free cell.
-        let mut lost: HashSet<LocationCode> = HashSet::new();
         loop {
-            place.code = {
-                let indexes = self.indexes.read().expect("index lock");
-                code::nearest_free_cell(place.lon, place.lat, |c| {
-                    indexes.catalog.is_taken(c) || lost.contains(&c)
-                })
-                .map_err(|e| match e {
-                    CodeError::NoFreeCell => {
-                        RegistryError::NoFreeCell(code::MAX_FREE_CELL_DISTANCE_M.round() as u32)
-                    }
-                    _ => RegistryError::OutsideTerritory {
-                        lon: place.lon,
-                        lat: place.lat,
-                    },
-                })?
-            };
             let feature = self.feature(&place);
             let event = NewEvent {
                 at,
@@ -447,10 +431,26 @@ impl Registry {
                 }
                 Err(StoreError::CodeTaken(code)) => {
                     lost.insert(code);
+                    place.code = self.free_code(place.lon, place.lat, &lost)?;
                 }
                 Err(e) => return Err(e.into()),
             }
         }
+    }
+
+    /// The free code cell nearest the point, passing over the codes taken in the catalog and
+    /// those another node took meanwhile (`lost`).
+    fn free_code(&self, lon: f64, lat: f64, lost: &HashSet<LocationCode>) -> Result<LocationCode> {
+        let indexes = self.indexes.read().expect("index lock");
+        code::nearest_free_cell(lon, lat, |c| {
+            indexes.catalog.is_taken(c) || lost.contains(&c)
+        })
+        .map_err(|e| match e {
+            CodeError::NoFreeCell => {
+                RegistryError::NoFreeCell(code::MAX_FREE_CELL_DISTANCE_M.round() as u32)
+            }
+            _ => RegistryError::OutsideTerritory { lon, lat },
+        })
     }
 
     /// Refuses a place of the same kind with a similar name within [`DUPLICATE_RADIUS_M`].

@@ -171,7 +171,7 @@ impl Registry {
             (exact, public)
         })
         .await
-        .map_err(|e| StoreError::Corrupt(format!("aggregation: {e}")))?;
+        .map_err(|e| RegistryError::Internal(format!("aggregation: {e}")))?;
         let data = Arc::new(PopulationData {
             snapshot: chosen,
             exact,

@@ -11,20 +11,19 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
-use super::{
-    check_reason, now, Action, NewEvent, NewStreetEvent, Registry, RegistryError, Result,
-    StreetAction,
-};
+use super::{check_reason, now, Registry, RegistryError, Result};
 use crate::auth::Actor;
+use crate::event::{Action, NewEvent, NewStreetEvent, StreetAction};
 use crate::numbering::{
     self, alley_entrance, alley_number, choose_direction, choose_street, format_full_address,
     DirectionHint, Frontage, HouseNumber, Rules, StreetChoice, StreetLine, SuffixStyle,
 };
 use crate::place::{apply_merge_patch, Place, PlaceKind, Status};
-use crate::store::{CommuneRules, StoreError};
+use crate::store::StoreError;
 use crate::street::{
-    new_plan_id, new_street_id, point_line_distance_m, DirectionSetting, HouseGroup, NumberingPlan,
-    PlanAlley, PlanHouse, PlanReserved, PlanRules, PlanStatus, Street, StreetDraft, StreetStatus,
+    new_plan_id, new_street_id, point_line_distance_m, CommuneRules, DirectionSetting, HouseGroup,
+    NumberingPlan, PlanAlley, PlanHouse, PlanReserved, PlanRules, PlanStatus, Street, StreetDraft,
+    StreetStatus,
 };
 
 /// How far from its parent street an alley's entrance may be, metres.
@@ -397,7 +396,7 @@ impl Registry {
         &self,
         actor: &Actor,
         id: &str,
-    ) -> Result<Vec<crate::registry::StreetEvent>> {
+    ) -> Result<Vec<crate::event::StreetEvent>> {
         if !actor.can_read_all() {
             return Err(RegistryError::Forbidden(
                 "the history is for signed-in roles (reader and above)".into(),

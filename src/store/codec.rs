@@ -7,8 +7,9 @@ use serde_json::Value;
 use super::{StoreError, StoreResult};
 use crate::auth::{Role, TokenInfo};
 use crate::code::LocationCode;
+use crate::event::Action;
+use crate::place::PlaceDoc;
 use crate::place::{PlaceKind, Status};
-use crate::registry::{Action, PlaceDoc};
 
 pub fn time_to_text(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
@@ -173,10 +174,10 @@ pub fn place_from_columns(row: &impl Columns) -> StoreResult<crate::place::Place
 }
 
 /// An event from a row of `select_history.sql` / `select_events_after.sql`.
-pub fn event_from_columns(row: &impl Columns) -> StoreResult<crate::registry::Event> {
-    Ok(crate::registry::Event {
+pub fn event_from_columns(row: &impl Columns) -> StoreResult<crate::event::Event> {
+    Ok(crate::event::Event {
         seq: row.integer("seq")?,
-        event: crate::registry::NewEvent {
+        event: crate::event::NewEvent {
             at: time_from_text(&row.text("at")?)?,
             actor: row.text("actor")?,
             action: action_from_text(&row.text("action")?)?,
@@ -233,14 +234,14 @@ pub fn plan_to_doc(plan: &crate::street::NumberingPlan) -> String {
 }
 
 /// Decodes a row of `street_events`.
-pub fn street_event_from_columns(row: &impl Columns) -> StoreResult<crate::registry::StreetEvent> {
+pub fn street_event_from_columns(row: &impl Columns) -> StoreResult<crate::event::StreetEvent> {
     let action = row.text("action")?;
-    Ok(crate::registry::StreetEvent {
+    Ok(crate::event::StreetEvent {
         seq: row.integer("seq")?,
-        event: crate::registry::NewStreetEvent {
+        event: crate::event::NewStreetEvent {
             at: time_from_text(&row.text("at")?)?,
             actor: row.text("actor")?,
-            action: crate::registry::StreetAction::parse(&action)
+            action: crate::event::StreetAction::parse(&action)
                 .ok_or_else(|| StoreError::Corrupt(format!("street action {action:?}")))?,
             street_id: row.text("street_id")?,
             plan_id: row.opt_text("plan_id")?,
@@ -252,9 +253,9 @@ pub fn street_event_from_columns(row: &impl Columns) -> StoreResult<crate::regis
 }
 
 /// Decodes a row of `commune_numbering_rules`.
-pub fn rules_from_columns(row: &impl Columns) -> StoreResult<super::CommuneRules> {
+pub fn rules_from_columns(row: &impl Columns) -> StoreResult<crate::street::CommuneRules> {
     let style = row.text("suffix_style")?;
-    Ok(super::CommuneRules {
+    Ok(crate::street::CommuneRules {
         commune_code: row.text("commune_code")?,
         suffix_style: json_from_text(&format!("{style:?}"))?,
         reserve_every_m: row.opt_number("reserve_every_m")?,

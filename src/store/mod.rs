@@ -17,11 +17,12 @@ use serde_json::Value;
 use crate::auth::{Role, TokenInfo};
 use crate::code::LocationCode;
 use crate::commune::Commune;
+use crate::event::{Event, NewEvent, NewStreetEvent, StreetEvent};
 use crate::parking::{DailyTotal, Outcome, Transaction};
 use crate::place::Place;
+use crate::place::PlaceDoc;
 use crate::population::{CountRow, Snapshot};
-use crate::registry::{Event, NewEvent, NewStreetEvent, PlaceDoc, StreetEvent};
-use crate::street::{NumberingPlan, Street};
+use crate::street::{CommuneRules, NumberingPlan, Street};
 
 /// Store errors. Database text is kept for the log and never shown to clients.
 #[derive(Debug, thiserror::Error)]
@@ -42,8 +43,6 @@ pub enum StoreError {
     SnapshotExists(String),
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
-    #[error("this store does not support {0} yet")]
-    Unsupported(&'static str),
     #[error("the export was stopped: {0}")]
     Sink(String),
     #[error("unsupported DATABASE_URL {0:?}: use sqlite:PATH or postgres://…")]
@@ -100,23 +99,11 @@ pub trait Store: Send + Sync + 'static {
     /// Inserts or replaces communes by code, in one transaction. Returns how many.
     async fn upsert_communes(&self, communes: &[Commune]) -> StoreResult<usize>;
 
-    /// Every place, every status (to rebuild the in-memory indexes).
-    async fn load_places(&self) -> StoreResult<Vec<Place>>;
-    /// What the in-memory indexes need of every place, for the start-up load. (The default
-    /// reads whole places; stores override it with a narrow query.)
-    async fn load_place_docs(&self) -> StoreResult<Vec<PlaceDoc>> {
-        Ok(self.load_places().await?.iter().map(PlaceDoc::of).collect())
-    }
+    /// What the in-memory indexes need of every place, for the start-up load.
+    async fn load_place_docs(&self) -> StoreResult<Vec<PlaceDoc>>;
     async fn get_place(&self, code: LocationCode) -> StoreResult<Option<Place>>;
     /// The places with these codes, in the order given; unknown codes are skipped.
-    /// (The default asks one by one; stores override it with one query.)
-    async fn get_places(&self, codes: &[LocationCode]) -> StoreResult<Vec<Place>> {
-        let mut places = Vec::with_capacity(codes.len());
-        for &code in codes {
-            places.extend(self.get_place(code).await?);
-        }
-        Ok(places)
-    }
+    async fn get_places(&self, codes: &[LocationCode]) -> StoreResult<Vec<Place>>;
     /// Inserts a place with its creation event (and idempotency record) in one transaction;
     /// `CodeTaken` if the code exists. Returns the event's sequence number.
     async fn insert_place(
@@ -138,34 +125,24 @@ pub trait Store: Send + Sync + 'static {
     /// transaction; `CodeTaken` if any code exists.
     async fn insert_batch(
         &self,
-        _places: &[Place],
-        _events: &[NewEvent],
-        _progress: &ImportProgress,
-    ) -> StoreResult<()> {
-        Err(StoreError::Unsupported("bulk import"))
-    }
+        places: &[Place],
+        events: &[NewEvent],
+        progress: &ImportProgress,
+    ) -> StoreResult<()>;
     /// The progress of an import, by its key.
-    async fn import_progress(&self, _key: &str) -> StoreResult<Option<ImportProgress>> {
-        Err(StoreError::Unsupported("bulk import"))
-    }
+    async fn import_progress(&self, key: &str) -> StoreResult<Option<ImportProgress>>;
     /// Marks an import finished (or records progress with no new place).
-    async fn save_import_progress(&self, _progress: &ImportProgress) -> StoreResult<()> {
-        Err(StoreError::Unsupported("bulk import"))
-    }
+    async fn save_import_progress(&self, progress: &ImportProgress) -> StoreResult<()>;
     /// Streams every place (of one commune, or all) in code order to `sink`.
     async fn export_places(
         &self,
-        _commune: Option<&str>,
-        _sink: &mut (dyn FnMut(Place) -> StoreResult<()> + Send),
-    ) -> StoreResult<()> {
-        Err(StoreError::Unsupported("export"))
-    }
+        commune: Option<&str>,
+        sink: &mut (dyn FnMut(Place) -> StoreResult<()> + Send),
+    ) -> StoreResult<()>;
 
     /// Appends events with the sequence numbers they carry (restoring another store's log
     /// into an empty one); the next new event follows the largest.
-    async fn restore_events(&self, _events: &[Event]) -> StoreResult<()> {
-        Err(StoreError::Unsupported("restoring events"))
-    }
+    async fn restore_events(&self, events: &[Event]) -> StoreResult<()>;
 
     /// A stream of wake-ups, one (at least) after each commit that appended events, from any
     /// writer; `None` when the store cannot push them (SQLite: nodes poll).
@@ -174,9 +151,7 @@ pub trait Store: Send + Sync + 'static {
     }
 
     /// The sequence number of the last event (0 when the log is empty).
-    async fn last_event_seq(&self) -> StoreResult<i64> {
-        Err(StoreError::Unsupported("reading the last event sequence"))
-    }
+    async fn last_event_seq(&self) -> StoreResult<i64>;
 
     async fn history(&self, code: LocationCode) -> StoreResult<Vec<Event>>;
     async fn events_after(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<Event>>;
@@ -276,16 +251,6 @@ pub trait Store: Send + Sync + 'static {
         lot_code: Option<&str>,
         commune_code: Option<&str>,
     ) -> StoreResult<Vec<DailyTotal>>;
-}
-
-/// The numbering rules a commune sets for its streets.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CommuneRules {
-    pub commune_code: String,
-    pub suffix_style: crate::numbering::SuffixStyle,
-    pub reserve_every_m: Option<f64>,
-    pub updated_by: String,
-    pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// Opens the store named by a `DATABASE_URL` (`sqlite:PATH`, `sqlite://PATH`, `postgres://…`,

@@ -11,12 +11,14 @@
 mod draft;
 mod index;
 mod plan;
+mod rules;
 
 pub use draft::StreetDraft;
 pub use index::{point_line_distance_m, point_segment_distance_m, StreetIndex};
 pub use plan::{
     HouseGroup, NumberingPlan, PlanAlley, PlanHouse, PlanReserved, PlanRules, PlanStatus,
 };
+pub use rules::CommuneRules;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

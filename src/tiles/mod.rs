@@ -11,7 +11,7 @@ pub mod mvt;
 
 use std::f64::consts::PI;
 
-use crate::registry::PlaceDoc;
+use crate::place::PlaceDoc;
 
 pub use mvt::EXTENT;
 

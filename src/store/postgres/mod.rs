@@ -15,17 +15,16 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{PgPool, Row};
 
 use super::codec::*;
-use super::{
-    CommuneRules, Counts, IdempotencyRecord, ImportProgress, Store, StoreError, StoreResult,
-};
+use super::{Counts, IdempotencyRecord, ImportProgress, Store, StoreError, StoreResult};
 use crate::auth::{Role, TokenInfo};
 use crate::code::LocationCode;
 use crate::commune::Commune;
+use crate::event::{Event, NewEvent, NewStreetEvent, StreetEvent};
 use crate::parking::{DailyTotal, Outcome, Transaction};
 use crate::place::Place;
+use crate::place::PlaceDoc;
 use crate::population::{CountRow, Snapshot};
-use crate::registry::{Event, NewEvent, NewStreetEvent, PlaceDoc, StreetEvent};
-use crate::street::{NumberingPlan, Street};
+use crate::street::{CommuneRules, NumberingPlan, Street};
 
 /// The primary key of `places`: a unique violation on it means the code is taken.
 const PLACES_PKEY: &str = "places_pkey";
@@ -322,13 +321,6 @@ impl Store for PgStore {
         }
         tx.commit().await?;
         Ok(communes.len())
-    }
-
-    async fn load_places(&self) -> StoreResult<Vec<Place>> {
-        let rows = sqlx::query(include_str!("sql/select_places.sql"))
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(place_from_row).collect()
     }
 
     async fn subscribe(&self) -> StoreResult<Option<tokio::sync::mpsc::Receiver<()>>> {

@@ -11,17 +11,16 @@ use sqlx::sqlite::{
 use sqlx::{Row, SqlitePool};
 
 use super::codec::*;
-use super::{
-    CommuneRules, Counts, IdempotencyRecord, ImportProgress, Store, StoreError, StoreResult,
-};
+use super::{Counts, IdempotencyRecord, ImportProgress, Store, StoreError, StoreResult};
 use crate::auth::{Role, TokenInfo};
 use crate::code::LocationCode;
 use crate::commune::Commune;
+use crate::event::{Event, NewEvent, NewStreetEvent, StreetEvent};
 use crate::parking::{DailyTotal, Outcome, Transaction};
 use crate::place::Place;
+use crate::place::PlaceDoc;
 use crate::population::{CountRow, Snapshot};
-use crate::registry::{Event, NewEvent, NewStreetEvent, PlaceDoc, StreetEvent};
-use crate::street::{NumberingPlan, Street};
+use crate::street::{CommuneRules, NumberingPlan, Street};
 
 /// SQLite through a small connection pool. Writes are serialised by the registry; the
 /// pool lets reads run beside them (WAL).
@@ -270,13 +269,6 @@ impl Store for SqliteStore {
         }
         tx.commit().await?;
         Ok(communes.len())
-    }
-
-    async fn load_places(&self) -> StoreResult<Vec<Place>> {
-        let rows = sqlx::query(include_str!("sql/select_places.sql"))
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(place_from_row).collect()
     }
 
     async fn load_place_docs(&self) -> StoreResult<Vec<PlaceDoc>> {
