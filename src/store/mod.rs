@@ -1,13 +1,24 @@
-//! Persistence behind one interface: SQLite (embedded default) now, PostgreSQL + PostGIS for
+//! Persistence behind one interface: SQLite (embedded default) and PostgreSQL + PostGIS for
 //! production. The database is the source of truth; every write and its event are one
 //! transaction.
+//!
+//! The interface is split by concern ([`PlaceStore`], [`StreetStore`], [`TokenStore`],
+//! [`ParkingStore`], [`PopulationStore`]; [`Store`] is all of them). One implementation,
+//! [`sql::SqlStore`], writes each transaction once for both databases over a small
+//! [`sql::Dialect`] (`sqlite`, `postgres`); its methods live in one file per concern.
 
 mod codec;
+mod parking;
+mod places;
+mod population;
 mod postgres;
+pub(crate) mod sql;
 mod sqlite;
+mod streets;
+mod tokens;
 
-pub use postgres::PgStore;
-pub use sqlite::SqliteStore;
+pub use postgres::{PgDialect, PgStore};
+pub use sqlite::{SqliteDialect, SqliteStore};
 
 use std::sync::Arc;
 
@@ -19,16 +30,21 @@ use crate::code::LocationCode;
 use crate::commune::Commune;
 use crate::event::{Event, NewEvent, NewStreetEvent, StreetEvent};
 use crate::parking::{DailyTotal, Outcome, Transaction};
-use crate::place::Place;
-use crate::place::PlaceDoc;
+use crate::place::{Place, PlaceDoc};
 use crate::population::{CountRow, Snapshot};
 use crate::street::{CommuneRules, NumberingPlan, Street};
 
 /// Store errors. Database text is kept for the log and never shown to clients.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    /// A database error, with the store operation and the statement (or step: connect, begin,
+    /// commit) where it happened.
+    #[error("{operation} failed at {statement}: {source}")]
+    Database {
+        operation: &'static str,
+        statement: &'static str,
+        source: sqlx::Error,
+    },
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("the location code {0} is already taken")]
@@ -47,6 +63,20 @@ pub enum StoreError {
     Sink(String),
     #[error("unsupported DATABASE_URL {0:?}: use sqlite:PATH or postgres://…")]
     UnsupportedUrl(String),
+}
+
+impl StoreError {
+    /// Wraps a database error of `operation` at `step` (for `map_err`).
+    pub fn during(
+        operation: &'static str,
+        step: &'static str,
+    ) -> impl FnOnce(sqlx::Error) -> StoreError {
+        move |source| StoreError::Database {
+            operation,
+            statement: step,
+            source,
+        }
+    }
 }
 
 /// Result of store operations.
@@ -89,12 +119,25 @@ pub struct Counts {
     pub tokens: i64,
 }
 
-/// The store interface shared by SQLite and PostGIS.
+/// Everything the registry keeps: the union of the stores by concern.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store:
+    PlaceStore + StreetStore + TokenStore + ParkingStore + PopulationStore + Send + Sync + 'static
+{
     /// `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
 
+    /// A stream of wake-ups, one (at least) after each commit that appended events, from any
+    /// writer; `None` when the store cannot push them (SQLite: nodes poll).
+    async fn subscribe(&self) -> StoreResult<Option<tokio::sync::mpsc::Receiver<()>>>;
+
+    /// How many rows the main tables hold.
+    async fn counts(&self) -> StoreResult<Counts>;
+}
+
+/// Communes, places, their event log, idempotency records, bulk imports and exports.
+#[async_trait]
+pub trait PlaceStore: Send + Sync {
     async fn load_communes(&self) -> StoreResult<Vec<Commune>>;
     /// Inserts or replaces communes by code, in one transaction. Returns how many.
     async fn upsert_communes(&self, communes: &[Commune]) -> StoreResult<usize>;
@@ -143,24 +186,22 @@ pub trait Store: Send + Sync + 'static {
     /// Appends events with the sequence numbers they carry (restoring another store's log
     /// into an empty one); the next new event follows the largest.
     async fn restore_events(&self, events: &[Event]) -> StoreResult<()>;
-
-    /// A stream of wake-ups, one (at least) after each commit that appended events, from any
-    /// writer; `None` when the store cannot push them (SQLite: nodes poll).
-    async fn subscribe(&self) -> StoreResult<Option<tokio::sync::mpsc::Receiver<()>>> {
-        Ok(None)
-    }
-
     /// The sequence number of the last event (0 when the log is empty).
     async fn last_event_seq(&self) -> StoreResult<i64>;
-
+    /// The events of one place, oldest first.
     async fn history(&self, code: LocationCode) -> StoreResult<Vec<Event>>;
+    /// At most `limit` events after a sequence number, in order.
     async fn events_after(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<Event>>;
     async fn find_idempotency(
         &self,
         scope: &str,
         key: &str,
     ) -> StoreResult<Option<IdempotencyRecord>>;
+}
 
+/// API tokens (only their hashes are stored).
+#[async_trait]
+pub trait TokenStore: Send + Sync {
     async fn create_token(
         &self,
         name: &str,
@@ -173,14 +214,16 @@ pub trait Store: Send + Sync + 'static {
     async fn list_tokens(&self) -> StoreResult<Vec<TokenInfo>>;
     /// Revokes a token; false if there is no such unrevoked token.
     async fn revoke_token(&self, id: i64) -> StoreResult<bool>;
+}
 
-    async fn counts(&self) -> StoreResult<Counts>;
-
+/// Streets and alleys, their log, numbering plans and the communes' numbering rules.
+#[async_trait]
+pub trait StreetStore: Send + Sync {
     /// Every street, every status (to rebuild the street index).
     async fn load_streets(&self) -> StoreResult<Vec<Street>>;
     async fn get_street(&self, id: &str) -> StoreResult<Option<Street>>;
     /// Inserts a street (`expected_version` `None`) or replaces the one whose stored version is
-    /// `expected_version` (`VersionConflict` otherwise), with its event, in one transaction.
+    /// `expected_version` (`StreetConflict` otherwise), with its event, in one transaction.
     async fn save_street(
         &self,
         street: &Street,
@@ -203,10 +246,10 @@ pub trait Store: Send + Sync + 'static {
     async fn list_plans(&self, street_id: &str) -> StoreResult<Vec<NumberingPlan>>;
     /// Saves a new draft plan with its `propose` event.
     async fn insert_plan(&self, plan: &NumberingPlan, event: &NewStreetEvent) -> StoreResult<i64>;
-    /// Records a decision on a draft plan in one transaction: the plan (`VersionConflict` if it
+    /// Records a decision on a draft plan in one transaction: the plan (`StreetConflict` if it
     /// is no longer a draft), its event, and for an approval the renamed alleys and the
-    /// renumbered places (each at its expected version, `VersionConflict` otherwise) with
-    /// their events.
+    /// renumbered places (each at its expected version, a conflict otherwise) with their
+    /// events.
     async fn decide_plan(
         &self,
         plan: &NumberingPlan,
@@ -214,11 +257,17 @@ pub trait Store: Send + Sync + 'static {
         streets: &[(Street, i64, NewStreetEvent)],
         places: &[(Place, i64, NewEvent)],
     ) -> StoreResult<()>;
+    /// Houses numbered by an approved plan (not retired), per commune code.
+    async fn numbered_houses(&self) -> StoreResult<Vec<(String, i64)>>;
 
     /// The numbering rules a commune has set.
     async fn numbering_rules(&self, commune_code: &str) -> StoreResult<Option<CommuneRules>>;
     async fn save_numbering_rules(&self, rules: &CommuneRules) -> StoreResult<()>;
+}
 
+/// Settled parking payments.
+#[async_trait]
+pub trait ParkingStore: Send + Sync {
     /// Records settled parking payments in one transaction: each is new (`Recorded`) or the
     /// same as one recorded before (`Replayed`); `TransactionConflict` (nothing written) when
     /// a (platform, transaction id) was recorded with other content.
@@ -228,20 +277,6 @@ pub trait Store: Send + Sync + 'static {
         received_by: &str,
         received_at: chrono::DateTime<chrono::Utc>,
     ) -> StoreResult<Vec<Outcome>>;
-    /// Saves a snapshot of resident counts with all its rows in one transaction
-    /// (`SnapshotExists` when one with the same as-of date is kept already).
-    async fn insert_snapshot(
-        &self,
-        snapshot: &Snapshot,
-        rows: &[CountRow],
-    ) -> StoreResult<Snapshot>;
-    /// Houses numbered by an approved plan (not retired), per commune code.
-    async fn numbered_houses(&self) -> StoreResult<Vec<(String, i64)>>;
-    /// Every snapshot, oldest first.
-    async fn snapshots(&self) -> StoreResult<Vec<Snapshot>>;
-    /// The counts of a snapshot: (code, residents, households).
-    async fn snapshot_counts(&self, id: i64) -> StoreResult<Vec<(LocationCode, u32, u32)>>;
-
     /// Totals per lot, day (Vietnam time) and vehicle type, for days `from..=to`, optionally
     /// of one lot or one commune.
     async fn daily_totals(
@@ -251,6 +286,22 @@ pub trait Store: Send + Sync + 'static {
         lot_code: Option<&str>,
         commune_code: Option<&str>,
     ) -> StoreResult<Vec<DailyTotal>>;
+}
+
+/// Resident-count snapshots (counts per address, never people).
+#[async_trait]
+pub trait PopulationStore: Send + Sync {
+    /// Saves a snapshot of resident counts with all its rows in one transaction
+    /// (`SnapshotExists` when one with the same as-of date is kept already).
+    async fn insert_snapshot(
+        &self,
+        snapshot: &Snapshot,
+        rows: &[CountRow],
+    ) -> StoreResult<Snapshot>;
+    /// Every snapshot, oldest first.
+    async fn snapshots(&self) -> StoreResult<Vec<Snapshot>>;
+    /// The counts of a snapshot: (code, residents, households).
+    async fn snapshot_counts(&self, id: i64) -> StoreResult<Vec<(LocationCode, u32, u32)>>;
 }
 
 /// Opens the store named by a `DATABASE_URL` (`sqlite:PATH`, `sqlite://PATH`, `postgres://…`,

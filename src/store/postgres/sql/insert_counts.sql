@@ -1,2 +1,3 @@
+-- $2: a JSON array of [code, residents, households] (the same bind as SQLite's).
 INSERT INTO resident_counts (snapshot_id, code, residents, households)
-SELECT $1, c, r, h FROM unnest($2::text[], $3::int[], $4::int[]) AS t(c, r, h)
+SELECT $1, r ->> 0, (r ->> 1)::int, (r ->> 2)::int FROM jsonb_array_elements($2::jsonb) AS r

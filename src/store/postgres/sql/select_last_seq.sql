@@ -1,1 +1,1 @@
-SELECT coalesce(max(seq), 0)::bigint FROM events
+SELECT coalesce(max(seq), 0)::bigint AS seq FROM events

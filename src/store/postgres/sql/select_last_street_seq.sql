@@ -1,1 +1,1 @@
-SELECT COALESCE(MAX(seq), 0)::bigint FROM street_events
+SELECT COALESCE(MAX(seq), 0)::bigint AS seq FROM street_events

@@ -1,4 +1,4 @@
-SELECT (SELECT count(*) FROM communes),
-       (SELECT count(*) FROM places),
-       (SELECT count(*) FROM events),
-       (SELECT count(*) FROM tokens)
+SELECT (SELECT count(*) FROM communes) AS communes,
+       (SELECT count(*) FROM places) AS places,
+       (SELECT count(*) FROM events) AS events,
+       (SELECT count(*) FROM tokens) AS tokens

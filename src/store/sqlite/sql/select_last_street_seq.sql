@@ -1,1 +1,1 @@
-SELECT COALESCE(MAX(seq), 0) FROM street_events
+SELECT COALESCE(MAX(seq), 0) AS seq FROM street_events

@@ -1,12 +1,13 @@
 -- The start-up load, in chunks of rows packed as one JSON array each: sqlx decodes a
 -- row at a time through a channel (about 13 µs a row), while SQLite builds the JSON at a few
--- hundred ns a row and serde parses it faster still.
-SELECT max(rowid) AS last,
+-- hundred ns a row and serde parses it faster still. The keyset (rowid) travels as text, as
+-- PostgreSQL's (the code) does, so the store core reads both the same way.
+SELECT CAST(max(rowid) AS TEXT) AS last,
        json_group_array(json_array(code, kind, status, commune_code, lon, lat, name,
                                    house_number, street, hamlet)) AS docs
 FROM (SELECT rowid, code, kind, status, commune_code, lon, lat, name, house_number, street,
              hamlet
       FROM places
-      WHERE rowid > ?1
+      WHERE rowid > CAST(?1 AS INTEGER)
       ORDER BY rowid
       LIMIT ?2)

@@ -1,1 +1,0 @@
-INSERT INTO events (seq, at, actor, action, code, before, after, reason) OVERRIDING SYSTEM VALUE
