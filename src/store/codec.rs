@@ -137,15 +137,51 @@ where
     Ok(docs)
 }
 
-/// Reading a column of a result row by name, the same way for every store. Each store
-/// implements it for its row type; the decoders below are written once against it.
+/// Reading a column of a result row by name, the same way for every store; the decoders
+/// below are written once against it.
 pub trait Columns {
     fn text(&self, column: &str) -> StoreResult<String>;
     fn opt_text(&self, column: &str) -> StoreResult<Option<String>>;
     fn number(&self, column: &str) -> StoreResult<f64>;
     fn opt_number(&self, column: &str) -> StoreResult<Option<f64>>;
     fn integer(&self, column: &str) -> StoreResult<i64>;
+    /// A boolean (PostgreSQL's `boolean`, SQLite's 0 or 1).
     fn flag(&self, column: &str) -> StoreResult<bool>;
+}
+
+/// Any sqlx row whose driver decodes these types reads the same way.
+impl<R> Columns for R
+where
+    R: sqlx::Row,
+    for<'c> &'c str: sqlx::ColumnIndex<R>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> f64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    fn text(&self, column: &str) -> StoreResult<String> {
+        self.try_get(column).map_err(column_error)
+    }
+    fn opt_text(&self, column: &str) -> StoreResult<Option<String>> {
+        self.try_get(column).map_err(column_error)
+    }
+    fn number(&self, column: &str) -> StoreResult<f64> {
+        self.try_get(column).map_err(column_error)
+    }
+    fn opt_number(&self, column: &str) -> StoreResult<Option<f64>> {
+        self.try_get(column).map_err(column_error)
+    }
+    fn integer(&self, column: &str) -> StoreResult<i64> {
+        self.try_get(column).map_err(column_error)
+    }
+    fn flag(&self, column: &str) -> StoreResult<bool> {
+        self.try_get(column).map_err(column_error)
+    }
+}
+
+/// A column that is missing or does not decode: the stored data is not what the schema says.
+fn column_error(e: sqlx::Error) -> StoreError {
+    StoreError::Corrupt(format!("column: {e}"))
 }
 
 /// A place from a row of `select_place*.sql`.

@@ -304,7 +304,7 @@ impl<D: Dialect> PlaceStore for SqlStore<D> {
             statement: statement.name,
             source: e,
         };
-        let mut rows = D::fetch_stream(s.conn(), D::text(statement), args![commune]);
+        let mut rows = D::fetch(s.conn(), D::text(statement), args![commune]);
         while let Some(row) = rows.try_next().await.map_err(failed)? {
             sink(place_from_columns(&row)?)?;
         }

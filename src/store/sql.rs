@@ -17,7 +17,9 @@
 use std::borrow::Cow;
 
 use async_trait::async_trait;
+use futures_util::future::BoxFuture;
 use futures_util::stream::BoxStream;
+use futures_util::TryStreamExt;
 use sqlx::pool::PoolConnection;
 use sqlx::{Database, Pool};
 
@@ -132,6 +134,58 @@ macro_rules! args {
 }
 pub(crate) use args;
 
+/// Binds a scalar argument the same way for every driver; a list goes through the dialect's
+/// own `list` (a JSON array in SQLite, an SQL array in PostgreSQL).
+pub fn bind<'q, DB, L>(
+    query: sqlx::query::Query<'q, DB, <DB as Database>::Arguments<'q>>,
+    arg: Arg<'q>,
+    list: fn(Vec<String>) -> L,
+) -> sqlx::query::Query<'q, DB, <DB as Database>::Arguments<'q>>
+where
+    DB: Database,
+    Cow<'q, str>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<Cow<'q, str>>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<f64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    f64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    bool: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    L: sqlx::Encode<'q, DB> + sqlx::Type<DB> + Send + 'q,
+{
+    match arg {
+        Arg::Text(t) => query.bind(t),
+        Arg::OptText(t) => query.bind(t),
+        Arg::Int(n) => query.bind(n),
+        Arg::Float(x) => query.bind(x),
+        Arg::OptFloat(x) => query.bind(x),
+        Arg::Bool(b) => query.bind(b),
+        Arg::TextList(l) => query.bind(list(l)),
+    }
+}
+
+/// The statement-running methods of a [`Dialect`] over an sqlx driver, written once: each
+/// dialect has its own `query(sql, args)` (binding with [`bind`]), and the driver's types
+/// make the rest of the code the same.
+macro_rules! sqlx_statements {
+    () => {
+        fn execute<'a>(
+            conn: &'a mut $crate::store::sql::Connection<Self>,
+            sql: &'a str,
+            args: Vec<$crate::store::sql::Arg<'a>>,
+        ) -> futures_util::future::BoxFuture<'a, sqlx::Result<u64>> {
+            Box::pin(async move { Ok(query(sql, args).execute(conn).await?.rows_affected()) })
+        }
+
+        fn fetch<'a>(
+            conn: &'a mut $crate::store::sql::Connection<Self>,
+            sql: &'a str,
+            args: Vec<$crate::store::sql::Arg<'a>>,
+        ) -> futures_util::stream::BoxStream<'a, sqlx::Result<Self::Row>> {
+            query(sql, args).fetch(conn)
+        }
+    };
+}
+pub(crate) use sqlx_statements;
+
 /// The unique constraints whose violation means something to the registry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Constraint {
@@ -156,27 +210,19 @@ pub trait Dialect: Send + Sync + 'static {
     /// This dialect's text of a statement.
     fn text(statement: &Statement) -> &'static str;
 
-    async fn execute(
-        conn: &mut Connection<Self>,
-        sql: &str,
-        args: Vec<Arg<'_>>,
-    ) -> sqlx::Result<u64>;
-    async fn fetch_all(
-        conn: &mut Connection<Self>,
-        sql: &str,
-        args: Vec<Arg<'_>>,
-    ) -> sqlx::Result<Vec<Self::Row>>;
-    async fn fetch_optional(
-        conn: &mut Connection<Self>,
-        sql: &str,
-        args: Vec<Arg<'_>>,
-    ) -> sqlx::Result<Option<Self::Row>>;
-    /// The rows one at a time (exports of a million places stay streamed).
-    fn fetch_stream<'c>(
-        conn: &'c mut Connection<Self>,
-        sql: &'c str,
-        args: Vec<Arg<'c>>,
-    ) -> BoxStream<'c, sqlx::Result<Self::Row>>;
+    /// Runs a statement; the number of rows it changed. (Written by [`sqlx_statements!`].)
+    fn execute<'a>(
+        conn: &'a mut Connection<Self>,
+        sql: &'a str,
+        args: Vec<Arg<'a>>,
+    ) -> BoxFuture<'a, sqlx::Result<u64>>;
+    /// The rows of a statement, one at a time (exports of a million places stay streamed).
+    /// (Written by [`sqlx_statements!`].)
+    fn fetch<'a>(
+        conn: &'a mut Connection<Self>,
+        sql: &'a str,
+        args: Vec<Arg<'a>>,
+    ) -> BoxStream<'a, sqlx::Result<Self::Row>>;
 
     /// Whether a database error is a unique violation of this constraint.
     fn violates(error: &sqlx::Error, constraint: Constraint) -> bool;
@@ -314,7 +360,10 @@ impl<D: Dialect> Session<D> {
         args: Vec<Arg<'_>>,
         constraint: Constraint,
     ) -> StoreResult<Option<D::Row>> {
-        match D::fetch_optional(self.conn(), D::text(statement), args).await {
+        let fetched = D::fetch(self.conn(), D::text(statement), args)
+            .try_next()
+            .await;
+        match fetched {
             Ok(Some(row)) => Ok(Some(row)),
             Ok(None) => Err(self.error(statement.name, sqlx::Error::RowNotFound)),
             Err(e) if D::violates(&e, constraint) => Ok(None),
@@ -327,9 +376,10 @@ impl<D: Dialect> Session<D> {
         statement: &'static Statement,
         args: Vec<Arg<'_>>,
     ) -> StoreResult<Vec<D::Row>> {
-        D::fetch_all(self.conn(), D::text(statement), args)
-            .await
-            .map_err(|e| self.error(statement.name, e))
+        let fetched = D::fetch(self.conn(), D::text(statement), args)
+            .try_collect()
+            .await;
+        fetched.map_err(|e| self.error(statement.name, e))
     }
 
     pub(super) async fn optional(
@@ -337,9 +387,10 @@ impl<D: Dialect> Session<D> {
         statement: &'static Statement,
         args: Vec<Arg<'_>>,
     ) -> StoreResult<Option<D::Row>> {
-        D::fetch_optional(self.conn(), D::text(statement), args)
-            .await
-            .map_err(|e| self.error(statement.name, e))
+        let fetched = D::fetch(self.conn(), D::text(statement), args)
+            .try_next()
+            .await;
+        fetched.map_err(|e| self.error(statement.name, e))
     }
 
     /// A statement that answers exactly one row.

@@ -12,15 +12,13 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use futures_util::stream::BoxStream;
 use sqlx::postgres::{
     PgArguments, PgConnectOptions, PgConnection, PgDatabaseError, PgPoolOptions, PgRow,
 };
-use sqlx::{Pool, Postgres, Row};
+use sqlx::{Pool, Postgres};
 
-use super::codec::Columns;
 use super::places::{event_args, place_args};
-use super::sql::{Arg, Constraint, Dialect, SqlStore, Statement};
+use super::sql::{bind, sqlx_statements, Arg, Constraint, Dialect, SqlStore, Statement};
 use super::{StoreError, StoreResult};
 use crate::code::LocationCode;
 use crate::event::{Event, NewEvent};
@@ -53,47 +51,12 @@ impl SqlStore<PgDialect> {
     }
 }
 
-impl Columns for PgRow {
-    fn text(&self, column: &str) -> StoreResult<String> {
-        self.try_get(column).map_err(column_error)
-    }
-    fn opt_text(&self, column: &str) -> StoreResult<Option<String>> {
-        self.try_get(column).map_err(column_error)
-    }
-    fn number(&self, column: &str) -> StoreResult<f64> {
-        self.try_get(column).map_err(column_error)
-    }
-    fn opt_number(&self, column: &str) -> StoreResult<Option<f64>> {
-        self.try_get(column).map_err(column_error)
-    }
-    fn integer(&self, column: &str) -> StoreResult<i64> {
-        self.try_get(column).map_err(column_error)
-    }
-    fn flag(&self, column: &str) -> StoreResult<bool> {
-        self.try_get(column).map_err(column_error)
-    }
-}
-
-fn column_error(e: sqlx::Error) -> StoreError {
-    StoreError::Corrupt(format!("column: {e}"))
-}
-
 type PgQuery<'q> = sqlx::query::Query<'q, Postgres, PgArguments>;
 
-fn bind<'q>(query: PgQuery<'q>, arg: Arg<'q>) -> PgQuery<'q> {
-    match arg {
-        Arg::Text(t) => query.bind(t),
-        Arg::OptText(t) => query.bind(t),
-        Arg::Int(n) => query.bind(n),
-        Arg::Float(x) => query.bind(x),
-        Arg::OptFloat(x) => query.bind(x),
-        Arg::Bool(b) => query.bind(b),
-        Arg::TextList(list) => query.bind(list),
-    }
-}
-
+/// A statement with its arguments bound; a list is an SQL `text[]`.
 fn query<'q>(sql: &'q str, args: Vec<Arg<'q>>) -> PgQuery<'q> {
-    args.into_iter().fold(sqlx::query(sql), bind)
+    args.into_iter()
+        .fold(sqlx::query(sql), |q, arg| bind(q, arg, |list| list))
 }
 
 /// Appends one row of `COPY … (FORMAT csv)`: text is always quoted (so an empty string is not
@@ -169,33 +132,7 @@ impl Dialect for PgDialect {
         statement.postgres
     }
 
-    async fn execute(conn: &mut PgConnection, sql: &str, args: Vec<Arg<'_>>) -> sqlx::Result<u64> {
-        Ok(query(sql, args).execute(conn).await?.rows_affected())
-    }
-
-    async fn fetch_all(
-        conn: &mut PgConnection,
-        sql: &str,
-        args: Vec<Arg<'_>>,
-    ) -> sqlx::Result<Vec<PgRow>> {
-        query(sql, args).fetch_all(conn).await
-    }
-
-    async fn fetch_optional(
-        conn: &mut PgConnection,
-        sql: &str,
-        args: Vec<Arg<'_>>,
-    ) -> sqlx::Result<Option<PgRow>> {
-        query(sql, args).fetch_optional(conn).await
-    }
-
-    fn fetch_stream<'c>(
-        conn: &'c mut PgConnection,
-        sql: &'c str,
-        args: Vec<Arg<'c>>,
-    ) -> BoxStream<'c, sqlx::Result<PgRow>> {
-        query(sql, args).fetch(conn)
-    }
+    sqlx_statements!();
 
     fn violates(error: &sqlx::Error, constraint: Constraint) -> bool {
         let name = match constraint {

@@ -10,16 +10,14 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use futures_util::stream::BoxStream;
 use sqlx::sqlite::{
     SqliteArguments, SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions,
     SqliteRow, SqliteSynchronous,
 };
-use sqlx::{Pool, QueryBuilder, Row, Sqlite};
+use sqlx::{Pool, Sqlite};
 
-use super::codec::Columns;
 use super::places::{event_args, place_args};
-use super::sql::{Arg, Constraint, Dialect, SqlStore, Statement};
+use super::sql::{bind, sqlx_statements, Arg, Constraint, Dialect, SqlStore, Statement};
 use super::{StoreError, StoreResult};
 use crate::event::{Event, NewEvent};
 use crate::place::Place;
@@ -61,75 +59,32 @@ impl SqlStore<SqliteDialect> {
     }
 }
 
-impl Columns for SqliteRow {
-    fn text(&self, column: &str) -> StoreResult<String> {
-        self.try_get(column).map_err(column_error)
-    }
-    fn opt_text(&self, column: &str) -> StoreResult<Option<String>> {
-        self.try_get(column).map_err(column_error)
-    }
-    fn number(&self, column: &str) -> StoreResult<f64> {
-        self.try_get(column).map_err(column_error)
-    }
-    fn opt_number(&self, column: &str) -> StoreResult<Option<f64>> {
-        self.try_get(column).map_err(column_error)
-    }
-    fn integer(&self, column: &str) -> StoreResult<i64> {
-        self.try_get(column).map_err(column_error)
-    }
-    fn flag(&self, column: &str) -> StoreResult<bool> {
-        Ok(self.try_get::<i64, _>(column).map_err(column_error)? != 0)
-    }
-}
-
-fn column_error(e: sqlx::Error) -> StoreError {
-    StoreError::Corrupt(format!("column: {e}"))
-}
-
 type SqliteQuery<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments<'q>>;
 
-fn bind<'q>(query: SqliteQuery<'q>, arg: Arg<'q>) -> SqliteQuery<'q> {
-    match arg {
-        Arg::Text(t) => query.bind(t),
-        Arg::OptText(t) => query.bind(t),
-        Arg::Int(n) => query.bind(n),
-        Arg::Float(x) => query.bind(x),
-        Arg::OptFloat(x) => query.bind(x),
-        Arg::Bool(b) => query.bind(b),
-        Arg::TextList(list) => query.bind(serde_json::to_string(&list).unwrap_or_default()),
-    }
-}
-
-fn bind_separated(b: &mut sqlx::query_builder::Separated<'_, '_, Sqlite, &str>, arg: Arg<'_>) {
-    match arg {
-        Arg::Text(t) => b.push_bind(t.into_owned()),
-        Arg::OptText(t) => b.push_bind(t.map(|t| t.into_owned())),
-        Arg::Int(n) => b.push_bind(n),
-        Arg::Float(x) => b.push_bind(x),
-        Arg::OptFloat(x) => b.push_bind(x),
-        Arg::Bool(v) => b.push_bind(v),
-        Arg::TextList(list) => b.push_bind(serde_json::to_string(&list).unwrap_or_default()),
-    };
-}
-
+/// A statement with its arguments bound; a list is a JSON array (read with `json_each`).
 fn query<'q>(sql: &'q str, args: Vec<Arg<'q>>) -> SqliteQuery<'q> {
-    args.into_iter().fold(sqlx::query(sql), bind)
+    let as_json = |list: Vec<String>| serde_json::to_string(&list).unwrap_or_default();
+    args.into_iter()
+        .fold(sqlx::query(sql), |q, arg| bind(q, arg, as_json))
 }
 
-/// Runs one multi-row `INSERT` (`head` then a `VALUES` row per item).
+/// Runs multi-row `INSERT`s: `head`, then a `VALUES` row per item, [`ROWS_PER_STATEMENT`] rows
+/// a statement.
 async fn insert_rows<'a, T>(
     conn: &mut SqliteConnection,
     head: &str,
     items: &'a [T],
     row: impl Fn(&'a T) -> Vec<Arg<'a>>,
 ) -> sqlx::Result<()> {
-    let mut q = QueryBuilder::<Sqlite>::new(head);
-    q.push_values(items, |mut b, item| {
-        for arg in row(item) {
-            bind_separated(&mut b, arg);
-        }
-    });
-    q.build().execute(conn).await?;
+    for chunk in items.chunks(ROWS_PER_STATEMENT) {
+        let rows: Vec<Vec<Arg<'a>>> = chunk.iter().map(&row).collect();
+        let placeholders = |r: &Vec<Arg>| format!("({})", vec!["?"; r.len()].join(", "));
+        let values: Vec<String> = rows.iter().map(placeholders).collect();
+        let sql = format!("{head} VALUES {}", values.join(", "));
+        query(&sql, rows.into_iter().flatten().collect())
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
 }
 
@@ -143,37 +98,7 @@ impl Dialect for SqliteDialect {
         statement.sqlite
     }
 
-    async fn execute(
-        conn: &mut SqliteConnection,
-        sql: &str,
-        args: Vec<Arg<'_>>,
-    ) -> sqlx::Result<u64> {
-        Ok(query(sql, args).execute(conn).await?.rows_affected())
-    }
-
-    async fn fetch_all(
-        conn: &mut SqliteConnection,
-        sql: &str,
-        args: Vec<Arg<'_>>,
-    ) -> sqlx::Result<Vec<SqliteRow>> {
-        query(sql, args).fetch_all(conn).await
-    }
-
-    async fn fetch_optional(
-        conn: &mut SqliteConnection,
-        sql: &str,
-        args: Vec<Arg<'_>>,
-    ) -> sqlx::Result<Option<SqliteRow>> {
-        query(sql, args).fetch_optional(conn).await
-    }
-
-    fn fetch_stream<'c>(
-        conn: &'c mut SqliteConnection,
-        sql: &'c str,
-        args: Vec<Arg<'c>>,
-    ) -> BoxStream<'c, sqlx::Result<SqliteRow>> {
-        query(sql, args).fetch(conn)
-    }
+    sqlx_statements!();
 
     fn violates(error: &sqlx::Error, constraint: Constraint) -> bool {
         // SQLite names no constraint; its message says "UNIQUE constraint failed: table.column".
@@ -199,54 +124,35 @@ impl Dialect for SqliteDialect {
     }
 
     async fn insert_places(conn: &mut SqliteConnection, places: &[Place]) -> StoreResult<()> {
-        for chunk in places.chunks(ROWS_PER_STATEMENT) {
-            let inserted = insert_rows(
-                conn,
-                include_str!("sql/insert_places_head.sql"),
-                chunk,
-                place_args,
-            )
-            .await;
-            match inserted {
-                // SQLite does not say which row: the batch is refused as a whole anyway.
-                Err(e) if Self::violates(&e, Constraint::PlaceCode) => {
-                    return Err(StoreError::CodeTaken(chunk[0].code))
-                }
-                other => other.map_err(StoreError::during("insert_batch", "insert_places"))?,
+        let head = include_str!("sql/insert_places_head.sql");
+        match insert_rows(conn, head, places, place_args).await {
+            // SQLite does not say which row: the batch is refused as a whole anyway.
+            Err(e) if Self::violates(&e, Constraint::PlaceCode) => {
+                Err(StoreError::CodeTaken(places[0].code))
             }
+            other => other.map_err(StoreError::during("insert_batch", "insert_places")),
         }
-        Ok(())
     }
 
     async fn insert_events(conn: &mut SqliteConnection, events: &[NewEvent]) -> sqlx::Result<()> {
-        for chunk in events.chunks(ROWS_PER_STATEMENT) {
-            insert_rows(
-                conn,
-                include_str!("sql/insert_events_head.sql"),
-                chunk,
-                event_args,
-            )
-            .await?;
-        }
-        Ok(())
+        insert_rows(
+            conn,
+            include_str!("sql/insert_events_head.sql"),
+            events,
+            event_args,
+        )
+        .await
     }
 
     async fn restore_events(conn: &mut SqliteConnection, events: &[Event]) -> sqlx::Result<()> {
         // AUTOINCREMENT continues after the largest `seq` inserted: nothing else to move.
-        for chunk in events.chunks(ROWS_PER_STATEMENT) {
-            insert_rows(
-                conn,
-                include_str!("sql/restore_events_head.sql"),
-                chunk,
-                |e| {
-                    let mut row = vec![Arg::Int(e.seq)];
-                    row.extend(event_args(&e.event));
-                    row
-                },
-            )
-            .await?;
-        }
-        Ok(())
+        let head = include_str!("sql/restore_events_head.sql");
+        insert_rows(conn, head, events, |e| {
+            let mut row = vec![Arg::Int(e.seq)];
+            row.extend(event_args(&e.event));
+            row
+        })
+        .await
     }
 
     async fn subscribe(

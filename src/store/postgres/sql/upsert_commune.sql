@@ -2,10 +2,5 @@ INSERT INTO communes (code, name, full_name, unit_type, province_code, province_
                       boundary)
 VALUES ($1, $2, $3, $4, $5, $6, $7, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($8), 4326)))
 ON CONFLICT (code) DO UPDATE SET
-    name = excluded.name,
-    full_name = excluded.full_name,
-    unit_type = excluded.unit_type,
-    province_code = excluded.province_code,
-    province_name = excluded.province_name,
-    area_km2 = excluded.area_km2,
-    boundary = excluded.boundary
+    (name, full_name, unit_type, province_code, province_name, area_km2, boundary)
+    = (excluded.name, excluded.full_name, excluded.unit_type, excluded.province_code, excluded.province_name, excluded.area_km2, excluded.boundary)
