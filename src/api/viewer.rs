@@ -15,13 +15,40 @@ use crate::auth::Actor;
 /// The Hưng Yên province outline (GeoJSON FeatureCollection, one MultiPolygon).
 const PROVINCE_GEOJSON: &str = include_str!("../../data/hung-yen-2025/province.geojson");
 
+/// One ES module of the viewer, `web/js/NAME` served as `/viewer/NAME`: the modules import each
+/// other as `./NAME`, so on disk and over HTTP they sit side by side.
+macro_rules! js_module {
+    ($name:literal) => {
+        (
+            $name,
+            "text/javascript; charset=utf-8",
+            include_bytes!(concat!("../../web/js/", $name)),
+        )
+    };
+}
+
 /// `(file name, media type, content)` of the viewer's files.
 const FILES: &[(&str, &str, &[u8])] = &[
-    (
-        "app.js",
-        "text/javascript; charset=utf-8",
-        include_bytes!("../../web/app.js"),
-    ),
+    js_module!("api.js"),
+    js_module!("app.js"),
+    js_module!("forms.js"),
+    js_module!("i18n.js"),
+    js_module!("kinds.js"),
+    js_module!("map.js"),
+    js_module!("mode.js"),
+    js_module!("panel.js"),
+    js_module!("place-card.js"),
+    js_module!("place-edit.js"),
+    js_module!("population.js"),
+    js_module!("progress.js"),
+    js_module!("register.js"),
+    js_module!("search.js"),
+    js_module!("signin.js"),
+    js_module!("state.js"),
+    js_module!("streets.js"),
+    js_module!("style.js"),
+    js_module!("util.js"),
+    js_module!("what-is-here.js"),
     (
         "app.css",
         "text/css; charset=utf-8",
@@ -75,8 +102,12 @@ const GLYPHS: &[(&str, &[u8])] = &[
     tag = "meta",
     operation_id = "viewer_file",
     summary = "A file of the map viewer (script or style sheet)",
-    description = "`app.js` and `app.css` (the viewer), `maplibre-gl.js` and `maplibre-gl.css` \
-        (MapLibre GL JS, BSD-3-Clause, vendored in `web/vendor/`).",
+    description = "The viewer: `app.css` and its ES modules, `app.js` (the entry) importing \
+        `api.js`, `forms.js`, `i18n.js`, `kinds.js`, `map.js`, `mode.js`, `panel.js`, \
+        `place-card.js`, `place-edit.js`, `population.js`, `progress.js`, `register.js`, \
+        `search.js`, `signin.js`, `state.js`, `streets.js`, `style.js`, `util.js` and \
+        `what-is-here.js`; `maplibre-gl.js` and `maplibre-gl.css` (MapLibre GL JS, \
+        BSD-3-Clause, vendored in `web/vendor/`).",
     params(("file" = String, Path, description = "The file name.", example = "app.js")),
     responses(
         (status = 200, description = "The file.", content(
