@@ -229,3 +229,106 @@ pub async fn session(Auth(actor): Auth) -> Json<Value> {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::FILES;
+
+    fn served(name: &str) -> bool {
+        FILES.iter().any(|(n, _, _)| *n == name)
+    }
+
+    /// The specifiers of a module's static imports (`import … from './x.js'`, `import './x.js'`)
+    /// and dynamic ones (`import('./x.js')`).
+    fn imports(source: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        for keyword in ["from", "import"] {
+            for (at, _) in source.match_indices(keyword) {
+                let before = source[..at].chars().next_back();
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.') {
+                    continue;
+                }
+                let rest = source[at + keyword.len()..].trim_start();
+                let rest = rest.strip_prefix('(').map_or(rest, str::trim_start);
+                let Some(quote) = rest
+                    .chars()
+                    .next()
+                    .filter(|c| matches!(c, '\'' | '"' | '`'))
+                else {
+                    continue;
+                };
+                let body = &rest[1..];
+                let end = body.find(quote).expect("an unterminated import specifier");
+                found.push(body[..end].to_owned());
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn the_import_scanner_finds_every_form() {
+        let src =
+            "import { a,\n  b } from './a.js';\nimport './b.js';\nimport * as c from \"./c.js\";\n\
+                   const d = await import('./d.js');\nconst from = 1; // imported from here\n";
+        assert_eq!(imports(src), ["./a.js", "./c.js", "./b.js", "./d.js"]);
+    }
+
+    /// A module that is imported but not in `FILES` would be a 404 in the browser and a viewer
+    /// that never starts; the modules are served flat under `/viewer/`, so every import must be
+    /// `./NAME` with NAME served.
+    #[test]
+    fn every_imported_module_is_served() {
+        let mut checked = 0;
+        for (name, media, bytes) in FILES {
+            if !media.starts_with("text/javascript") || name.starts_with("maplibre-gl") {
+                continue;
+            }
+            let source = std::str::from_utf8(bytes).expect("a viewer module is UTF-8");
+            for spec in imports(source) {
+                let file = spec
+                    .strip_prefix("./")
+                    .filter(|f| !f.contains('/'))
+                    .unwrap_or_else(|| panic!("{name} imports {spec}: not ./NAME"));
+                assert!(
+                    served(file),
+                    "{name} imports {spec}, which FILES does not serve"
+                );
+                checked += 1;
+            }
+        }
+        assert!(
+            checked > 0,
+            "no import found: is app.js still an ES module?"
+        );
+    }
+
+    /// Every script the page loads is served, the entry module among them.
+    #[test]
+    fn every_script_of_the_page_is_served() {
+        let page = include_str!("../../web/index.html");
+        let scripts: Vec<&str> = page
+            .split("src=\"/viewer/")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').unwrap()])
+            .collect();
+        assert!(scripts.contains(&"app.js"), "{scripts:?}");
+        for file in scripts {
+            assert!(
+                served(file),
+                "index.html loads /viewer/{file}, not in FILES"
+            );
+        }
+    }
+
+    /// Every module on disk is embedded, so one added to `web/js/` cannot be forgotten.
+    #[test]
+    fn every_module_on_disk_is_served() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("web/js");
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if name.ends_with(".js") {
+                assert!(served(&name), "web/js/{name} is not in FILES");
+            }
+        }
+    }
+}
