@@ -15,13 +15,40 @@ use crate::auth::Actor;
 /// The Hưng Yên province outline (GeoJSON FeatureCollection, one MultiPolygon).
 const PROVINCE_GEOJSON: &str = include_str!("../../data/hung-yen-2025/province.geojson");
 
+/// One ES module of the viewer, `web/js/NAME` served as `/viewer/NAME`: the modules import each
+/// other as `./NAME`, so on disk and over HTTP they sit side by side.
+macro_rules! js_module {
+    ($name:literal) => {
+        (
+            $name,
+            "text/javascript; charset=utf-8",
+            include_bytes!(concat!("../../web/js/", $name)),
+        )
+    };
+}
+
 /// `(file name, media type, content)` of the viewer's files.
 const FILES: &[(&str, &str, &[u8])] = &[
-    (
-        "app.js",
-        "text/javascript; charset=utf-8",
-        include_bytes!("../../web/app.js"),
-    ),
+    js_module!("api.js"),
+    js_module!("app.js"),
+    js_module!("forms.js"),
+    js_module!("i18n.js"),
+    js_module!("kinds.js"),
+    js_module!("map.js"),
+    js_module!("mode.js"),
+    js_module!("panel.js"),
+    js_module!("place-card.js"),
+    js_module!("place-edit.js"),
+    js_module!("population.js"),
+    js_module!("progress.js"),
+    js_module!("register.js"),
+    js_module!("search.js"),
+    js_module!("signin.js"),
+    js_module!("state.js"),
+    js_module!("streets.js"),
+    js_module!("style.js"),
+    js_module!("util.js"),
+    js_module!("what-is-here.js"),
     (
         "app.css",
         "text/css; charset=utf-8",
@@ -75,8 +102,12 @@ const GLYPHS: &[(&str, &[u8])] = &[
     tag = "meta",
     operation_id = "viewer_file",
     summary = "A file of the map viewer (script or style sheet)",
-    description = "`app.js` and `app.css` (the viewer), `maplibre-gl.js` and `maplibre-gl.css` \
-        (MapLibre GL JS, BSD-3-Clause, vendored in `web/vendor/`).",
+    description = "The viewer: `app.css` and its ES modules, `app.js` (the entry) importing \
+        `api.js`, `forms.js`, `i18n.js`, `kinds.js`, `map.js`, `mode.js`, `panel.js`, \
+        `place-card.js`, `place-edit.js`, `population.js`, `progress.js`, `register.js`, \
+        `search.js`, `signin.js`, `state.js`, `streets.js`, `style.js`, `util.js` and \
+        `what-is-here.js`; `maplibre-gl.js` and `maplibre-gl.css` (MapLibre GL JS, \
+        BSD-3-Clause, vendored in `web/vendor/`).",
     params(("file" = String, Path, description = "The file name.", example = "app.js")),
     responses(
         (status = 200, description = "The file.", content(
@@ -197,4 +228,107 @@ pub async fn session(Auth(actor): Auth) -> Json<Value> {
             json!({"authenticated": true, "role": "admin", "name": "local", "communes": []})
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FILES;
+
+    fn served(name: &str) -> bool {
+        FILES.iter().any(|(n, _, _)| *n == name)
+    }
+
+    /// The specifiers of a module's static imports (`import … from './x.js'`, `import './x.js'`)
+    /// and dynamic ones (`import('./x.js')`).
+    fn imports(source: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        for keyword in ["from", "import"] {
+            for (at, _) in source.match_indices(keyword) {
+                let before = source[..at].chars().next_back();
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.') {
+                    continue;
+                }
+                let rest = source[at + keyword.len()..].trim_start();
+                let rest = rest.strip_prefix('(').map_or(rest, str::trim_start);
+                let Some(quote) = rest
+                    .chars()
+                    .next()
+                    .filter(|c| matches!(c, '\'' | '"' | '`'))
+                else {
+                    continue;
+                };
+                let body = &rest[1..];
+                let end = body.find(quote).expect("an unterminated import specifier");
+                found.push(body[..end].to_owned());
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn the_import_scanner_finds_every_form() {
+        let src =
+            "import { a,\n  b } from './a.js';\nimport './b.js';\nimport * as c from \"./c.js\";\n\
+                   const d = await import('./d.js');\nconst from = 1; // imported from here\n";
+        assert_eq!(imports(src), ["./a.js", "./c.js", "./b.js", "./d.js"]);
+    }
+
+    /// A module that is imported but not in `FILES` would be a 404 in the browser and a viewer
+    /// that never starts; the modules are served flat under `/viewer/`, so every import must be
+    /// `./NAME` with NAME served.
+    #[test]
+    fn every_imported_module_is_served() {
+        let mut checked = 0;
+        for (name, media, bytes) in FILES {
+            if !media.starts_with("text/javascript") || name.starts_with("maplibre-gl") {
+                continue;
+            }
+            let source = std::str::from_utf8(bytes).expect("a viewer module is UTF-8");
+            for spec in imports(source) {
+                let file = spec
+                    .strip_prefix("./")
+                    .filter(|f| !f.contains('/'))
+                    .unwrap_or_else(|| panic!("{name} imports {spec}: not ./NAME"));
+                assert!(
+                    served(file),
+                    "{name} imports {spec}, which FILES does not serve"
+                );
+                checked += 1;
+            }
+        }
+        assert!(
+            checked > 0,
+            "no import found: is app.js still an ES module?"
+        );
+    }
+
+    /// Every script the page loads is served, the entry module among them.
+    #[test]
+    fn every_script_of_the_page_is_served() {
+        let page = include_str!("../../web/index.html");
+        let scripts: Vec<&str> = page
+            .split("src=\"/viewer/")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').unwrap()])
+            .collect();
+        assert!(scripts.contains(&"app.js"), "{scripts:?}");
+        for file in scripts {
+            assert!(
+                served(file),
+                "index.html loads /viewer/{file}, not in FILES"
+            );
+        }
+    }
+
+    /// Every module on disk is embedded, so one added to `web/js/` cannot be forgotten.
+    #[test]
+    fn every_module_on_disk_is_served() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("web/js");
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if name.ends_with(".js") {
+                assert!(served(&name), "web/js/{name} is not in FILES");
+            }
+        }
+    }
 }

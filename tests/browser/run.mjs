@@ -21,7 +21,7 @@ const shots = process.env.SCREENSHOT_DIR || 'screenshots';
 mkdirSync(shots, { recursive: true });
 const profile = mkdtempSync(join(tmpdir(), 'diachiso-chromium-'));
 
-// Colours of the viewer (web/app.js KIND_COLOURS).
+// Colours of the viewer (web/js/style.js KIND_COLOURS).
 const COLOURS = { tourist_site: '#138a3a', parking_lot: '#0f8b9a', community_point: '#d14f9c' };
 const rgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
 const near = (a, b, tol = 40) => a.slice(0, 3).every((x, i) => Math.abs(x - b[i]) <= tol);
