@@ -506,8 +506,10 @@ impl Fixture {
             events.extend(batch);
         }
         let r = server.get("/api/tokens", Some(&self.admin));
-        assert_eq!(r.status(), 200, "token list");
-        let tokens: Value = r.json().expect("json");
+        let status = r.status();
+        let body = r.text().unwrap_or_default();
+        assert_eq!(status, 200, "token list: {body}");
+        let tokens: Value = serde_json::from_str(&body).expect("json");
         Snapshot {
             stats,
             place,

@@ -6,12 +6,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::extract::{Auth, QueryParams};
-use super::problem::{ApiResult, Problem};
+use super::problem::ApiResult;
 use super::schema;
 use super::AppState;
-
-/// Most events in one page.
-pub const MAX_CHANGES_LIMIT: i64 = 10_000;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -56,26 +53,7 @@ pub async fn list(
     Auth(actor): Auth,
     QueryParams(q): QueryParams<ChangesQuery>,
 ) -> ApiResult<Json<Value>> {
-    if !actor.is_authenticated() {
-        return Err(Problem::unauthorized(
-            "the change feed needs a reader token",
-        ));
-    }
-    if !actor.can_read_all() {
-        return Err(Problem::forbidden("the change feed needs a reader token"));
-    }
-    if q.after < 0 || !(1..=MAX_CHANGES_LIMIT).contains(&q.limit) {
-        return Err(Problem::bad_request(
-            "invalid-query",
-            format!("after ≥ 0 and 1 ≤ limit ≤ {MAX_CHANGES_LIMIT}"),
-        ));
-    }
-    let events = state
-        .registry
-        .store()
-        .events_after(q.after, q.limit)
-        .await
-        .map_err(|e| Problem::internal(&e))?;
+    let events = state.registry.changes(&actor, q.after, q.limit).await?;
     let last = events.last().map_or(q.after, |e| e.seq);
     Ok(Json(json!({ "events": events, "last_seq": last })))
 }

@@ -100,7 +100,7 @@ pub async fn places(
                     return None;
                 }
                 let result = match chunks.next() {
-                    Some(codes) => match registry.store().get_places(&codes).await {
+                    Some(codes) => match registry.places(&codes).await {
                         Ok(places) => places
                             .iter()
                             .try_for_each(|p| writer.write(&registry.feature(p)))
@@ -215,11 +215,7 @@ pub async fn addresses(
             "since is a sequence number ≥ 0",
         ));
     }
-    let store = state.registry.store().clone();
-    let last_seq = store
-        .last_event_seq()
-        .await
-        .map_err(|e| Problem::internal(&e))?;
+    let last_seq = state.registry.last_event_seq().await?;
     let codes: Vec<LocationCode> = match q.since {
         None | Some(0) => {
             let filter = PlaceFilter {
@@ -233,27 +229,7 @@ pub async fn addresses(
                 .1
         }
         Some(since) => {
-            let mut seen = std::collections::BTreeSet::new();
-            let mut after = since;
-            loop {
-                let events = store
-                    .events_after(after, 5000)
-                    .await
-                    .map_err(|e| Problem::internal(&e))?;
-                let Some(last) = events.last().map(|e| e.seq) else {
-                    break;
-                };
-                seen.extend(
-                    events
-                        .iter()
-                        .filter(|e| e.seq <= last_seq)
-                        .map(|e| e.event.code),
-                );
-                after = last;
-                if last >= last_seq {
-                    break;
-                }
-            }
+            let seen = state.registry.changed_codes(since, last_seq).await?;
             state.registry.with_catalog(|c| {
                 seen.into_iter()
                     .filter(|code| {
@@ -280,7 +256,7 @@ pub async fn addresses(
         let registry = registry.clone();
         async move {
             let codes = chunks.next()?;
-            let result = match registry.store().get_places(&codes).await {
+            let result = match registry.places(&codes).await {
                 Ok(places) => address_rows(&registry, &places, ndjson),
                 Err(e) => Err(std::io::Error::other(e.to_string())),
             };

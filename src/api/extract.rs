@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::problem::Problem;
 use super::AppState;
-use crate::auth::{hash_token, Actor, TokenInfo};
+use crate::auth::Actor;
 use crate::code::LocationCode;
 
 /// Largest request body accepted, bytes.
@@ -112,58 +112,12 @@ impl FromRequestParts<AppState> for Auth {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| Problem::unauthorized("use the header Authorization: Bearer TOKEN"))?;
-        let hash = hash_token(token);
-        if let Some(info) = state.tokens.get(&hash) {
-            return Ok(Auth(Actor::Token(info)));
-        }
         let info = state
             .registry
-            .store()
-            .token_by_hash(&hash)
-            .await
-            .map_err(|e| Problem::internal(&e))?
+            .authenticate(token)
+            .await?
             .ok_or_else(|| Problem::unauthorized("the token is unknown or revoked"))?;
-        state.tokens.put(hash, info.clone());
         Ok(Auth(Actor::Token(info)))
-    }
-}
-
-/// Valid tokens seen in the last [`TokenCache::TTL`], by hash. A token revoked through this
-/// process's API is dropped at once; one revoked elsewhere (the command line, another node)
-/// stops working within the TTL.
-#[derive(Debug, Default)]
-pub struct TokenCache {
-    entries: std::sync::Mutex<std::collections::HashMap<String, (TokenInfo, std::time::Instant)>>,
-}
-
-impl TokenCache {
-    /// How long a looked-up token is trusted without reading the store again.
-    pub const TTL: std::time::Duration = std::time::Duration::from_secs(5);
-    /// Most tokens kept (the cache is emptied when full: tokens are few).
-    const MAX: usize = 10_000;
-
-    fn get(&self, hash: &str) -> Option<TokenInfo> {
-        let entries = self.entries.lock().ok()?;
-        entries
-            .get(hash)
-            .filter(|(_, at)| at.elapsed() < Self::TTL)
-            .map(|(info, _)| info.clone())
-    }
-
-    fn put(&self, hash: String, info: TokenInfo) {
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= Self::MAX {
-                entries.clear();
-            }
-            entries.insert(hash, (info, std::time::Instant::now()));
-        }
-    }
-
-    /// Forgets a token at once (after it is revoked).
-    pub fn forget(&self, id: i64) {
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.retain(|_, (info, _)| info.id != id);
-        }
     }
 }
 

@@ -113,14 +113,10 @@ pub async fn stats(
             "statistics need a reader token",
         ));
     }
-    let counts = state
-        .registry
-        .store()
-        .counts()
-        .await
-        .map_err(|e| super::problem::Problem::internal(&e))?;
+    let stats = state.registry.stats().await?;
+    let counts = stats.counts;
     Ok(Json(json!({
-        "store": state.registry.store().backend(),
+        "store": stats.store,
         "communes": counts.communes,
         "places": counts.places,
         "places_indexed": state.registry.place_count(),

@@ -44,8 +44,6 @@ use crate::registry::Registry;
 #[derive(Clone)]
 pub struct AppState {
     pub registry: Arc<Registry>,
-    /// Recently seen tokens, so that a signed-in request does not read the token table.
-    pub tokens: Arc<extract::TokenCache>,
     /// Vector tiles already cut for the current state of the catalog.
     pub tiles: Arc<tiles::TileCache>,
 }
@@ -55,7 +53,6 @@ impl AppState {
     pub fn new(registry: Arc<Registry>) -> AppState {
         AppState {
             registry,
-            tokens: Arc::default(),
             tiles: Arc::default(),
         }
     }

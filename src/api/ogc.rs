@@ -521,12 +521,7 @@ pub async fn items(
         let (matched, codes) = state
             .registry
             .with_catalog(|c| c.list(&filter, q.offset, q.limit));
-        let places = state
-            .registry
-            .store()
-            .get_places(&codes)
-            .await
-            .map_err(|e| Problem::internal(&e))?;
+        let places = state.registry.places(&codes).await?;
         (
             matched,
             places

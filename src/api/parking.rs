@@ -1,8 +1,6 @@
 //! Parking lots and cashless payment: the lot's VietQR code and printable sticker, settled
 //! transactions from payment platforms, daily totals and the progress of payment links.
 
-use std::collections::BTreeMap;
-
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -23,7 +21,6 @@ use crate::payment::{
 use crate::place::parking::PAYMENT_ACCOUNTS;
 use crate::place::{Place, PlaceKind, Status};
 use crate::registry::RegistryError;
-use crate::store::StoreError;
 
 /// Bank details are for signed-in staff roles (reader and above), never anonymous callers.
 fn require_reader(actor: &Actor) -> ApiResult<()> {
@@ -370,52 +367,10 @@ pub async fn transactions(
         .enumerate()
         .filter_map(|(i, v)| transaction_from_json(v, &format!("/{i}"), &mut errors))
         .collect();
-    if errors.is_empty() {
-        let codes: Vec<_> = parsed.iter().map(|t| t.lot_code).collect();
-        let lots: BTreeMap<String, Place> = state
-            .registry
-            .store()
-            .get_places(&codes)
-            .await
-            .map_err(RegistryError::from)?
-            .into_iter()
-            .map(|p| (p.code.to_string(), p))
-            .collect();
-        for (i, t) in parsed.iter().enumerate() {
-            match lots.get(&t.lot_code.to_string()) {
-                Some(p) if p.kind == PlaceKind::ParkingLot => {}
-                Some(_) => errors.push(crate::place::FieldError {
-                    field: format!("/{i}/lot_code"),
-                    message: "is not a parking lot".into(),
-                }),
-                None => errors.push(crate::place::FieldError {
-                    field: format!("/{i}/lot_code"),
-                    message: "no place is registered under this code".into(),
-                }),
-            }
-        }
-    }
     if !errors.is_empty() {
         return Err(RegistryError::Validation(crate::place::ValidationError { errors }).into());
     }
-    let outcomes = match state
-        .registry
-        .store()
-        .record_transactions(&parsed, &actor.audit_name(), crate::registry::now_utc())
-        .await
-    {
-        Ok(o) => o,
-        Err(StoreError::TransactionConflict(id)) => {
-            return Err(Problem::new(
-                StatusCode::CONFLICT,
-                "transaction-conflict",
-                format!(
-                "the transaction {id} was already recorded with other content; nothing was written"
-            ),
-            ))
-        }
-        Err(e) => return Err(RegistryError::from(e).into()),
-    };
+    let outcomes = state.registry.record_payments(&actor, &parsed).await?;
     let results: Vec<Value> = parsed
         .iter()
         .zip(&outcomes)
@@ -492,10 +447,8 @@ pub async fn daily_totals(
     }
     let totals = state
         .registry
-        .store()
-        .daily_totals(from, to, lot.as_deref(), q.commune_code.as_deref())
-        .await
-        .map_err(RegistryError::from)?;
+        .parking_totals(&actor, from, to, lot.as_deref(), q.commune_code.as_deref())
+        .await?;
     let sum: i64 = totals.iter().map(|t| t.amount_vnd).sum();
     Ok(Json(json!({
         "from": from.to_string(),
@@ -511,57 +464,6 @@ pub async fn daily_totals(
 #[serde(deny_unknown_fields)]
 pub struct ProgressQuery {
     format: Option<String>,
-}
-
-/// Per-commune counts of parking lots and of those with a payment link.
-pub async fn payment_progress(
-    state: &AppState,
-) -> ApiResult<Vec<(String, String, usize, usize, usize)>> {
-    let codes = state.registry.with_catalog(|c| {
-        c.list(
-            &crate::registry::PlaceFilter {
-                bbox: None,
-                kind: Some(PlaceKind::ParkingLot),
-                commune: None,
-                statuses: vec![Status::Provisional, Status::Active],
-            },
-            0,
-            usize::MAX,
-        )
-        .1
-    });
-    let lots = state
-        .registry
-        .store()
-        .get_places(&codes)
-        .await
-        .map_err(RegistryError::from)?;
-    let communes = state.registry.communes();
-    let mut rows: BTreeMap<String, (String, usize, usize, usize)> = communes
-        .all()
-        .iter()
-        .map(|c| (c.code.clone(), (c.full_name.clone(), 0, 0, 0)))
-        .collect();
-    for lot in &lots {
-        if let Some(r) = rows.get_mut(&lot.commune_code) {
-            r.1 += 1;
-            if lot.status == Status::Active {
-                r.2 += 1;
-            }
-            if lot
-                .attributes
-                .get(PAYMENT_ACCOUNTS)
-                .and_then(Value::as_array)
-                .is_some_and(|a| !a.is_empty())
-            {
-                r.3 += 1;
-            }
-        }
-    }
-    Ok(rows
-        .into_iter()
-        .map(|(code, (name, lots, certified, linked))| (code, name, lots, certified, linked))
-        .collect())
 }
 
 /// `GET /api/parking/progress`.
@@ -583,7 +485,7 @@ pub async fn progress(
     State(state): State<AppState>,
     QueryParams(q): QueryParams<ProgressQuery>,
 ) -> ApiResult<Response> {
-    let rows = payment_progress(&state).await?;
+    let rows = state.registry.parking_progress().await?;
     let ratio = |linked: usize, lots: usize| {
         if lots == 0 {
             None
@@ -595,14 +497,15 @@ pub async fn progress(
         None | Some("json") => {
             let communes: Vec<Value> = rows
                 .iter()
-                .map(|(code, name, lots, certified, linked)| {
-                    json!({"commune_code": code, "commune_name": name, "parking_lots": lots,
-                           "certified": certified, "with_payment_link": linked,
-                           "payment_link_ratio": ratio(*linked, *lots)})
+                .map(|r| {
+                    json!({"commune_code": r.commune_code, "commune_name": r.commune_name,
+                           "parking_lots": r.lots, "certified": r.certified,
+                           "with_payment_link": r.with_payment_link,
+                           "payment_link_ratio": ratio(r.with_payment_link, r.lots)})
                 })
                 .collect();
-            let lots: usize = rows.iter().map(|r| r.2).sum();
-            let linked: usize = rows.iter().map(|r| r.4).sum();
+            let lots: usize = rows.iter().map(|r| r.lots).sum();
+            let linked: usize = rows.iter().map(|r| r.with_payment_link).sum();
             Ok(Json(json!({
                 "province": {"parking_lots": lots, "with_payment_link": linked, "payment_link_ratio": ratio(linked, lots)},
                 "communes": communes,
@@ -611,11 +514,15 @@ pub async fn progress(
         }
         Some("csv") => {
             let mut out = String::from("commune_code,commune_name,parking_lots,certified,with_payment_link,payment_link_ratio\n");
-            for (code, name, lots, certified, linked) in &rows {
+            for r in &rows {
                 out.push_str(&format!(
-                    "{code},\"{}\",{lots},{certified},{linked},{}\n",
-                    name.replace('"', "\"\""),
-                    ratio(*linked, *lots).map_or(String::new(), |r| r.to_string())
+                    "{},\"{}\",{},{},{},{}\n",
+                    r.commune_code,
+                    r.commune_name.replace('"', "\"\""),
+                    r.lots,
+                    r.certified,
+                    r.with_payment_link,
+                    ratio(r.with_payment_link, r.lots).map_or(String::new(), |x| x.to_string())
                 ));
             }
             Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response())

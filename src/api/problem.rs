@@ -138,7 +138,14 @@ impl From<RegistryError> for Problem {
                 Problem::unprocessable("invalid-rows", detail).with("errors", rows)
             }
             RegistryError::PlanStale(_) => Problem::new(StatusCode::CONFLICT, "plan-stale", detail),
+            RegistryError::Unauthorized(_) => Problem::unauthorized(detail),
             RegistryError::Forbidden(_) => Problem::forbidden(detail),
+            RegistryError::InvalidQuery(_) => Problem::bad_request("invalid-query", detail),
+            RegistryError::TokenRequest(_) => Problem::unprocessable("validation", detail),
+            RegistryError::TokenNotFound(_) => Problem::not_found(detail),
+            RegistryError::TransactionConflict(_) => {
+                Problem::new(StatusCode::CONFLICT, "transaction-conflict", detail)
+            }
             RegistryError::PossibleDuplicates { candidates, .. } => {
                 Problem::new(StatusCode::CONFLICT, "possible-duplicate", detail)
                     .with("candidates", Value::Array(candidates))

@@ -129,13 +129,7 @@ pub async fn progress(
             }
         }
     });
-    for (commune, n) in state
-        .registry
-        .store()
-        .numbered_houses()
-        .await
-        .map_err(RegistryError::from)?
-    {
+    for (commune, n) in state.registry.numbered_houses().await? {
         rows.entry(commune.parse().unwrap_or(0))
             .or_default()
             .numbered = n as u64;
@@ -150,10 +144,12 @@ pub async fn progress(
         Err(RegistryError::NotFound(_)) => None,
         Err(e) => return Err(e.into()),
     };
-    for (code, _, lots, _, linked) in super::parking::payment_progress(&state).await? {
-        let r = rows.entry(code.parse().unwrap_or(0)).or_default();
-        r.parking_lots = lots as u64;
-        r.parking_linked = linked as u64;
+    for lots in state.registry.parking_progress().await? {
+        let r = rows
+            .entry(lots.commune_code.parse().unwrap_or(0))
+            .or_default();
+        r.parking_lots = lots.lots as u64;
+        r.parking_linked = lots.with_payment_link as u64;
     }
     let mut province = Row::default();
     rows.values().for_each(|r| province.add(r));

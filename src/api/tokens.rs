@@ -10,17 +10,7 @@ use super::extract::{Auth, JsonBody};
 use super::problem::{ApiResult, Problem};
 use super::schema;
 use super::AppState;
-use crate::auth::{check_new_token, generate_token, hash_token, Actor, Role};
-
-fn require_admin(actor: &Actor) -> ApiResult<()> {
-    match actor {
-        Actor::Anonymous => Err(Problem::unauthorized(
-            "token management needs an admin token",
-        )),
-        a if a.can_admin() => Ok(()),
-        _ => Err(Problem::forbidden("token management needs an admin token")),
-    }
-}
+use crate::auth::Role;
 
 /// `POST /api/tokens` — `{"role": "editor", "name": "…", "communes": ["11953"]}`; the token
 /// is in the answer once and never again.
@@ -53,7 +43,7 @@ pub async fn create(
     Auth(actor): Auth,
     body: JsonBody,
 ) -> ApiResult<Response> {
-    require_admin(&actor)?;
+    crate::registry::require_token_admin(&actor)?;
     let invalid = |m: &str| Problem::unprocessable("validation", m.to_owned());
     let Value::Object(o) = &body.value else {
         return Err(invalid(
@@ -84,18 +74,12 @@ pub async fn create(
             .ok_or_else(|| invalid("communes must be an array of commune codes"))?,
         Some(_) => return Err(invalid("communes must be an array of commune codes")),
     };
-    let index = state.registry.communes();
-    let (name, communes) = check_new_token(role, &communes, name, |c| index.get(c).is_some())
-        .map_err(|m| invalid(&m))?;
-    let token = generate_token();
-    let info = state
+    let made = state
         .registry
-        .store()
-        .create_token(&name, role, &communes, &hash_token(&token))
-        .await
-        .map_err(|e| Problem::internal(&e))?;
-    let mut body = serde_json::to_value(&info).unwrap_or_default();
-    body["token"] = json!(token);
+        .create_token(&actor, role, &communes, name)
+        .await?;
+    let mut body = serde_json::to_value(&made.info).unwrap_or_default();
+    body["token"] = json!(made.secret);
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
@@ -116,13 +100,7 @@ pub async fn create(
     )
 )]
 pub async fn list(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Value>> {
-    require_admin(&actor)?;
-    let tokens = state
-        .registry
-        .store()
-        .list_tokens()
-        .await
-        .map_err(|e| Problem::internal(&e))?;
+    let tokens = state.registry.tokens(&actor).await?;
     Ok(Json(json!({ "tokens": tokens })))
 }
 
@@ -152,20 +130,9 @@ pub async fn revoke(
     Auth(actor): Auth,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    require_admin(&actor)?;
     let id: i64 = id
         .parse()
         .map_err(|_| Problem::bad_request("invalid-path", "a token id is a number"))?;
-    let revoked = state
-        .registry
-        .store()
-        .revoke_token(id)
-        .await
-        .map_err(|e| Problem::internal(&e))?;
-    if revoked {
-        state.tokens.forget(id);
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(Problem::not_found(format!("no active token {id}")))
-    }
+    state.registry.revoke_token(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -36,7 +36,6 @@ pub async fn run(registry: &Registry, args: ExportArgs) -> anyhow::Result<()> {
     };
     let mut writer = FeatureWriter::new(BufWriter::new(out), format)?;
     registry
-        .store()
         .export_places(args.commune.as_deref(), &mut |place| {
             writer
                 .write(&registry.feature(&place))

@@ -33,13 +33,13 @@ const BATCH: usize = 5000;
 /// event of the log in order.
 pub async fn export(registry: &Registry, args: ExportRegistryArgs) -> anyhow::Result<()> {
     let mut out = BufWriter::new(std::fs::File::create(&args.out)?);
-    let counts = registry.store().counts().await?;
+    let stats = registry.stats().await?;
     writeln!(
         out,
         "{}",
         json!({
             "diachiso": "registry-export", "format_version": 1,
-            "store": registry.store().backend(), "places": counts.places, "events": counts.events,
+            "store": stats.store, "places": stats.counts.places, "events": stats.counts.events,
         })
     )?;
     for c in registry.communes().all() {
@@ -57,7 +57,6 @@ pub async fn export(registry: &Registry, args: ExportRegistryArgs) -> anyhow::Re
     }
     let mut places = 0u64;
     registry
-        .store()
         .export_places(None, &mut |p| {
             places += 1;
             writeln!(
@@ -71,7 +70,7 @@ pub async fn export(registry: &Registry, args: ExportRegistryArgs) -> anyhow::Re
     let mut after = 0;
     let mut events = 0u64;
     loop {
-        let page = registry.store().events_after(after, 5000).await?;
+        let page = registry.events_after(after, 5000).await?;
         let Some(last) = page.last().map(|e| e.seq) else {
             break;
         };
@@ -91,7 +90,7 @@ pub async fn export(registry: &Registry, args: ExportRegistryArgs) -> anyhow::Re
 
 /// Restores an export into a store that holds no place and no event yet.
 pub async fn import(registry: &Registry, args: ImportRegistryArgs) -> anyhow::Result<()> {
-    let counts = registry.store().counts().await?;
+    let counts = registry.stats().await?.counts;
     if counts.places > 0 || counts.events > 0 {
         anyhow::bail!(
             "the target store already holds {} places and {} events; restore into an empty one",
@@ -148,7 +147,6 @@ pub async fn import(registry: &Registry, args: ImportRegistryArgs) -> anyhow::Re
                 if events.len() == BATCH {
                     n_events += events.len() as u64;
                     registry
-                        .store()
                         .restore_events(&std::mem::take(&mut events))
                         .await?;
                 }
@@ -158,7 +156,7 @@ pub async fn import(registry: &Registry, args: ImportRegistryArgs) -> anyhow::Re
     }
     n_places += restore_places(registry, &mut places, &mut progress).await?;
     n_events += events.len() as u64;
-    registry.store().restore_events(&events).await?;
+    registry.restore_events(&events).await?;
     progress.finished = true;
     registry.save_import_progress(&progress).await?;
     if Some(n_places as i64) != header["places"].as_i64()
@@ -185,7 +183,7 @@ async fn restore_places(
     let n = places.len() as u64;
     progress.records_done += n;
     progress.accepted += n;
-    registry.store().insert_batch(places, &[], progress).await?;
+    registry.restore_places(places, progress).await?;
     places.clear();
     Ok(n)
 }

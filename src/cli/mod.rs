@@ -14,7 +14,7 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 
 use crate::api::{self, AppState};
-use crate::auth::{check_new_token, generate_token, hash_token, Role};
+use crate::auth::{Actor, Role};
 use crate::registry::Registry;
 use crate::store;
 
@@ -189,7 +189,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 round_to: privacy_round,
             });
             // Pushed wake-ups where the store has them (PostgreSQL LISTEN/NOTIFY)...
-            if let Some(mut wake) = registry.store().subscribe().await? {
+            if let Some(mut wake) = registry.subscribe().await? {
                 let registry = registry.clone();
                 tokio::spawn(async move {
                     while wake.recv().await.is_some() {
@@ -221,7 +221,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("listening on http://{}", listener.local_addr()?);
             tracing::info!(
                 address = %listener.local_addr()?,
-                store = registry.store().backend(),
+                store = registry.stats().await?.store,
                 communes = registry.communes().len(),
                 places = registry.place_count(),
                 "diachiso is serving"
@@ -233,15 +233,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let role = Role::parse(&t.role).ok_or_else(|| {
                 anyhow::anyhow!("--role must be reader, editor, reviewer, admin, payment_platform, population_sync or population_analyst")
             })?;
-            let communes = registry.communes();
-            let (name, codes) =
-                check_new_token(role, &t.communes, &t.name, |c| communes.get(c).is_some())
-                    .map_err(|m| anyhow::anyhow!(m))?;
-            let token = generate_token();
-            let info = registry
-                .store()
-                .create_token(&name, role, &codes, &hash_token(&token))
+            let made = registry
+                .create_token(&Actor::Local, role, &t.communes, &t.name)
                 .await?;
+            let (info, token) = (made.info, made.secret);
             eprintln!(
                 "created token {} ({}) for {:?}; it is shown once:",
                 info.id,
@@ -252,15 +247,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Token(TokenCommand::List) => {
             let registry = open_registry(&cli.database_url).await?;
-            for t in registry.store().list_tokens().await? {
+            for t in registry.tokens(&Actor::Local).await? {
                 println!("{}", serde_json::to_string(&t)?);
             }
         }
         Command::Token(TokenCommand::Revoke { id }) => {
             let registry = open_registry(&cli.database_url).await?;
-            if !registry.store().revoke_token(id).await? {
-                anyhow::bail!("no active token {id}");
-            }
+            registry.revoke_token(&Actor::Local, id).await?;
             eprintln!("revoked token {id}");
         }
         Command::Import(ImportCommand::Communes { file }) => {

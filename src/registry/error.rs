@@ -16,6 +16,9 @@ pub enum RegistryError {
     OutsideCommunes { lon: f64, lat: f64 },
     #[error("no place is registered under code {0}")]
     NotFound(String),
+    /// No token, where one is needed (401).
+    #[error("{0}")]
+    Unauthorized(String),
     #[error("{0}")]
     Forbidden(String),
     #[error("{} place(s) of the same kind with a similar name within {radius_m} m; resend with \"confirm_distinct\": true if this is a different place", .candidates.len())]
@@ -45,6 +48,16 @@ pub enum RegistryError {
     PlanNotFound(String),
     #[error("{0}")]
     PlanStale(String),
+    /// A parameter of a read is out of range (400).
+    #[error("{0}")]
+    InvalidQuery(String),
+    /// A new token's holder or rights are not acceptable.
+    #[error("{0}")]
+    TokenRequest(String),
+    #[error("no active token {0}")]
+    TokenNotFound(i64),
+    #[error("the transaction {0} was already recorded with other content; nothing was written")]
+    TransactionConflict(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     /// A failure of the service itself (a background task that died, embedded data that does

@@ -6,18 +6,24 @@
 
 mod catalog;
 mod error;
+mod feed;
 mod import;
+mod parking;
 mod population;
 mod streets;
+mod tokens;
 
 pub use catalog::{Catalog, PlaceFilter};
 pub use error::{RegistryError, Result};
+pub use feed::{Stats, MAX_CHANGES_LIMIT};
 pub use import::{BatchReport, BulkImport, ImportRow};
+pub use parking::LotProgress;
 pub use population::{PopulationCache, PopulationData};
 pub use streets::{
     CatalogueRow, PlanRequest, ALLEY_ENTRANCE_MAX_M, DEFAULT_FRONTAGE_MAX_M, MAX_UNITS,
     UNITS_ATTRIBUTE,
 };
+pub use tokens::{require_token_admin, NewToken, TokenCache};
 
 use std::collections::HashSet;
 use std::sync::{Arc, RwLock};
@@ -77,6 +83,8 @@ pub struct Registry {
     applied_street_seq: std::sync::atomic::AtomicI64,
     /// Aggregates of resident-count snapshots, and the privacy rule.
     population: PopulationCache,
+    /// Tokens recently seen, by hash.
+    tokens: TokenCache,
 }
 
 /// A reason (for certifying or retiring) is bounded text without control characters.
@@ -155,6 +163,7 @@ impl Registry {
             applied_seq: std::sync::atomic::AtomicI64::new(applied_seq),
             applied_street_seq: std::sync::atomic::AtomicI64::new(applied_street_seq),
             population: PopulationCache::default(),
+            tokens: TokenCache::default(),
         })
     }
 
@@ -221,11 +230,6 @@ impl Registry {
             }
         }
         Ok(total)
-    }
-
-    /// The store under the registry.
-    pub fn store(&self) -> &Arc<dyn Store> {
-        &self.store
     }
 
     /// The communes loaded.

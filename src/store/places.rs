@@ -304,11 +304,19 @@ impl<D: Dialect> PlaceStore for SqlStore<D> {
             statement: statement.name,
             source: e,
         };
-        let mut rows = D::fetch(s.conn(), D::text(statement), args![commune]);
-        while let Some(row) = rows.try_next().await.map_err(failed)? {
-            sink(place_from_columns(&row)?)?;
+        let streamed: StoreResult<()> = async {
+            let mut rows = D::fetch(s.conn(), D::text(statement), args![commune]);
+            while let Some(row) = rows.try_next().await.map_err(failed)? {
+                sink(place_from_columns(&row)?)?;
+            }
+            Ok(())
         }
-        Ok(())
+        .await;
+        if streamed.is_err() {
+            // The rows were not read to their end: this connection is not reused.
+            s.discard();
+        }
+        streamed
     }
 
     async fn restore_events(&self, events: &[Event]) -> StoreResult<()> {

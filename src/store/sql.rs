@@ -182,6 +182,14 @@ macro_rules! sqlx_statements {
         ) -> futures_util::stream::BoxStream<'a, sqlx::Result<Self::Row>> {
             query(sql, args).fetch(conn)
         }
+
+        fn fetch_optional<'a>(
+            conn: &'a mut $crate::store::sql::Connection<Self>,
+            sql: &'a str,
+            args: Vec<$crate::store::sql::Arg<'a>>,
+        ) -> futures_util::future::BoxFuture<'a, sqlx::Result<Option<Self::Row>>> {
+            Box::pin(query(sql, args).fetch_optional(conn))
+        }
     };
 }
 pub(crate) use sqlx_statements;
@@ -217,12 +225,20 @@ pub trait Dialect: Send + Sync + 'static {
         args: Vec<Arg<'a>>,
     ) -> BoxFuture<'a, sqlx::Result<u64>>;
     /// The rows of a statement, one at a time (exports of a million places stay streamed).
-    /// (Written by [`sqlx_statements!`].)
+    /// A stream must be read to its end: one dropped early can leave the driver's statement
+    /// half-run on the connection. (Written by [`sqlx_statements!`].)
     fn fetch<'a>(
         conn: &'a mut Connection<Self>,
         sql: &'a str,
         args: Vec<Arg<'a>>,
     ) -> BoxStream<'a, sqlx::Result<Self::Row>>;
+    /// The first row of a statement, if any; the driver stops the statement after it.
+    /// (Written by [`sqlx_statements!`].)
+    fn fetch_optional<'a>(
+        conn: &'a mut Connection<Self>,
+        sql: &'a str,
+        args: Vec<Arg<'a>>,
+    ) -> BoxFuture<'a, sqlx::Result<Option<Self::Row>>>;
 
     /// Whether a database error is a unique violation of this constraint.
     fn violates(error: &sqlx::Error, constraint: Constraint) -> bool;
@@ -360,9 +376,7 @@ impl<D: Dialect> Session<D> {
         args: Vec<Arg<'_>>,
         constraint: Constraint,
     ) -> StoreResult<Option<D::Row>> {
-        let fetched = D::fetch(self.conn(), D::text(statement), args)
-            .try_next()
-            .await;
+        let fetched = D::fetch_optional(self.conn(), D::text(statement), args).await;
         match fetched {
             Ok(Some(row)) => Ok(Some(row)),
             Ok(None) => Err(self.error(statement.name, sqlx::Error::RowNotFound)),
@@ -387,9 +401,7 @@ impl<D: Dialect> Session<D> {
         statement: &'static Statement,
         args: Vec<Arg<'_>>,
     ) -> StoreResult<Option<D::Row>> {
-        let fetched = D::fetch(self.conn(), D::text(statement), args)
-            .try_next()
-            .await;
+        let fetched = D::fetch_optional(self.conn(), D::text(statement), args).await;
         fetched.map_err(|e| self.error(statement.name, e))
     }
 
@@ -409,6 +421,14 @@ impl<D: Dialect> Session<D> {
         D::lock_event_log(self.conn())
             .await
             .map_err(|e| self.error("lock_event_log", e))
+    }
+
+    /// Closes the connection instead of returning it to the pool (after a stream was left
+    /// unfinished); a transaction is rolled back.
+    pub(super) fn discard(&mut self) {
+        if let Conn::Pooled(c) = &mut self.conn {
+            c.close_on_drop();
+        }
     }
 
     /// Commits the transaction (a pooled session has nothing to commit).

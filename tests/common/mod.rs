@@ -196,8 +196,10 @@ impl Server {
     /// Store counts, read through the API with a fresh reader token.
     pub fn stats(&self, reader: &str) -> Value {
         let r = self.get("/api/stats", Some(reader));
-        assert_eq!(r.status(), 200);
-        r.json().expect("json")
+        let status = r.status();
+        let body = r.text().unwrap_or_default();
+        assert_eq!(status, 200, "GET /api/stats: {body}");
+        serde_json::from_str(&body).expect("json")
     }
 }
 

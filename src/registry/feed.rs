@@ -1,0 +1,117 @@
+//! What other systems and the command line read in bulk: the change feed, places by code for
+//! listings and exports, statistics, and the backup and restore of a whole registry.
+
+use super::{Registry, RegistryError, Result};
+use crate::auth::Actor;
+use crate::code::LocationCode;
+use crate::event::Event;
+use crate::place::Place;
+use crate::store::{Counts, ImportProgress, StoreResult};
+
+/// Most events in one page of the change feed.
+pub const MAX_CHANGES_LIMIT: i64 = 10_000;
+
+/// Row counts of the store, and which store it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    pub store: &'static str,
+    pub counts: Counts,
+}
+
+impl Registry {
+    /// At most `limit` (1 to [`MAX_CHANGES_LIMIT`]) events of the log after sequence number
+    /// `after` (≥ 0), in order (readers and above).
+    pub async fn changes(&self, actor: &Actor, after: i64, limit: i64) -> Result<Vec<Event>> {
+        let refusal = "the change feed needs a reader token";
+        if !actor.is_authenticated() {
+            return Err(RegistryError::Unauthorized(refusal.into()));
+        }
+        if !actor.can_read_all() {
+            return Err(RegistryError::Forbidden(refusal.into()));
+        }
+        if after < 0 || !(1..=MAX_CHANGES_LIMIT).contains(&limit) {
+            return Err(RegistryError::InvalidQuery(format!(
+                "after ≥ 0 and 1 ≤ limit ≤ {MAX_CHANGES_LIMIT}"
+            )));
+        }
+        self.events_after(after, limit).await
+    }
+
+    /// Events after a sequence number, for the command line's backup (no role check).
+    pub async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<Event>> {
+        Ok(self.store.events_after(after, limit).await?)
+    }
+
+    /// The codes of the places changed by the events `since < seq ≤ up_to`, in code order.
+    pub async fn changed_codes(&self, since: i64, up_to: i64) -> Result<Vec<LocationCode>> {
+        const PAGE: i64 = 5000;
+        let mut seen = std::collections::BTreeSet::new();
+        let mut after = since;
+        while after < up_to {
+            let events = self.store.events_after(after, PAGE).await?;
+            let Some(last) = events.last().map(|e| e.seq) else {
+                break;
+            };
+            seen.extend(
+                events
+                    .iter()
+                    .filter(|e| e.seq <= up_to)
+                    .map(|e| e.event.code),
+            );
+            after = last;
+        }
+        Ok(seen.into_iter().collect())
+    }
+
+    /// The sequence number of the log's last event (0 when empty).
+    pub async fn last_event_seq(&self) -> Result<i64> {
+        Ok(self.store.last_event_seq().await?)
+    }
+
+    /// The current places with these codes, in the order given (unknown codes are skipped).
+    /// Callers filter what an actor may see ([`Registry::feature_for`]).
+    pub async fn places(&self, codes: &[LocationCode]) -> Result<Vec<Place>> {
+        Ok(self.store.get_places(codes).await?)
+    }
+
+    /// Streams every place (of one commune, or all) in code order to `sink`.
+    pub async fn export_places(
+        &self,
+        commune: Option<&str>,
+        sink: &mut (dyn FnMut(Place) -> StoreResult<()> + Send),
+    ) -> Result<()> {
+        Ok(self.store.export_places(commune, sink).await?)
+    }
+
+    /// Houses numbered by an approved plan (not retired), per commune code.
+    pub async fn numbered_houses(&self) -> Result<Vec<(String, i64)>> {
+        Ok(self.store.numbered_houses().await?)
+    }
+
+    /// How many rows the store holds.
+    pub async fn stats(&self) -> Result<Stats> {
+        Ok(Stats {
+            store: self.store.backend(),
+            counts: self.store.counts().await?,
+        })
+    }
+
+    /// Wake-ups after each commit that appended events, from any writer (`None` where the
+    /// store cannot push them: nodes poll).
+    pub async fn subscribe(&self) -> Result<Option<tokio::sync::mpsc::Receiver<()>>> {
+        Ok(self.store.subscribe().await?)
+    }
+
+    /// Restores places exactly as exported (codes, statuses, versions, timestamps) with the
+    /// restore's progress, in one transaction; they reach the indexes at the next catch-up.
+    pub async fn restore_places(&self, places: &[Place], progress: &ImportProgress) -> Result<()> {
+        let _write = self.writes.lock().await;
+        Ok(self.store.insert_batch(places, &[], progress).await?)
+    }
+
+    /// Restores events with their own sequence numbers into an empty log.
+    pub async fn restore_events(&self, events: &[Event]) -> Result<()> {
+        let _write = self.writes.lock().await;
+        Ok(self.store.restore_events(events).await?)
+    }
+}
