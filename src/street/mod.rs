@@ -7,16 +7,33 @@
 //! numbering direction (derived from the Circular's rules unless the street was already
 //! numbered), the suffix style for infill numbers, and for an alley its parent and the number
 //! at its entrance. Streets are never deleted, only retired.
+//!
+//! Numbering plans are proposed ([`propose`]) and decided ([`decide`]) here from plain data;
+//! the registry reads the store, calls them and commits what they return.
 
+mod decision;
 mod draft;
 mod index;
 mod plan;
+mod proposal;
 mod rules;
 
+#[cfg(test)]
+mod fixtures;
+
+pub use decision::{
+    decide, ensure_draft, ensure_street_unchanged, CurrentState, Decision, HouseRevision,
+    StreetRevision, Verdict,
+};
 pub use draft::StreetDraft;
 pub use index::{point_line_distance_m, point_segment_distance_m, StreetIndex};
 pub use plan::{
-    HouseGroup, NumberingPlan, PlanAlley, PlanHouse, PlanReserved, PlanRules, PlanStatus,
+    HouseGroup, NumberingPlan, PlanAlley, PlanError, PlanHouse, PlanReserved, PlanRules,
+    PlanStatus, NUMBERING_ATTRIBUTE,
+};
+pub use proposal::{
+    ensure_numberable, houses_on_street, propose, NearbyHouse, PlanRequest, ProposalInput,
+    StreetHouse, StreetHouses, CORNER_SLACK_M, DEFAULT_FRONTAGE_MAX_M,
 };
 pub use rules::CommuneRules;
 
