@@ -252,9 +252,8 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::street::fixtures::{alley, house, numbered, street, t};
-    use crate::street::proposal::{propose, PlanRequest, ProposalInput, StreetHouse, StreetHouses};
-    use crate::street::CommuneRules;
+    use crate::street::fixtures::{alley, commune_rules, house, numbered, on_street, street, t};
+    use crate::street::{propose, PlanRequest, ProposalInput};
 
     /// A house this street's earlier plan numbered "1", as that approval left it.
     fn planned_one(street: &Street) -> Place {
@@ -281,31 +280,14 @@ mod tests {
     }
 
     fn draft(street: &Street, houses: &[Place], alleys: &[Street]) -> NumberingPlan {
-        let on_street = StreetHouses {
-            houses: houses
-                .iter()
-                .map(|p| StreetHouse {
-                    place: p.clone(),
-                    corner_rule: None,
-                })
-                .collect(),
-            elsewhere: Vec::new(),
-        };
         let alleys: Vec<Arc<Street>> = alleys.iter().cloned().map(Arc::new).collect();
-        let commune = CommuneRules {
-            commune_code: "11953".into(),
-            suffix_style: street.suffix_style,
-            reserve_every_m: None,
-            updated_by: "default".into(),
-            updated_at: t(0),
-        };
         propose(ProposalInput {
             id: "np-testplan01".into(),
             street,
             street_text: &street.display_name(),
-            houses: &on_street,
+            houses: &on_street(houses.to_vec()),
             alleys: &alleys,
-            rules: PlanRequest::default().rules(street, &commune),
+            rules: PlanRequest::default().rules(street, &commune_rules(None)),
             proposed_by: "token:1:editor".into(),
             at: t(9),
         })

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use super::{DirectionSetting, Street, StreetStatus};
+use super::{CommuneRules, DirectionSetting, Street, StreetHouse, StreetHouses, StreetStatus};
 use crate::numbering::{Direction, DirectionRule, StreetType, SuffixStyle};
 use crate::place::{Address, Place, PlaceKind, Status};
 
@@ -96,4 +96,29 @@ pub fn numbered(mut place: Place, number: &str) -> Place {
     place.address.house_number = Some(number.into());
     place.address.street = Some("phố Nguyễn Văn Linh".into());
     place
+}
+
+/// Phố Hiến's rules: letter suffixes, and reserved numbers as given.
+pub fn commune_rules(reserve_every_m: Option<f64>) -> CommuneRules {
+    CommuneRules {
+        commune_code: COMMUNE.into(),
+        suffix_style: SuffixStyle::Letters,
+        reserve_every_m,
+        updated_by: "default".into(),
+        updated_at: t(0),
+    }
+}
+
+/// These houses, all numbered on the street (no corner house among them).
+pub fn on_street(places: Vec<Place>) -> StreetHouses {
+    StreetHouses {
+        houses: places
+            .into_iter()
+            .map(|place| StreetHouse {
+                place,
+                corner_rule: None,
+            })
+            .collect(),
+        elsewhere: Vec::new(),
+    }
 }

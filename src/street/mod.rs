@@ -15,8 +15,10 @@ mod decision;
 mod draft;
 mod index;
 mod plan;
+mod plan_request;
 mod proposal;
 mod rules;
+mod street_houses;
 
 #[cfg(test)]
 mod fixtures;
@@ -31,11 +33,10 @@ pub use plan::{
     HouseGroup, NumberingPlan, PlanAlley, PlanError, PlanHouse, PlanReserved, PlanRules,
     PlanStatus, NUMBERING_ATTRIBUTE,
 };
-pub use proposal::{
-    ensure_numberable, houses_on_street, propose, NearbyHouse, PlanRequest, ProposalInput,
-    StreetHouse, StreetHouses, CORNER_SLACK_M, DEFAULT_FRONTAGE_MAX_M,
-};
+pub use plan_request::{ensure_numberable, PlanRequest, DEFAULT_FRONTAGE_MAX_M};
+pub use proposal::{propose, ProposalInput};
 pub use rules::CommuneRules;
+pub use street_houses::{houses_on_street, NearbyHouse, StreetHouse, StreetHouses, CORNER_SLACK_M};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -1,178 +1,25 @@
-//! Proposing a numbering plan from plain data: which houses a street numbers (the corner
-//! rule), the numbers the engine gives them, what changes for each, and the alleys renamed
-//! after the house before their entrance.
+//! Proposing a numbering plan from plain data: the numbers the engine gives the street's
+//! houses, what changes for each, the numbers reserved for vacant frontage, and the alleys
+//! renamed after the house before their entrance.
 //!
-//! The registry reads the street, the houses near it and the streets near each house; every
-//! decision from there on is made here, so it is tested without a store.
+//! The registry reads the street, its houses (see [`houses_on_street`](super::houses_on_street))
+//! and its alleys; every decision from there on is made here, so it is tested without a store.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
 
 use super::plan::{
     HouseGroup, NumberingPlan, PlanAlley, PlanError, PlanHouse, PlanReserved, PlanRules,
     PlanStatus, NUMBERING_ATTRIBUTE,
 };
-use super::{CommuneRules, Street, StreetStatus};
+use super::street_houses::{StreetHouse, StreetHouses};
+use super::{Street, StreetStatus};
 use crate::numbering::{
-    self, alley_entrance, alley_number, choose_street, Frontage, HouseNumber, Rules, StreetChoice,
-    StreetLine, SuffixStyle,
+    self, alley_entrance, alley_number, Frontage, HouseNumber, Rules, StreetLine,
 };
 use crate::place::Place;
-
-/// Default distance from a street within which a house is numbered on it, metres.
-pub const DEFAULT_FRONTAGE_MAX_M: f64 = 40.0;
-
-/// A second street counts for the corner rule when it passes within this many metres more
-/// than the nearest street.
-pub const CORNER_SLACK_M: f64 = 10.0;
-
-/// What a commune editor asks for when proposing a plan (all optional).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PlanRequest {
-    /// Renumber every house from the start (default: keep consistent existing numbers).
-    #[serde(default)]
-    pub renumber_all: bool,
-    /// Override the street's / commune's suffix style for this plan.
-    pub suffix_style: Option<SuffixStyle>,
-    /// Override the reserved-number rule: one number per N metres of vacant frontage.
-    pub reserve_every_m: Option<f64>,
-    /// How far from the line a house may stand, metres (5–100, default 40).
-    pub frontage_max_m: Option<f64>,
-    /// Number the street's houses as a lettered house group (dãy, lô): `A10` or `BL.A-10`.
-    pub house_group: Option<HouseGroup>,
-}
-
-impl PlanRequest {
-    /// How far from the line a house may stand to be numbered on the street, metres.
-    pub fn frontage_max_m(&self) -> f64 {
-        self.frontage_max_m.unwrap_or(DEFAULT_FRONTAGE_MAX_M)
-    }
-
-    /// Checks the request on its own, before anything is read; reports the first bad field.
-    pub fn validate(&self) -> Result<(), PlanError> {
-        if !(5.0..=100.0).contains(&self.frontage_max_m()) {
-            return Err(PlanError::invalid(
-                "/frontage_max_m",
-                "from 5 to 100 metres",
-            ));
-        }
-        if self
-            .reserve_every_m
-            .is_some_and(|m| !(1.0..=1000.0).contains(&m))
-        {
-            return Err(PlanError::invalid(
-                "/reserve_every_m",
-                "one reserved number per N metres: N from 1 to 1000",
-            ));
-        }
-        if let Some(g) = self.house_group {
-            if !g.letter.is_ascii_alphabetic() {
-                return Err(PlanError::invalid("/house_group/letter", "a letter A–Z"));
-            }
-        }
-        Ok(())
-    }
-
-    /// The rules a plan for `street` is computed with: what the request sets, else the
-    /// street's own setting, else the commune's.
-    pub fn rules(&self, street: &Street, commune: &CommuneRules) -> PlanRules {
-        PlanRules {
-            suffix_style: self.suffix_style.unwrap_or(street.suffix_style),
-            reserve_every_m: self
-                .reserve_every_m
-                .or(street.reserve_every_m)
-                .or(commune.reserve_every_m),
-            renumber_all: self.renumber_all,
-            frontage_max_m: self.frontage_max_m(),
-            house_group: self.house_group,
-        }
-    }
-}
-
-/// Refuses to number a retired street.
-pub fn ensure_numberable(street: &Street) -> Result<(), PlanError> {
-    if street.status == StreetStatus::Active {
-        Ok(())
-    } else {
-        Err(PlanError::Transition(
-            "a retired street is not numbered".into(),
-        ))
-    }
-}
-
-/// A house standing near a street, with the active streets near it, nearest first (as
-/// [`StreetIndex::near`](super::StreetIndex::near) gives them) and their distance in metres.
-#[derive(Debug, Clone)]
-pub struct NearbyHouse {
-    pub place: Place,
-    pub streets_near: Vec<(Arc<Street>, f64)>,
-}
-
-/// A house a street numbers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StreetHouse {
-    pub place: Place,
-    /// For a corner house: the rule that gave it this street over the others near it.
-    pub corner_rule: Option<String>,
-}
-
-/// The houses a street numbers, and the nearby ones the corner rule gives to another street.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct StreetHouses {
-    pub houses: Vec<StreetHouse>,
-    /// Location codes of the houses numbered on another street.
-    pub elsewhere: Vec<String>,
-}
-
-/// Sorts the houses near street `street_id` into those it numbers and those another street
-/// takes by the corner rule (Circular 08/2024, Art. 6).
-pub fn houses_on_street(street_id: &str, nearby: Vec<NearbyHouse>) -> StreetHouses {
-    let mut sorted = StreetHouses::default();
-    for NearbyHouse {
-        place,
-        mut streets_near,
-    } in nearby
-    {
-        // A corner house fronts two streets: only streets about as near as the nearest
-        // one compete for it (a house deep in an alley is not on the avenue 40 m away).
-        if let Some(nearest) = streets_near.first().map(|(_, d)| *d) {
-            streets_near.retain(|(_, d)| *d <= nearest + CORNER_SLACK_M);
-        }
-        let main_door = place
-            .attributes
-            .get("main_door_street")
-            .and_then(Value::as_str);
-        let choices: Vec<StreetChoice> = streets_near
-            .iter()
-            .map(|(s, d)| StreetChoice {
-                street_id: s.id.clone(),
-                width_m: s.width_m,
-                main_door: main_door == Some(s.id.as_str()),
-                already_numbered: s.already_numbered,
-                distance_m: *d,
-            })
-            .collect();
-        match choose_street(&choices) {
-            Some((i, rule)) if choices[i].street_id == street_id => {
-                // The rule is worth showing only when another street competed.
-                let corner_rule = (choices.len() > 1).then(|| {
-                    serde_json::to_value(rule)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default()
-                });
-                sorted.houses.push(StreetHouse { place, corner_rule });
-            }
-            Some(_) => sorted.elsewhere.push(place.code.to_string()),
-            None => {}
-        }
-    }
-    sorted
-}
 
 /// Everything a plan is computed from.
 #[derive(Debug, Clone)]
@@ -363,35 +210,12 @@ fn group_number(g: HouseGroup, n: HouseNumber) -> Option<String> {
         .ok()
         .map(|n| n.format(g.style))
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::numbering::{GroupStyle, Side};
-    use crate::street::fixtures::{alley, house, numbered, street, t, COMMUNE};
-
-    fn commune_rules(reserve_every_m: Option<f64>) -> CommuneRules {
-        CommuneRules {
-            commune_code: COMMUNE.into(),
-            suffix_style: SuffixStyle::Letters,
-            reserve_every_m,
-            updated_by: "default".into(),
-            updated_at: t(0),
-        }
-    }
-
-    fn on_street(places: Vec<Place>) -> StreetHouses {
-        StreetHouses {
-            houses: places
-                .into_iter()
-                .map(|place| StreetHouse {
-                    place,
-                    corner_rule: None,
-                })
-                .collect(),
-            elsewhere: Vec::new(),
-        }
-    }
+    use crate::street::fixtures::{alley, commune_rules, house, numbered, on_street, street, t};
+    use crate::street::PlanRequest;
 
     fn plan_for(
         street: &Street,
@@ -602,103 +426,5 @@ mod tests {
             ),
             "{err:?}"
         );
-    }
-
-    #[test]
-    fn the_request_is_checked_field_by_field_and_overrides_the_street_and_commune() {
-        let bad = |r: PlanRequest| match r.validate() {
-            Err(PlanError::Invalid { field, .. }) => field,
-            other => panic!("{other:?}"),
-        };
-        let request = |frontage, reserve, letter: Option<char>| PlanRequest {
-            frontage_max_m: frontage,
-            reserve_every_m: reserve,
-            house_group: letter.map(|letter| HouseGroup {
-                letter,
-                style: GroupStyle::Compact,
-            }),
-            ..PlanRequest::default()
-        };
-        assert_eq!(bad(request(Some(4.0), Some(0.5), None)), "/frontage_max_m");
-        assert_eq!(bad(request(Some(f64::NAN), None, None)), "/frontage_max_m");
-        assert_eq!(bad(request(None, Some(0.5), Some('1'))), "/reserve_every_m");
-        assert_eq!(bad(request(None, None, Some('1'))), "/house_group/letter");
-        assert_eq!(
-            request(Some(100.0), Some(1000.0), Some('z')).validate(),
-            Ok(())
-        );
-
-        let mut street = street();
-        street.suffix_style = SuffixStyle::Dash;
-        let defaults = PlanRequest::default().rules(&street, &commune_rules(Some(30.0)));
-        assert_eq!(
-            (
-                defaults.suffix_style,
-                defaults.reserve_every_m,
-                defaults.frontage_max_m
-            ),
-            (SuffixStyle::Dash, Some(30.0), DEFAULT_FRONTAGE_MAX_M)
-        );
-        street.reserve_every_m = Some(20.0);
-        let overridden = PlanRequest {
-            suffix_style: Some(SuffixStyle::Letters),
-            ..PlanRequest::default()
-        }
-        .rules(&street, &commune_rules(Some(30.0)));
-        assert_eq!(
-            (overridden.suffix_style, overridden.reserve_every_m),
-            (SuffixStyle::Letters, Some(20.0))
-        );
-    }
-
-    #[test]
-    fn a_retired_street_is_not_numbered() {
-        let mut street = street();
-        assert_eq!(ensure_numberable(&street), Ok(()));
-        street.status = StreetStatus::Retired;
-        assert!(matches!(
-            ensure_numberable(&street),
-            Err(PlanError::Transition(_))
-        ));
-    }
-
-    #[test]
-    fn a_corner_house_goes_to_the_wider_street_and_a_far_street_does_not_compete() {
-        let avenue = Arc::new(street());
-        let lane = Arc::new(Street {
-            id: "st-ngangnho01".into(),
-            width_m: 6.0,
-            ..street()
-        });
-        let corner = house(8.0, 40.0);
-        let deep = house(30.0, 0.0);
-        let nearby = vec![
-            NearbyHouse {
-                place: corner.clone(),
-                streets_near: vec![(lane.clone(), 6.0), (avenue.clone(), 8.0)],
-            },
-            // 25 m from the lane, 38 m from the avenue: beyond the slack, the avenue does not compete.
-            NearbyHouse {
-                place: deep.clone(),
-                streets_near: vec![(lane.clone(), 25.0), (avenue.clone(), 38.0)],
-            },
-        ];
-        let on_avenue = houses_on_street(&avenue.id, nearby.clone());
-        assert_eq!(on_avenue.houses.len(), 1);
-        assert_eq!(on_avenue.houses[0].place, corner);
-        assert_eq!(
-            on_avenue.houses[0].corner_rule.as_deref(),
-            Some("larger_cross_section")
-        );
-        assert_eq!(on_avenue.elsewhere, [deep.code.to_string()]);
-
-        let on_lane = houses_on_street(&lane.id, nearby);
-        assert_eq!(on_lane.houses.len(), 1);
-        assert_eq!(on_lane.houses[0].place, deep);
-        assert_eq!(
-            on_lane.houses[0].corner_rule, None,
-            "nothing competed for it"
-        );
-        assert_eq!(on_lane.elsewhere, [corner.code.to_string()]);
     }
 }
