@@ -16,8 +16,8 @@ mod plans;
 mod units;
 mod writes;
 
+pub use crate::street::{PlanRequest, DEFAULT_FRONTAGE_MAX_M};
 pub use catalogue::CatalogueRow;
-pub use plans::{PlanRequest, DEFAULT_FRONTAGE_MAX_M};
 pub use units::{MAX_UNITS, UNITS_ATTRIBUTE};
 pub use writes::ALLEY_ENTRANCE_MAX_M;
 
