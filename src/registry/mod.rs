@@ -41,9 +41,7 @@ use crate::store::{IdempotencyRecord, Store, StoreError};
 /// Longest reason accepted for a retirement or certification, in characters.
 pub const MAX_REASON_CHARS: usize = 1000;
 
-/// The attribute an approved numbering plan writes on each house it numbers (street, plan,
-/// date, side); only plans set it.
-pub const NUMBERING_ATTRIBUTE: &str = "numbering";
+pub use crate::street::NUMBERING_ATTRIBUTE;
 
 /// Radius of the duplicate check, metres.
 pub const DUPLICATE_RADIUS_M: f64 = 15.0;

@@ -7,18 +7,36 @@
 //! numbering direction (derived from the Circular's rules unless the street was already
 //! numbered), the suffix style for infill numbers, and for an alley its parent and the number
 //! at its entrance. Streets are never deleted, only retired.
+//!
+//! Numbering plans are proposed ([`propose`]) and decided ([`decide`]) here from plain data;
+//! the registry reads the store, calls them and commits what they return.
 
+mod decision;
 mod draft;
 mod index;
 mod plan;
+mod plan_request;
+mod proposal;
 mod rules;
+mod street_houses;
 
+#[cfg(test)]
+mod fixtures;
+
+pub use decision::{
+    decide, ensure_draft, ensure_street_unchanged, CurrentState, Decision, HouseRevision,
+    StreetRevision, Verdict,
+};
 pub use draft::StreetDraft;
 pub use index::{point_line_distance_m, point_segment_distance_m, StreetIndex};
 pub use plan::{
-    HouseGroup, NumberingPlan, PlanAlley, PlanHouse, PlanReserved, PlanRules, PlanStatus,
+    HouseGroup, NumberingPlan, PlanAlley, PlanError, PlanHouse, PlanReserved, PlanRules,
+    PlanStatus, NUMBERING_ATTRIBUTE,
 };
+pub use plan_request::{ensure_numberable, PlanRequest, DEFAULT_FRONTAGE_MAX_M};
+pub use proposal::{propose, ProposalInput};
 pub use rules::CommuneRules;
+pub use street_houses::{houses_on_street, NearbyHouse, StreetHouse, StreetHouses, CORNER_SLACK_M};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -5,6 +5,37 @@ use serde::{Deserialize, Serialize};
 
 use crate::numbering::{Side, SuffixStyle};
 
+/// The attribute an approved numbering plan writes on each house it numbers (street, plan,
+/// date, side); only plans set it.
+pub const NUMBERING_ATTRIBUTE: &str = "numbering";
+
+/// Why a plan cannot be proposed or decided. The registry turns each variant into the
+/// error its API has always answered (422, 409 `invalid-transition`, 409 `plan-stale`).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PlanError {
+    /// The request, or the street's geometry, gives no plan; `field` is a JSON pointer.
+    #[error("{field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    /// The street or the plan is not in a state that allows this step.
+    #[error("{0}")]
+    Transition(String),
+    /// The street, an alley or a house changed since the plan was computed.
+    #[error("{0}")]
+    Stale(String),
+}
+
+impl PlanError {
+    pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> PlanError {
+        PlanError::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
 /// A plan's lifecycle: a draft is approved (its numbers applied) or rejected, once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
