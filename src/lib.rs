@@ -5,6 +5,7 @@
 //! SQL; `store` speaks SQL and `api` speaks HTTP. See `ARCHITECTURE.md`.
 #![forbid(unsafe_code)]
 
+pub mod address;
 pub mod api;
 pub mod auth;
 pub mod cli;

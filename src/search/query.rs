@@ -78,31 +78,12 @@ fn within_one_edit(a: &str, b: &str, prefix: bool) -> bool {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     if prefix && b.len() > a.len() + 1 {
-        return within_one_edit_chars(&a, &b[..a.len()])
-            || within_one_edit_chars(&a, &b[..a.len() + 1])
-            || within_one_edit_chars(&a, &b[..a.len() - 1]);
+        return crate::text::within_one_edit(&a, &b[..a.len()])
+            || crate::text::within_one_edit(&a, &b[..a.len() + 1])
+            || crate::text::within_one_edit(&a, &b[..a.len() - 1]);
     }
-    within_one_edit_chars(&a, &b)
-        || (prefix && b.len() >= a.len() && within_one_edit_chars(&a, &b[..a.len()]))
-}
-
-fn within_one_edit_chars(a: &[char], b: &[char]) -> bool {
-    if a.len().abs_diff(b.len()) > 1 {
-        return false;
-    }
-    let start = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    if start == a.len() && start == b.len() {
-        return true;
-    }
-    let (ra, rb) = (&a[start..], &b[start..]);
-    match ra.len().cmp(&rb.len()) {
-        std::cmp::Ordering::Equal => {
-            ra[1..] == rb[1..]
-                || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
-        }
-        std::cmp::Ordering::Less => ra == &rb[1..],
-        std::cmp::Ordering::Greater => &ra[1..] == rb,
-    }
+    crate::text::within_one_edit(&a, &b)
+        || (prefix && b.len() >= a.len() && crate::text::within_one_edit(&a, &b[..a.len()]))
 }
 
 #[cfg(test)]

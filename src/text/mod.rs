@@ -3,9 +3,11 @@
 //! Names are stored in Unicode NFC ([`normalize_name`]); comparisons ignore case, diacritics
 //! and tone-mark placement by comparing [`fold`]ed forms.
 
+mod edit;
 mod fold;
 mod similarity;
 
+pub use edit::{one_edit_apart, within_one_edit};
 pub use fold::{fold, fold_char};
 pub use similarity::{levenshtein, names_similar};
 
