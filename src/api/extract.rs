@@ -121,6 +121,30 @@ impl FromRequestParts<AppState> for Auth {
     }
 }
 
+/// Refuses a body not sent as `text/csv` (415, with `hint` saying what to send).
+pub fn require_csv(req: &Request, hint: &str) -> Result<(), Problem> {
+    let csv = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .eq_ignore_ascii_case("text/csv")
+        });
+    if csv {
+        Ok(())
+    } else {
+        Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            hint.to_owned(),
+        ))
+    }
+}
+
 /// A location code from the path, accepted with spaces, dots or hyphens.
 pub struct CodePath(pub LocationCode);
 

@@ -64,7 +64,7 @@ struct DocProperties<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     commune_name: Option<&'a str>,
     #[serde(skip_serializing_if = "str::is_empty")]
-    address: &'a str,
+    address: String,
     #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
     match_quality: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -94,7 +94,7 @@ pub fn doc_feature<'a>(
             status: doc.status.as_str(),
             commune_code: doc.commune_code(),
             commune_name,
-            address: &doc.address,
+            address: doc.address_text(),
             match_quality,
             distance_m: distance_m.map(|d| (d * 10.0).round() / 10.0),
         },
@@ -365,9 +365,7 @@ pub async fn search(
         }
         if let Some(number) = &address.house_number {
             let exact = |d: &PlaceDoc| {
-                d.address
-                    .split(", ")
-                    .next()
+                d.house_number()
                     .is_some_and(|n| n.eq_ignore_ascii_case(number))
             };
             hits.sort_by_key(|h| !exact(h.0));

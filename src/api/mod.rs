@@ -6,6 +6,7 @@ mod codes;
 mod communes;
 mod exports;
 mod extract;
+mod geocode;
 mod lookup;
 mod meta;
 mod ogc;
@@ -92,6 +93,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(codes::lookup))
         .routes(routes!(lookup::reverse))
         .routes(routes!(lookup::search))
+        .routes(routes!(geocode::geocode))
+        .routes(routes!(geocode::batch))
         .routes(routes!(communes::list))
         .routes(routes!(communes::get))
         .routes(routes!(changes::list))

@@ -82,24 +82,10 @@ pub async fn import(
             "importing resident counts needs a population_sync token",
         ));
     }
-    let csv = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .eq_ignore_ascii_case("text/csv")
-        });
-    if !csv {
-        return Err(Problem::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported-media-type",
-            "send the export as text/csv (code,residents,households)",
-        ));
-    }
+    super::extract::require_csv(
+        &req,
+        "send the export as text/csv (code,residents,households)",
+    )?;
     let bytes = axum::body::to_bytes(req.into_body(), MAX_IMPORT_BYTES)
         .await
         .map_err(|_| {

@@ -50,6 +50,18 @@ impl AdminUnits {
         AdminUnits { by_code }
     }
 
+    /// Every province: (code, full name such as "Tỉnh Hưng Yên"), by code.
+    pub fn provinces(&self) -> Vec<(String, String)> {
+        let mut provinces: Vec<(String, String)> = self
+            .by_code
+            .values()
+            .map(|u| (u.province_code.clone(), u.province_name.clone()))
+            .collect();
+        provinces.sort();
+        provinces.dedup();
+        provinces
+    }
+
     /// The unit with this commune code.
     pub fn get(&self, commune_code: &str) -> Option<&AdminUnit> {
         self.by_code.get(commune_code)

@@ -2,9 +2,11 @@
 //! newline-delimited GeoJSON, and CSV with `lon,lat` (or `x,y`) columns. Readers stream (a
 //! file is never loaded whole); writers stream too.
 
+mod csv_batch;
 mod read;
 mod write;
 
+pub use csv_batch::{CsvBatch, CsvBatchError, MAX_BATCH_ROWS};
 pub use read::{read_features, Record};
 pub use write::{FeatureWriter, PLACE_CSV_COLUMNS};
 

@@ -15,8 +15,9 @@ pub struct PlaceDoc {
     pub lon: f64,
     pub lat: f64,
     pub name: Box<str>,
-    /// House number, street and hamlet, as indexed for search.
-    pub address: Box<str>,
+    /// House number, street and hamlet, each followed by [`PlaceDoc::PART_END`] (empty when
+    /// the place has none): one allocation, and the parts stay apart for the address index.
+    address: Box<str>,
 }
 
 impl PlaceDoc {
@@ -48,7 +49,12 @@ impl PlaceDoc {
         name: &str,
         address: [Option<&str>; 3],
     ) -> PlaceDoc {
-        let address = address.into_iter().flatten().collect::<Vec<_>>().join(", ");
+        let mut parts = String::new();
+        for part in address {
+            // A part never holds the separator (it is a control character, refused in input).
+            parts.extend(part.unwrap_or("").chars().filter(|&c| c != Self::PART_END));
+            parts.push(Self::PART_END);
+        }
         PlaceDoc {
             code,
             kind,
@@ -57,8 +63,47 @@ impl PlaceDoc {
             lon: point[0],
             lat: point[1],
             name: name.into(),
-            address: address.into(),
+            address: parts.into(),
         }
+    }
+
+    /// Ends each address part in [`PlaceDoc::address`]' storage.
+    const PART_END: char = '\u{1f}';
+
+    fn part(&self, index: usize) -> Option<&str> {
+        self.address
+            .split(Self::PART_END)
+            .nth(index)
+            .filter(|p| !p.is_empty())
+    }
+
+    /// The house number ("20A").
+    pub fn house_number(&self) -> Option<&str> {
+        self.part(0)
+    }
+
+    /// The street as written in the address ("ngõ 5, phố Nguyễn Văn Linh").
+    pub fn street(&self) -> Option<&str> {
+        self.part(1)
+    }
+
+    /// The hamlet ("Thôn 3").
+    pub fn hamlet(&self) -> Option<&str> {
+        self.part(2)
+    }
+
+    /// The address parts as one line: "20A, ngõ 5, phố Nguyễn Văn Linh, Thôn 3".
+    pub fn address_text(&self) -> String {
+        (0..3)
+            .filter_map(|i| self.part(i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The address parts for the text index: the separators are not letters, so they split
+    /// words like spaces do.
+    pub fn address_words(&self) -> &str {
+        &self.address
     }
 
     /// The commune code as text.

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use crate::address::{street_key, AddressIndex, StreetKey};
 use crate::code::LocationCode;
 use crate::place::{Place, PlaceDoc, PlaceKind, Status};
 use crate::search::{DocId, QueryTerm, SearchIndex};
@@ -25,6 +26,21 @@ impl PlaceFilter {
     }
 }
 
+/// Adds a document's house number on its street to the address index (or removes it).
+fn index_address(index: &mut AddressIndex, id: DocId, doc: &PlaceDoc, add: bool) {
+    let (Some(number), Some(street)) = (doc.house_number(), doc.street()) else {
+        return;
+    };
+    let Some(key) = street_key(street) else {
+        return;
+    };
+    if add {
+        index.add(id, doc.commune, number, &key);
+    } else {
+        index.remove(id, doc.commune, number, &key);
+    }
+}
+
 /// The in-memory catalog of places.
 #[derive(Debug, Default)]
 pub struct Catalog {
@@ -32,6 +48,8 @@ pub struct Catalog {
     by_code: BTreeMap<LocationCode, DocId>,
     points: PlaceIndex,
     text: SearchIndex,
+    /// Streets and house numbers, for matching written addresses.
+    addresses: AddressIndex,
     /// Every code ever handed out (every status): never reused.
     taken: HashSet<LocationCode>,
     /// Recently read whole places, so that reads by code skip the store.
@@ -62,13 +80,23 @@ impl Catalog {
     /// is bulk-loaded and the code map and taken set are filled on another (start-up time is
     /// a target; the machine has two cores).
     pub fn from_docs(docs: Vec<PlaceDoc>) -> Catalog {
-        let (text, (points, by_code, taken)) = std::thread::scope(|scope| {
+        let ((text, addresses), (points, by_code, taken)) = std::thread::scope(|scope| {
             let text = scope.spawn(|| {
                 let mut text = SearchIndex::new();
+                let mut addresses = AddressIndex::new();
+                // Streets repeat across their houses: read each street text once.
+                let mut keys: std::collections::HashMap<&str, Option<StreetKey>> =
+                    std::collections::HashMap::new();
                 for (i, d) in docs.iter().enumerate() {
-                    text.add(i as DocId, &d.name, &d.address);
+                    text.add(i as DocId, &d.name, d.address_words());
+                    if let (Some(number), Some(street)) = (d.house_number(), d.street()) {
+                        let key = keys.entry(street).or_insert_with(|| street_key(street));
+                        if let Some(key) = key {
+                            addresses.add(i as DocId, d.commune, number, key);
+                        }
+                    }
                 }
-                text
+                (text, addresses)
             });
             let points = PlaceIndex::bulk_load(
                 docs.iter()
@@ -92,6 +120,7 @@ impl Catalog {
             points,
             taken,
             text,
+            addresses,
             docs,
             recent: RecentPlaces::default(),
         }
@@ -115,19 +144,29 @@ impl Catalog {
                     self.points.remove(id, [old.lon, old.lat]);
                     self.points.insert(id, [new.lon, new.lat]);
                 }
-                if (&old.name, &old.address) != (&new.name, &new.address) {
-                    self.text.remove(id, &old.name, &old.address);
-                    self.text.add(id, &new.name, &new.address);
+                if (&old.name, old.address_words()) != (&new.name, new.address_words()) {
+                    self.text.remove(id, &old.name, old.address_words());
+                    self.text.add(id, &new.name, new.address_words());
+                }
+                if (old.commune, old.address_words()) != (new.commune, new.address_words()) {
+                    index_address(&mut self.addresses, id, &old, false);
+                    index_address(&mut self.addresses, id, &self.docs[id as usize], true);
                 }
             }
             None => {
                 let id = self.docs.len() as DocId;
                 self.points.insert(id, [new.lon, new.lat]);
-                self.text.add(id, &new.name, &new.address);
+                self.text.add(id, &new.name, new.address_words());
+                index_address(&mut self.addresses, id, &new, true);
                 self.by_code.insert(new.code, id);
                 self.docs.push(new);
             }
         }
+    }
+
+    /// Streets and house numbers of every commune.
+    pub fn addresses(&self) -> &AddressIndex {
+        &self.addresses
     }
 
     /// A recently read place, if it is still current.

@@ -7,6 +7,7 @@
 mod catalog;
 mod error;
 mod feed;
+mod geocode;
 mod import;
 mod parking;
 mod population;
@@ -16,6 +17,9 @@ mod tokens;
 pub use catalog::{Catalog, PlaceFilter};
 pub use error::{RegistryError, Result};
 pub use feed::{Stats, MAX_CHANGES_LIMIT};
+pub use geocode::{
+    AdminContext, ConvertedFrom, GeocodeMatch, Geocoded, MatchLevel, MAX_GEOCODE_LIMIT,
+};
 pub use import::{BatchReport, BulkImport, ImportRow};
 pub use parking::LotProgress;
 pub use population::{PopulationCache, PopulationData};
@@ -66,6 +70,8 @@ pub struct Registered {
 
 struct Indexes {
     communes: Arc<CommuneIndex>,
+    /// The units addresses are read against (today's communes and the former ones).
+    admin: Arc<AdminContext>,
     catalog: Catalog,
     streets: crate::street::StreetIndex,
 }
@@ -143,8 +149,10 @@ impl Registry {
         let catalog = tokio::task::spawn_blocking(move || Catalog::from_docs(docs))
             .await
             .map_err(|e| RegistryError::Internal(format!("index build: {e}")))?;
+        let communes = CommuneIndex::new(communes);
         let indexes = Indexes {
-            communes: Arc::new(CommuneIndex::new(communes)),
+            admin: Arc::new(AdminContext::new(&communes)),
+            communes: Arc::new(communes),
             catalog,
             streets,
         };
@@ -249,8 +257,11 @@ impl Registry {
     pub async fn import_communes(&self, communes: Vec<Commune>) -> Result<usize> {
         let _write = self.writes.lock().await;
         let n = self.store.upsert_communes(&communes).await?;
-        let all = self.store.load_communes().await?;
-        self.indexes.write().expect("index lock").communes = Arc::new(CommuneIndex::new(all));
+        let all = CommuneIndex::new(self.store.load_communes().await?);
+        let admin = Arc::new(AdminContext::new(&all));
+        let mut indexes = self.indexes.write().expect("index lock");
+        indexes.communes = Arc::new(all);
+        indexes.admin = admin;
         Ok(n)
     }
 

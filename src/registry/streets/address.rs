@@ -89,22 +89,38 @@ impl Registry {
         format_full_address(number, &parts, &commune, &province)
     }
 
-    /// The full Vietnamese address of a place: through its numbered street when a plan
-    /// numbered it, else from its address parts ("Số 7, phố Lê Lợi, thôn Đông, phường Phố
-    /// Hiến, tỉnh Hưng Yên").
+    /// The full Vietnamese address of a place in today's form, from its address parts (the
+    /// street through its numbered street when a plan numbered it): "Số 7, phố Lê Lợi, Thôn
+    /// Đông, phường Phố Hiến, tỉnh Hưng Yên". The address export and the geocoder write it.
     pub fn full_address_of(&self, place: &Place) -> String {
-        let number = place.address.house_number.as_deref();
-        let street = place
+        let planned_street = place
             .attributes
             .get(NUMBERING_ATTRIBUTE)
             .and_then(|n| n["street_id"].as_str())
-            .and_then(|id| self.with_streets(|s| s.get(id)));
-        if let (Some(number), Some(street)) = (number, &street) {
-            return self.full_address(number, street, &place.commune_code);
-        }
+            .and_then(|id| self.with_streets(|s| s.get(id)))
+            .map(|street| self.street_address_text(&street));
+        self.address_line(
+            place.address.house_number.as_deref(),
+            planned_street
+                .as_deref()
+                .or(place.address.street.as_deref()),
+            place.address.hamlet.as_deref(),
+            &place.commune_code,
+        )
+    }
+
+    /// One address line from its parts: "Số 12, ngõ 5, phố X, Thôn 3, phường Y, tỉnh Hưng
+    /// Yên" (blank parts left out).
+    pub fn address_line(
+        &self,
+        number: Option<&str>,
+        street: Option<&str>,
+        hamlet: Option<&str>,
+        commune_code: &str,
+    ) -> String {
         let communes = self.communes();
         let (commune, province) = communes
-            .get(&place.commune_code)
+            .get(commune_code)
             .map(|c| {
                 (
                     commune_in_address(&c.full_name),
@@ -114,14 +130,14 @@ impl Registry {
             .unwrap_or_default();
         [
             number.map(|n| format!("Số {n}")),
-            place.address.street.clone(),
-            place.address.hamlet.clone(),
+            street.map(str::to_owned),
+            hamlet.map(str::to_owned),
             Some(commune),
             Some(province),
         ]
         .into_iter()
         .flatten()
-        .filter(|s| !s.is_empty())
+        .filter(|s| !s.trim().is_empty())
         .collect::<Vec<_>>()
         .join(", ")
     }
