@@ -11,25 +11,14 @@ use super::extract::{Auth, QueryParams};
 use super::problem::{ApiResult, Problem};
 use super::schema;
 use super::AppState;
-use crate::auth::Actor;
 use crate::commune::is_commune_code;
 use crate::formats::{CsvBatch, CsvBatchError};
-use crate::registry::{GeocodeMatch, MAX_GEOCODE_LIMIT};
+use crate::registry::{GeocodeMatch, BATCH_COLUMNS, MAX_GEOCODE_LIMIT};
 
-/// Longest address accepted, in characters.
-pub const MAX_QUERY_CHARS: usize = 300;
+use crate::registry::MAX_ADDRESS_QUERY_CHARS as MAX_QUERY_CHARS;
 
 /// Largest batch body, bytes (a million rows of a typical address list).
 pub const MAX_BATCH_BYTES: usize = 256 * 1024 * 1024;
-
-/// The columns a batch adds to every row.
-pub const BATCH_COLUMNS: [&str; 5] = [
-    "code",
-    "full_address",
-    "commune_code",
-    "match_level",
-    "score",
-];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -148,28 +137,6 @@ pub async fn geocode(
         .into_response())
 }
 
-/// The best answer's columns for a batch row (empty when nothing matched).
-pub fn batch_columns(
-    state: &crate::registry::Registry,
-    actor: &Actor,
-    address: &str,
-) -> [String; 5] {
-    if address.is_empty() || address.chars().count() > MAX_QUERY_CHARS {
-        return Default::default();
-    }
-    let answer = state.geocode(actor, address, 1, None);
-    match answer.matches.first() {
-        Some(m) => [
-            m.code.map(|c| c.to_string()).unwrap_or_default(),
-            m.full_address.clone(),
-            m.commune_code.clone(),
-            m.match_level.as_str().to_owned(),
-            format!("{:.3}", m.score),
-        ],
-        None => Default::default(),
-    }
-}
-
 impl From<CsvBatchError> for Problem {
     fn from(e: CsvBatchError) -> Problem {
         let detail = e.to_string();
@@ -270,7 +237,7 @@ pub async fn batch(
         }
         batch.run(
             BATCH_COLUMNS,
-            |address| batch_columns(&registry, &actor, address),
+            |address| registry.geocode_columns(&actor, address),
             // A client that went away stops nothing else: the rest is dropped.
             |chunk| {
                 let _ = tx.blocking_send(Ok(chunk));

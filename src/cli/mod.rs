@@ -4,6 +4,7 @@
 mod demo;
 mod export;
 mod generate;
+mod geocode;
 mod import;
 mod migrate;
 
@@ -79,6 +80,9 @@ enum Command {
     Export(ExportCommand),
     /// Generate labelled demo data inside the real commune boundaries.
     Generate(generate::GenerateArgs),
+    /// Match a CSV file of written addresses to location codes (adds code, full_address,
+    /// commune_code, match_level and score to every row).
+    Geocode(geocode::GeocodeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -274,6 +278,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(ExportCommand::Places(args)) => {
             let registry = open_registry(&cli.database_url).await?;
             export::run(&registry, args).await?;
+        }
+        Command::Geocode(args) => {
+            let registry = open_registry(&cli.database_url).await?;
+            tokio::task::block_in_place(|| geocode::run(&registry, args))?;
         }
         Command::Export(ExportCommand::Registry(args)) => {
             let registry = open_registry(&cli.database_url).await?;

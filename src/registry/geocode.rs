@@ -24,6 +24,18 @@ use crate::text::fold;
 /// Most answers to one address.
 pub const MAX_GEOCODE_LIMIT: usize = 20;
 
+/// Longest address read, in characters.
+pub const MAX_ADDRESS_QUERY_CHARS: usize = 300;
+
+/// The columns a batch adds to every row ([`Registry::geocode_columns`]).
+pub const BATCH_COLUMNS: [&str; 5] = [
+    "code",
+    "full_address",
+    "commune_code",
+    "match_level",
+    "score",
+];
+
 /// The administrative units addresses are read against, and where each commune is.
 #[derive(Debug)]
 pub struct AdminContext {
@@ -174,6 +186,28 @@ impl Registry {
     /// Reads an address without matching it (for showing what was understood).
     pub fn parse_address(&self, text: &str) -> ParsedAddress {
         parse(text, &self.admin_context().gazetteer)
+    }
+
+    /// The best answer to an address as batch columns ([`BATCH_COLUMNS`]); empty when
+    /// nothing matched or the text is not an address (empty, too long).
+    pub fn geocode_columns(&self, actor: &Actor, address: &str) -> [String; 5] {
+        let address = address.trim();
+        if address.is_empty()
+            || address.chars().count() > MAX_ADDRESS_QUERY_CHARS
+            || address.chars().any(char::is_control)
+        {
+            return Default::default();
+        }
+        match self.geocode(actor, address, 1, None).matches.first() {
+            Some(m) => [
+                m.code.map(|c| c.to_string()).unwrap_or_default(),
+                m.full_address.clone(),
+                m.commune_code.clone(),
+                m.match_level.as_str().to_owned(),
+                format!("{:.3}", m.score),
+            ],
+            None => Default::default(),
+        }
     }
 
     /// Matches a written address: best first, at most `limit` answers, within one commune

@@ -18,7 +18,8 @@ pub use catalog::{Catalog, PlaceFilter};
 pub use error::{RegistryError, Result};
 pub use feed::{Stats, MAX_CHANGES_LIMIT};
 pub use geocode::{
-    AdminContext, ConvertedFrom, GeocodeMatch, Geocoded, MatchLevel, MAX_GEOCODE_LIMIT,
+    AdminContext, ConvertedFrom, GeocodeMatch, Geocoded, MatchLevel, BATCH_COLUMNS,
+    MAX_ADDRESS_QUERY_CHARS, MAX_GEOCODE_LIMIT,
 };
 pub use import::{BatchReport, BulkImport, ImportRow};
 pub use parking::LotProgress;
