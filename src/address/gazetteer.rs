@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::token::Token;
-use crate::text::{fold, one_edit_apart};
+use crate::text::{fold, is_plain, one_edit_apart, same_word};
 
 /// The pre-2025 communes of Hưng Yên and Thái Bình and the commune each went to.
 const OLD_TO_NEW_CSV: &str = include_str!("../../data/hung-yen-2025/old-to-new-communes.csv");
@@ -118,31 +118,41 @@ pub struct NameMatch {
 /// Folded names → units, looked up by their first word.
 #[derive(Debug, Default)]
 struct NameTable {
-    names: Vec<(Vec<String>, Unit)>,
+    /// (folded words, words as written, unit)
+    names: Vec<(Vec<String>, Vec<String>, Unit)>,
     by_first_word: HashMap<String, Vec<usize>>,
 }
 
 impl NameTable {
     fn add(&mut self, name: &str, unit: Unit) {
         let words: Vec<String> = fold(name).split_whitespace().map(str::to_owned).collect();
+        let written: Vec<String> = name.split_whitespace().map(str::to_owned).collect();
         if let Some(first) = words.first() {
             self.by_first_word
                 .entry(first.clone())
                 .or_default()
                 .push(self.names.len());
-            self.names.push((words, unit));
+            self.names.push((words, written, unit));
         }
     }
 
     /// Every name that the words from `start` spell (within one part of the address), with
-    /// one typo allowed in each word of five letters or more.
-    fn find(&self, tokens: &[Token], start: usize, used: &[bool], out: &mut Vec<NameMatch>) {
+    /// one typo allowed in each word of five letters or more. With `strict`, a word written
+    /// with diacritics must be the name's own word ("Huệ" is not "Huế") and no typo is allowed.
+    fn find(
+        &self,
+        tokens: &[Token],
+        start: usize,
+        used: &[bool],
+        strict: bool,
+        out: &mut Vec<NameMatch>,
+    ) {
         let Some(first) = tokens.get(start) else {
             return;
         };
         let exact = self.by_first_word.get(&first.key).into_iter().flatten();
         let mut fuzzy = Vec::new();
-        if first.key.chars().count() >= 5 {
+        if !strict && first.key.chars().count() >= 5 {
             for (word, ids) in &self.by_first_word {
                 if word != &first.key
                     && word.chars().count() >= 5
@@ -153,7 +163,7 @@ impl NameTable {
             }
         }
         for &id in exact.chain(fuzzy.iter().copied()) {
-            let (words, unit) = &self.names[id];
+            let (words, written, unit) = &self.names[id];
             let mut typos = 0;
             let mut ok = true;
             for (k, word) in words.iter().enumerate() {
@@ -166,8 +176,16 @@ impl NameTable {
                     ok = false;
                     break;
                 }
+                if strict
+                    && t.key == *word
+                    && !is_plain(&t.text)
+                    && !same_word(&t.text, &written[k])
+                {
+                    ok = false;
+                    break;
+                }
                 if t.key != *word {
-                    if word.chars().count() >= 5 && one_edit_apart(word, &t.key) {
+                    if !strict && word.chars().count() >= 5 && one_edit_apart(word, &t.key) {
                         typos += 1;
                     } else {
                         ok = false;
@@ -288,7 +306,8 @@ impl Gazetteer {
         self.districts.len() - 1
     }
 
-    /// The names of units of this level that the words from `start` spell.
+    /// The names of units of this level that the words from `start` spell (one typo allowed
+    /// in each word of five letters or more).
     pub fn find(
         &self,
         level: Level,
@@ -297,7 +316,21 @@ impl Gazetteer {
         used: &[bool],
     ) -> Vec<NameMatch> {
         let mut out = Vec::new();
-        self.names[level as usize].find(tokens, start, used, &mut out);
+        self.names[level as usize].find(tokens, start, used, false, &mut out);
+        out
+    }
+
+    /// [`Gazetteer::find`] for a name standing without a unit word: exact, and a word written
+    /// with diacritics must be the name's own.
+    pub fn find_exact(
+        &self,
+        level: Level,
+        tokens: &[Token],
+        start: usize,
+        used: &[bool],
+    ) -> Vec<NameMatch> {
+        let mut out = Vec::new();
+        self.names[level as usize].find(tokens, start, used, true, &mut out);
         out
     }
 

@@ -14,5 +14,5 @@ mod token;
 pub use gazetteer::{split_unit_name, Gazetteer, Level};
 pub use index::{alley_path, street_key, AddressIndex, StreetHouses, StreetKey};
 pub use number::{normalize_number, parse_house, HouseRef};
-pub use parse::{parse, AlleyRef, CommuneCandidate, ParsedAddress, StreetRef, UnitRef};
+pub use parse::{parse, parse_all, AlleyRef, CommuneCandidate, ParsedAddress, StreetRef, UnitRef};
 pub use token::{tokenize, Token, MAX_ADDRESS_CHARS};

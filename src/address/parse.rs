@@ -14,6 +14,7 @@ use serde::Serialize;
 use super::gazetteer::{split_unit_name, Gazetteer, Level, NameMatch, Unit};
 use super::number::{parse_house, HouseRef};
 use super::token::{tokenize, Token};
+use crate::text::{is_plain, same_word};
 
 /// An alley on the way to the house.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -116,65 +117,123 @@ enum Keyword {
     Noise,
 }
 
+/// Whether a word may be the keyword written `canonical`: written without diacritics, or with
+/// the keyword's own ("Dương" is a name, not "đường"; "Ngô" is not "ngõ").
+fn written_as(t: &Token, canonical: &str) -> bool {
+    is_plain(&t.text) || same_word(&t.text, canonical)
+}
+
+/// Whether the word at `i` is a number (an alley's or a hamlet's).
+fn number_at(tokens: &[Token], i: usize) -> bool {
+    tokens.get(i).is_some_and(|n| {
+        !n.boundary_before && n.key.chars().next().is_some_and(|c| c.is_ascii_digit())
+    })
+}
+
 /// Reads the keyword at `i`: what it means and how many words it takes.
 fn keyword(tokens: &[Token], i: usize) -> Option<(Keyword, usize)> {
     use Keyword::*;
     let key = |k: usize| tokens.get(i + k).map(|t| t.key.as_str());
-    let two = (key(0)?, key(1).unwrap_or(""));
+    let as_written = |words: &[&str]| {
+        words
+            .iter()
+            .enumerate()
+            .all(|(k, w)| tokens.get(i + k).is_some_and(|t| written_as(t, w)))
+    };
+    // The words of a two-word keyword stay within one part.
+    let two = (
+        key(0)?,
+        key(1)
+            .filter(|_| !tokens[i + 1].boundary_before)
+            .unwrap_or(""),
+    );
     let two_words = match two {
-        ("thi", "tran") => Some(Unit(Level::Commune, "Thị trấn")),
-        ("dac", "khu") => Some(Unit(Level::Commune, "Đặc khu")),
-        ("thi", "xa") => Some(Unit(Level::District, "Thị xã")),
-        ("thanh", "pho") => Some(Unit(Level::District, "Thành phố")),
-        ("so", "nha") | ("nha", "so") => Some(NumberPrefix),
-        ("khu", "pho") => Some(Hamlet("Khu phố")),
-        ("dai", "lo") => Some(Street("dai lo")),
-        ("viet", "nam") => Some(Noise),
+        ("thi", "tran") => Some((Unit(Level::Commune, "Thị trấn"), ["thị", "trấn"])),
+        ("dac", "khu") => Some((Unit(Level::Commune, "Đặc khu"), ["đặc", "khu"])),
+        ("thi", "xa") => Some((Unit(Level::District, "Thị xã"), ["thị", "xã"])),
+        ("thanh", "pho") => Some((Unit(Level::District, "Thành phố"), ["thành", "phố"])),
+        ("so", "nha") => Some((NumberPrefix, ["số", "nhà"])),
+        ("nha", "so") => Some((NumberPrefix, ["nhà", "số"])),
+        ("khu", "pho") => Some((Hamlet("Khu phố"), ["khu", "phố"])),
+        ("dai", "lo") => Some((Street("dai lo"), ["đại", "lộ"])),
+        ("viet", "nam") => Some((Noise, ["việt", "nam"])),
         _ => None,
     };
-    if let Some(k) = two_words {
-        return Some((k, 2));
+    if let Some((k, words)) = two_words {
+        if as_written(&words) {
+            return Some((k, 2));
+        }
     }
-    if two == ("to", "dan") && key(2) == Some("pho") {
+    if two == ("to", "dan")
+        && key(2) == Some("pho")
+        && !tokens[i + 2].boundary_before
+        && as_written(&["tổ", "dân", "phố"])
+    {
         return Some((Hamlet("Tổ dân phố"), 3));
     }
     let t = &tokens[i];
+    let plain_or = |canonical: &str| written_as(t, canonical);
     let k = match t.key.as_str() {
-        "xa" | "x" => Unit(Level::Commune, "Xã"),
-        "phuong" | "f" => Unit(Level::Commune, "Phường"),
+        "xa" if plain_or("xã") => Unit(Level::Commune, "Xã"),
+        "x" => Unit(Level::Commune, "Xã"),
+        "phuong" if plain_or("phường") => Unit(Level::Commune, "Phường"),
+        "f" => Unit(Level::Commune, "Phường"),
         "tt" => Unit(Level::Commune, "Thị trấn"),
         "p" => PhuongOrPho,
-        "huyen" | "h" => Unit(Level::District, "Huyện"),
+        "huyen" if plain_or("huyện") => Unit(Level::District, "Huyện"),
+        "h" => Unit(Level::District, "Huyện"),
         "tx" => Unit(Level::District, "Thị xã"),
         "tp" => Unit(Level::District, "Thành phố"),
-        "quan" | "q" => Unit(Level::District, "Quận"),
-        "tinh" | "t" => Unit(Level::Province, "Tỉnh"),
-        "so" | "sn" => NumberPrefix,
-        "ngo" => Alley("ngo"),
+        "quan" if plain_or("quận") => Unit(Level::District, "Quận"),
+        "q" => Unit(Level::District, "Quận"),
+        "tinh" if plain_or("tỉnh") => Unit(Level::Province, "Tỉnh"),
+        "t" => Unit(Level::Province, "Tỉnh"),
+        "so" if plain_or("số") => NumberPrefix,
+        "sn" => NumberPrefix,
+        // An alley is followed by its number; written in full ("ngõ Văn Minh"), by a name.
+        // "Kiệt" is also a given name (Lý Thường Kiệt): only before a number.
+        "ngo" if number_at(tokens, i + 1) || (!is_plain(&t.text) && plain_or("ngõ")) => {
+            Alley("ngo")
+        }
+        "ngo" | "ngach" | "hem" | "kiet" | "ng" if !number_at(tokens, i + 1) => return None,
+        "ngo" if plain_or("ngõ") => Alley("ngo"),
         "ng" if t.dotted => Alley("ngo"),
-        "ngach" => Alley("ngach"),
-        "hem" => Alley("hem"),
-        "kiet" => Alley("kiet"),
-        "duong" | "d" | "dl" => Street(if t.key == "dl" { "dai lo" } else { "duong" }),
-        "pho" => Street("pho"),
-        "thon" => Hamlet("Thôn"),
-        "xom" => Hamlet("Xóm"),
+        "ngach" if plain_or("ngách") => Alley("ngach"),
+        "hem" if plain_or("hẻm") => Alley("hem"),
+        "kiet" if plain_or("kiệt") => Alley("kiet"),
+        "duong" if plain_or("đường") => Street("duong"),
+        "d" if plain_or("đ") => Street("duong"),
+        "dl" => Street("dai lo"),
+        "pho" if plain_or("phố") => Street("pho"),
+        "thon" if plain_or("thôn") => Hamlet("Thôn"),
+        "xom" if plain_or("xóm") => Hamlet("Xóm"),
         "tdp" => Hamlet("Tổ dân phố"),
         "kp" => Hamlet("Khu phố"),
-        "ap" => Hamlet("Ấp"),
-        "lang" => Hamlet("Làng"),
+        "ap" if plain_or("ấp") => Hamlet("Ấp"),
+        "lang" if plain_or("làng") => Hamlet("Làng"),
         // "tổ 3", "khu 5": only before a number (a place may be "Khu công nghiệp …").
-        "to" | "khu"
-            if tokens
-                .get(i + 1)
-                .is_some_and(|n| n.key.chars().next().is_some_and(|c| c.is_ascii_digit())) =>
-        {
-            Hamlet(if t.key == "to" { "Tổ" } else { "Khu" })
-        }
+        "to" if number_at(tokens, i + 1) && plain_or("tổ") => Hamlet("Tổ"),
+        "khu" if number_at(tokens, i + 1) => Hamlet("Khu"),
         "vn" | "vietnam" => Noise,
         _ => return None,
     };
     Some((k, 1))
+}
+
+/// Where the keywords are, read from the left (so that "thị xã" is one keyword, not "xã").
+fn keyword_starts(tokens: &[Token]) -> Vec<(usize, Keyword, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        match keyword(tokens, i) {
+            Some((k, len)) => {
+                out.push((i, k, len));
+                i += len;
+            }
+            None => i += 1,
+        }
+    }
+    out
 }
 
 /// Reads an address. See the module documentation for how.
@@ -198,11 +257,39 @@ fn keyword(tokens: &[Token], i: usize) -> Option<(Keyword, usize)> {
 /// ```
 pub fn parse(text: &str, gazetteer: &Gazetteer) -> ParsedAddress {
     let tokens = tokenize(text);
+    read(&tokens, gazetteer, Vec::new()).0
+}
+
+/// Every reasonable reading of an address, the likeliest first: a name standing alone may be
+/// a commune or a street ("…, Nguyễn Văn Linh, …": Xã Nguyễn Văn Linh is a commune too), so
+/// other readings take another such name as the commune (at most three readings).
+pub fn parse_all(text: &str, gazetteer: &Gazetteer) -> Vec<ParsedAddress> {
+    let tokens = tokenize(text);
+    let mut readings = Vec::new();
+    let mut banned = Vec::new();
+    loop {
+        let (parsed, bare_commune) = read(&tokens, gazetteer, banned.clone());
+        readings.push(parsed);
+        match bare_commune {
+            Some(span) if readings.len() < 3 => banned.push(span),
+            _ => return readings,
+        }
+    }
+}
+
+/// One reading; with the span it read as a bare commune name.
+fn read(
+    tokens: &[Token],
+    gazetteer: &Gazetteer,
+    banned: Vec<(usize, usize)>,
+) -> (ParsedAddress, Option<(usize, usize)>) {
     let mut reader = Reader {
-        tokens: &tokens,
+        tokens,
         used: vec![false; tokens.len()],
         g: gazetteer,
         units: [None, None, None],
+        banned,
+        bare_commune: None,
         out: ParsedAddress::default(),
     };
     reader.noise();
@@ -210,7 +297,7 @@ pub fn parse(text: &str, gazetteer: &Gazetteer) -> ParsedAddress {
     reader.bare_units();
     reader.local_parts();
     reader.resolve_communes();
-    reader.out
+    (reader.out, reader.bare_commune)
 }
 
 /// The state of one reading.
@@ -221,6 +308,10 @@ struct Reader<'a> {
     /// The matches read for each level (commune, district, province): one name, maybe several
     /// units of that name.
     units: [Option<(Vec<Unit>, String)>; 3],
+    /// Spans not to be read as a bare commune name (another reading of the same address).
+    banned: Vec<(usize, usize)>,
+    /// The span read as a bare commune name, if any.
+    bare_commune: Option<(usize, usize)>,
     out: ParsedAddress,
 }
 
@@ -292,13 +383,10 @@ impl Reader<'_> {
 
     /// A unit word followed by a known name, read from the right.
     fn labelled_units(&mut self) {
-        for i in (0..self.tokens.len()).rev() {
+        for (i, k, len) in keyword_starts(self.tokens).into_iter().rev() {
             if self.used[i] {
                 continue;
             }
-            let Some((k, len)) = keyword(self.tokens, i) else {
-                continue;
-            };
             let levels: &[Level] = match k {
                 Keyword::Unit(Level::District, "Thành phố") => {
                     &[Level::District, Level::Province]
@@ -330,46 +418,71 @@ impl Reader<'_> {
         }
     }
 
-    /// Whether the word before `start` may precede an administrative name without a unit
-    /// word: a part boundary, another unit, or the start.
-    fn unit_may_start(&self, start: usize) -> bool {
-        start == 0 || self.tokens[start].boundary_before || self.used[start - 1]
-    }
-
-    /// Known names standing alone ("…, Phố Hiến, Hưng Yên"), read from the right.
+    /// Known names standing alone ("…, Phố Hiến, Hưng Yên"), part by part from the right: a
+    /// name that is a whole part first, else one that ends a part (two words or more, not
+    /// after a number or a type word: "12 Lê Lợi" is a street even where Lê Lợi was a ward).
     fn bare_units(&mut self) {
-        let n = self.tokens.len();
-        for start in (0..n).rev() {
-            if self.used[start] {
+        let mut end = self.tokens.len();
+        while end > 0 {
+            if self.used[end - 1] {
+                end -= 1;
                 continue;
             }
-            for level in [Level::Province, Level::District, Level::Commune] {
-                if self.units[level as usize].is_some() {
+            let mut start = end - 1;
+            while start > 0 && !self.used[start - 1] && !self.tokens[start].boundary_before {
+                start -= 1;
+            }
+            self.bare_in_part(start, end);
+            end = start;
+        }
+    }
+
+    fn bare_in_part(&mut self, start: usize, mut end: usize) {
+        while end > start {
+            let mut taken_at = None;
+            for s in start..end {
+                let whole = s == start;
+                if !whole
+                    && (parse_house(&self.tokens[s - 1].key).is_some() || self.after_keyword(s))
+                {
                     continue;
                 }
-                let found: Vec<NameMatch> = self
-                    .g
-                    .find(level, self.tokens, start, &self.used)
-                    .into_iter()
-                    .filter(|m| m.typos == 0)
-                    .filter(|m| {
-                        let ends_part =
-                            m.end == n || self.tokens[m.end].boundary_before || self.used[m.end];
-                        let after_number_or_type = start > 0
-                            && !self.used[start - 1]
-                            && !self.tokens[start].boundary_before
-                            && (parse_house(&self.tokens[start - 1].key).is_some()
-                                || keyword(self.tokens, start - 1).is_some());
-                        ends_part
-                            && !after_number_or_type
-                            && (self.unit_may_start(start) || m.end == n || self.used[m.end])
-                    })
-                    .collect();
-                if self.take(level, found, start) {
+                for level in [Level::Province, Level::District, Level::Commune] {
+                    if self.units[level as usize].is_some() {
+                        continue;
+                    }
+                    let found: Vec<NameMatch> = self
+                        .g
+                        .find_exact(level, self.tokens, s, &self.used)
+                        .into_iter()
+                        .filter(|m| m.end == end && (whole || m.end - m.start >= 2))
+                        .filter(|m| {
+                            level != Level::Commune || !self.banned.contains(&(m.start, m.end))
+                        })
+                        .collect();
+                    if self.take(level, found, s) {
+                        if level == Level::Commune {
+                            self.bare_commune = Some((s, end));
+                        }
+                        taken_at = Some(s);
+                        break;
+                    }
+                }
+                if taken_at.is_some() {
                     break;
                 }
             }
+            match taken_at {
+                // What is left of the part may end with another name ("… Phố Hiến Hưng Yên").
+                Some(s) => end = s,
+                None => return,
+            }
         }
+    }
+
+    /// Whether a keyword ends right before `i`.
+    fn after_keyword(&self, i: usize) -> bool {
+        (1..=3).any(|len| i >= len && keyword(self.tokens, i - len).is_some_and(|(_, l)| l == len))
     }
 
     /// House number, alleys, street, hamlet and other words, read from the left.
@@ -388,7 +501,7 @@ impl Reader<'_> {
                 i += 1;
                 continue;
             }
-            let k = keyword(tokens, i);
+            let k = keyword(tokens, i).filter(|&(k, _)| self.type_word_here(i, k));
             let next_free = |j: usize| j < n && !self.used[j];
             match k {
                 Some((Keyword::NumberPrefix, len)) if next_free(i + len) => {
@@ -516,11 +629,25 @@ impl Reader<'_> {
         while end < self.tokens.len()
             && !self.used[end]
             && !self.tokens[end].boundary_before
-            && keyword(self.tokens, end).is_none_or(|(k, _)| k == Keyword::Noise)
+            && keyword(self.tokens, end)
+                .is_none_or(|(k, _)| k == Keyword::Noise || !self.type_word_here(end, k))
         {
             end += 1;
         }
         end.min(self.tokens.len())
+    }
+
+    /// Whether a street type word written without diacritics ("duong", "pho") stands where a
+    /// type word goes: at the start of a part, or after a number. Inside a name it is a
+    /// syllable ("An Dương Vương" written "an duong vuong").
+    fn type_word_here(&self, i: usize, k: Keyword) -> bool {
+        if !matches!(k, Keyword::Street(_)) || !is_plain(&self.tokens[i].text) {
+            return true;
+        }
+        i == 0
+            || self.tokens[i].boundary_before
+            || self.used[i - 1]
+            || parse_house(&self.tokens[i - 1].key).is_some()
     }
 
     fn next_unused(&self, from: usize) -> usize {

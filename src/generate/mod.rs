@@ -7,11 +7,13 @@
 //! a crate's PRNG algorithm), and each commune has its own sub-stream, so its data does not
 //! change when another commune's does.
 
+mod addresses;
 mod names;
 mod residents;
 mod rng;
 mod weights;
 
+pub use addresses::{write_address, HouseParts, Way};
 pub use residents::generate_residents;
 pub use rng::Rng;
 pub use weights::{commune_weights, CommuneWeight};

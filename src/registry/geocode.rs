@@ -14,7 +14,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::Registry;
-use crate::address::{alley_path, parse, CommuneCandidate, Gazetteer, ParsedAddress};
+use crate::address::{alley_path, parse, parse_all, CommuneCandidate, Gazetteer, ParsedAddress};
 use crate::auth::Actor;
 use crate::code::LocationCode;
 use crate::commune::{AdminUnits, CommuneIndex};
@@ -220,27 +220,49 @@ impl Registry {
         commune_code: Option<&str>,
     ) -> Geocoded {
         let admin = self.admin_context();
-        let parsed = parse(text, &admin.gazetteer);
         let limit = limit.clamp(1, MAX_GEOCODE_LIMIT);
         let all = actor.can_read_all();
         let visible =
             |d: &PlaceDoc| d.status == Status::Active || (all && d.status != Status::Retired);
         let only: Option<u32> = commune_code.and_then(|c| c.parse().ok());
-        let matches = if parsed.outside {
-            Vec::new()
-        } else {
-            self.with_catalog(|catalog| {
-                let m = Matcher {
-                    registry: self,
-                    admin: &admin,
-                    catalog,
-                    parsed: &parsed,
-                    visible: &visible,
-                    only,
-                };
-                m.run(limit)
-            })
-        };
+        // The likeliest reading that finds a house, else the one that finds the most.
+        let mut best: Option<(ParsedAddress, Vec<GeocodeMatch>)> = None;
+        for parsed in parse_all(text, &admin.gazetteer) {
+            let matches = if parsed.outside {
+                Vec::new()
+            } else {
+                self.with_catalog(|catalog| {
+                    let m = Matcher {
+                        registry: self,
+                        admin: &admin,
+                        catalog,
+                        parsed: &parsed,
+                        visible: &visible,
+                        only,
+                    };
+                    m.run(limit)
+                })
+            };
+            let rank = |m: &[GeocodeMatch]| m.first().map(|m| (m.match_level, m.score));
+            let better = match &best {
+                None => true,
+                Some((_, b)) => match (rank(&matches), rank(b)) {
+                    (Some((l, s)), Some((bl, bs))) => l > bl || (l == bl && s > bs + 1e-9),
+                    (Some(_), None) => true,
+                    _ => false,
+                },
+            };
+            let found_house = matches
+                .first()
+                .is_some_and(|m| m.match_level == MatchLevel::House);
+            if better {
+                best = Some((parsed, matches));
+            }
+            if found_house {
+                break;
+            }
+        }
+        let (parsed, matches) = best.unwrap_or_default();
         Geocoded { parsed, matches }
     }
 }
@@ -491,13 +513,20 @@ impl<V: Fn(&PlaceDoc) -> bool> Matcher<'_, V> {
 
     /// Named places ("Chùa Chuông", "UBND xã Tân Hưng") in the communes allowed.
     fn places(&self, out: &mut Vec<GeocodeMatch>, limit: usize) {
+        // The place's own words; a number read as a house number belongs to the name when
+        // no street was given ("Cửa hàng số 12A", "Trường THCS số 2").
         let text = match (
             &self.parsed.other,
             &self.parsed.street,
             &self.parsed.house_number,
         ) {
+            (Some(other), None, Some(number)) => format!("{other} {number}"),
             (Some(other), _, _) => other.clone(),
             (None, Some(street), None) => street.name.clone(),
+            // Words without a type word before a number may be a name, not a street.
+            (None, Some(street), Some(number)) if street.kind.is_none() => {
+                format!("{} {number}", street.name)
+            }
             _ => return,
         };
         let resolved = self.communes();

@@ -44,6 +44,42 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// Whether a word is written without any diacritic (so it may stand for any Vietnamese word
+/// that folds the same).
+pub fn is_plain(word: &str) -> bool {
+    word.is_ascii()
+}
+
+/// Whether two written words are the same Vietnamese word: the same letters with the same
+/// vowel marks (â ă ê ô ơ ư, đ) and the same tone, wherever the tone mark is placed ("Thuỵ" and
+/// "Thụy" are the same; "Huệ" and "Huế", or "Dương" and "đường", are not). Case is ignored.
+///
+/// ```
+/// use diachiso::text::same_word;
+/// assert!(same_word("Thuỵ", "thụy"));
+/// assert!(!same_word("Huệ", "Huế"));
+/// assert!(!same_word("Dương", "đường"));
+/// assert!(same_word("HOÀ", "hòa"));
+/// ```
+pub fn same_word(a: &str, b: &str) -> bool {
+    tone_key(a) == tone_key(b)
+}
+
+/// A word's letters with their vowel marks, and its tone marks apart (sorted), lower case.
+fn tone_key(word: &str) -> (String, Vec<char>) {
+    let mut letters = String::with_capacity(word.len());
+    let mut tones = Vec::new();
+    for c in word.chars().flat_map(char::to_lowercase) {
+        decompose_canonical(c, |d| match d {
+            // grave, acute, tilde, hook above, dot below
+            '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}' => tones.push(d),
+            d => letters.push(d),
+        });
+    }
+    tones.sort_unstable();
+    (letters, tones)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

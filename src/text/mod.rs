@@ -8,7 +8,7 @@ mod fold;
 mod similarity;
 
 pub use edit::{one_edit_apart, within_one_edit};
-pub use fold::{fold, fold_char};
+pub use fold::{fold, fold_char, is_plain, same_word};
 pub use similarity::{levenshtein, names_similar};
 
 use unicode_normalization::UnicodeNormalization;
