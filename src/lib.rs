@@ -11,6 +11,7 @@ pub mod auth;
 pub mod cli;
 pub mod code;
 pub mod commune;
+pub mod crs;
 pub mod event;
 pub mod formats;
 pub mod generate;
