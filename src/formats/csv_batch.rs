@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use super::table::detect_delimiter;
 use crate::text::fold;
 
 /// Most rows in one batch.
@@ -49,23 +50,6 @@ impl fmt::Display for CsvBatch<'_> {
             self.rows, self.delimiter as char
         )
     }
-}
-
-/// The delimiter a header line uses: `,`, `;` or tab, whichever appears most outside quotes.
-fn detect_delimiter(first_line: &str) -> u8 {
-    let mut counts = [0usize; 3];
-    let mut quoted = false;
-    for c in first_line.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => counts[0] += 1,
-            ';' if !quoted => counts[1] += 1,
-            '\t' if !quoted => counts[2] += 1,
-            _ => {}
-        }
-    }
-    let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
-    [b',', b';', b'\t'][best]
 }
 
 fn reader(text: &str, delimiter: u8) -> csv::Reader<&[u8]> {

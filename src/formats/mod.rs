@@ -4,10 +4,14 @@
 
 mod csv_batch;
 mod read;
+mod table;
 mod write;
 
 pub use csv_batch::{CsvBatch, CsvBatchError, MAX_BATCH_ROWS};
 pub use read::{read_features, Record};
+pub use table::{
+    detect_delimiter, is_workbook, read_csv_table, read_table, read_workbook, TableError, TableRow,
+};
 pub use write::{FeatureWriter, PLACE_CSV_COLUMNS};
 
 use std::path::Path;

@@ -7,6 +7,7 @@ mod doc;
 mod draft;
 mod feature;
 mod kind;
+mod kind_words;
 pub mod parking;
 
 pub use doc::PlaceDoc;
