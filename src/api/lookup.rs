@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::extract::{Auth, QueryParams};
 use super::problem::{ApiResult, Problem};
+use super::responses;
 use super::schema;
 use super::AppState;
 use crate::auth::Actor;
@@ -186,9 +187,8 @@ pub struct ReverseQuery {
     ),
     responses(
         (status = 200, description = "The places found and the commune.", body = schema::ReverseResult, content_type = "application/geo+json"),
-        (status = 400, description = "A missing, unknown, malformed or out-of-range parameter (`/problems/invalid-query`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "An `Authorization` header that is malformed, unknown or revoked (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        responses::InvalidQuery,
+        responses::BadAuthorization,
     )
 )]
 pub async fn reverse(
@@ -287,9 +287,8 @@ fn as_code(q: &str) -> Option<LocationCode> {
     ),
     responses(
         (status = 200, description = "The places found, best first.", body = schema::SearchResult, content_type = "application/geo+json"),
-        (status = 400, description = "A missing, unknown, malformed or out-of-range parameter (`/problems/invalid-query`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "An `Authorization` header that is malformed, unknown or revoked (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        responses::InvalidQuery,
+        responses::BadAuthorization,
     )
 )]
 pub async fn search(

@@ -14,6 +14,7 @@ mod places;
 mod population;
 mod problem;
 mod reports;
+mod responses;
 pub mod schema;
 mod streets;
 mod tiles;

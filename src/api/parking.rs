@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 
 use super::extract::{Auth, CodePath, JsonBody, QueryParams};
 use super::problem::{ApiResult, Problem};
+use super::responses;
 use super::schema;
 use super::AppState;
 use crate::auth::{Actor, Role};
@@ -147,10 +148,10 @@ pub struct QrQuery {
     responses(
         (status = 200, description = "The payload, or the image.", content((schema::AnyJson = "application/json"), (String = "image/svg+xml"), (String = "image/png"))),
         (status = 400, description = "Bad code or parameters.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A system role.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such place.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not a parking lot, retired, or no payment account.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoToken,
+        responses::SystemRole,
+        responses::NoSuchPlace,
+        responses::NotPayableLot,
         (status = 422, description = "The amount or account cannot be encoded.", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -225,10 +226,10 @@ pub async fn payment_qr(
     params(("code" = String, Path, description = "The lot's location code")),
     responses(
         (status = 200, description = "The sheet.", body = String, content_type = "image/svg+xml"),
-        (status = 401, description = "No token.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A system role.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such place.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not a parking lot, retired, or no payment account.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoToken,
+        responses::SystemRole,
+        responses::NoSuchPlace,
+        responses::NotPayableLot,
     )
 )]
 pub async fn payment_sticker(
@@ -315,7 +316,7 @@ pub async fn payment_sticker(
     request_body(content((schema::AnyJson = "application/json"))),
     responses(
         (status = 200, description = "The outcome of each transaction, in order.", body = schema::AnyJson),
-        (status = 401, description = "No token.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoToken,
         (status = 403, description = "Not a payment platform.", body = schema::Problem, content_type = "application/problem+json"),
         (status = 409, description = "A transaction id already recorded with other content.", body = schema::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid transactions, unknown or non-parking lot codes.", body = schema::Problem, content_type = "application/problem+json"),
@@ -408,9 +409,9 @@ pub struct TotalsQuery {
     ),
     responses(
         (status = 200, description = "The totals.", body = schema::AnyJson),
-        (status = 400, description = "Bad parameters.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A system role.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::BadParameters,
+        responses::NoToken,
+        responses::SystemRole,
     )
 )]
 pub async fn daily_totals(
@@ -478,7 +479,7 @@ pub struct ProgressQuery {
     params(("format" = Option<String>, Query, description = "`json` (default) or `csv`")),
     responses(
         (status = 200, description = "The figures.", content((schema::AnyJson = "application/json"), (String = "text/csv"))),
-        (status = 400, description = "Bad format.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::BadFormat,
     )
 )]
 pub async fn progress(

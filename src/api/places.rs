@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::extract::{Auth, CodePath, JsonBody};
 use super::problem::{ApiResult, Problem};
+use super::responses;
 use super::schema;
 use super::AppState;
 use crate::auth::Actor;
@@ -88,12 +89,11 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
                 ("Idempotent-Replayed" = String, description = "`true` when this is the stored answer to an earlier request with the same key"),
             )),
         (status = 400, description = "Malformed JSON (`/problems/malformed-json`), a body that is not UTF-8 (`/problems/invalid-utf8`) or a bad `Idempotency-Key` (`/problems/invalid-idempotency-key`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        responses::TokenRequired,
         (status = 403, description = "The token may not write in the point's commune (`/problems/forbidden`).", body = schema::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Similar places nearby (`/problems/possible-duplicate`, with `candidates`), or no free code cell near the point (`/problems/no-free-cell`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB (`/problems/too-large`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as JSON (`/problems/unsupported-media-type`).", body = schema::Problem, content_type = "application/problem+json"),
+        responses::BodyTooLarge,
+        responses::BodyNotJson,
         (status = 422, description = "Invalid Feature (`/problems/validation`, with every field error in `errors`), a point outside the territory or every loaded commune (`/problems/outside-territory`, `/problems/outside-communes`), or an `Idempotency-Key` reused with another body (`/problems/idempotency-key-reused`).", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -153,9 +153,8 @@ pub async fn create(
             headers(("ETag" = String, description = "Strong ETag `\"CODE-VERSION\"`"))),
         (status = 304, description = "Not modified.",
             headers(("ETag" = String, description = "The current ETag"))),
-        (status = 400, description = "Not a valid location code (`/problems/invalid-code`, with `reason`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "An `Authorization` header that is malformed, unknown or revoked (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        responses::InvalidCode,
+        responses::BadAuthorization,
         (status = 404, description = "No place under this code that the caller may see (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -212,16 +211,15 @@ pub async fn get(
     responses(
         (status = 200, description = "The place after the change.", body = schema::PlaceFeature, content_type = "application/geo+json",
             headers(("ETag" = String, description = "The new ETag"))),
-        (status = 400, description = "Invalid code (`/problems/invalid-code`), malformed JSON or a body that is not UTF-8.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        responses::InvalidCodeOrBody,
+        responses::TokenRequired,
         (status = 403, description = "The token may not write in the place's (old or new) commune (`/problems/forbidden`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No place under this code (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoPlaceUnderCode,
         (status = 409, description = "The place is retired (`/problems/invalid-transition`) or similar places are nearby (`/problems/possible-duplicate`, with `candidates`).", body = schema::Problem, content_type = "application/problem+json"),
         (status = 412, description = "The place changed since it was read (`/problems/stale`).", body = schema::Problem, content_type = "application/problem+json",
             headers(("ETag" = String, description = "The current ETag"))),
-        (status = 413, description = "The body is larger than 1 MiB (`/problems/too-large`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as JSON (`/problems/unsupported-media-type`).", body = schema::Problem, content_type = "application/problem+json"),
+        responses::BodyTooLarge,
+        responses::BodyNotJson,
         (status = 422, description = "The patch is not an object or the patched Feature is invalid (`/problems/validation`, with `errors`), or the point is outside the territory or every commune.", body = schema::Problem, content_type = "application/problem+json"),
         (status = 428, description = "`If-Match` is missing (`/problems/if-match-required`).", body = schema::Problem, content_type = "application/problem+json"),
     )
@@ -304,16 +302,14 @@ pub(super) fn reason_of(body: &Value) -> ApiResult<Option<String>> {
     responses(
         (status = 200, description = "The place, now active.", body = schema::PlaceFeature, content_type = "application/geo+json",
             headers(("ETag" = String, description = "The new ETag"))),
-        (status = 400, description = "Invalid code (`/problems/invalid-code`), malformed JSON or a body that is not UTF-8.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        responses::InvalidCodeOrBody,
+        responses::TokenRequired,
         (status = 403, description = "The token is not a reviewer's or an admin's (`/problems/forbidden`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No place under this code (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoPlaceUnderCode,
         (status = 409, description = "The place is not provisional (`/problems/invalid-transition`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`If-Match` does not hold the current ETag (`/problems/stale`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("ETag" = String, description = "The current ETag"))),
-        (status = 413, description = "The body is larger than 1 MiB (`/problems/too-large`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "A body not sent as JSON (`/problems/unsupported-media-type`).", body = schema::Problem, content_type = "application/problem+json"),
+        responses::StaleIfMatch,
+        responses::BodyTooLarge,
+        responses::OptionalBodyNotJson,
         (status = 422, description = "The body is not `{\"reason\": \"…\"}` (`/problems/validation`).", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -355,16 +351,14 @@ pub async fn certify(
     responses(
         (status = 200, description = "The place, now retired.", body = schema::PlaceFeature, content_type = "application/geo+json",
             headers(("ETag" = String, description = "The new ETag"))),
-        (status = 400, description = "Invalid code (`/problems/invalid-code`), malformed JSON or a body that is not UTF-8.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        responses::InvalidCodeOrBody,
+        responses::TokenRequired,
         (status = 403, description = "The token may not write in the place's commune (`/problems/forbidden`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No place under this code (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoPlaceUnderCode,
         (status = 409, description = "The place is already retired (`/problems/invalid-transition`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`If-Match` does not hold the current ETag (`/problems/stale`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("ETag" = String, description = "The current ETag"))),
-        (status = 413, description = "The body is larger than 1 MiB (`/problems/too-large`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "A body not sent as JSON (`/problems/unsupported-media-type`).", body = schema::Problem, content_type = "application/problem+json"),
+        responses::StaleIfMatch,
+        responses::BodyTooLarge,
+        responses::OptionalBodyNotJson,
         (status = 422, description = "No reason or one longer than 1000 characters (`/problems/reason`), or a body that is not `{\"reason\": \"…\"}` (`/problems/validation`).", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -400,9 +394,8 @@ pub async fn retire(
     ),
     responses(
         (status = 200, description = "The events.", body = schema::PlaceHistory),
-        (status = 400, description = "Not a valid location code (`/problems/invalid-code`, with `reason`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        responses::InvalidCode,
+        responses::TokenRequired,
         (status = 404, description = "No place was ever registered under this code (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]

@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 
 use super::extract::{Auth, QueryParams};
 use super::problem::{ApiResult, Problem};
+use super::responses;
 use super::schema;
 use super::AppState;
 use crate::auth::{Actor, Role};
@@ -58,7 +59,7 @@ pub struct ImportQuery {
     responses(
         (status = 201, description = "The snapshot kept.", body = schema::AnyJson),
         (status = 400, description = "Bad query.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoToken,
         (status = 403, description = "Not population_sync.", body = schema::Problem, content_type = "application/problem+json"),
         (status = 409, description = "A snapshot with this date exists.", body = schema::Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 64 MiB.", body = schema::Problem, content_type = "application/problem+json"),
@@ -258,7 +259,7 @@ fn generated_note(data: &PopulationData) -> Value {
     ),
     responses(
         (status = 200, description = "Hexagons with `h3`, `resolution`, `residents`, `households`, `addresses`, `density_per_km2`, `suppressed`.", body = schema::AnyJson, content_type = "application/geo+json"),
-        (status = 400, description = "Bad parameters.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::BadParameters,
         (status = 404, description = "No such snapshot (or none yet).", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -345,7 +346,7 @@ pub async fn h3(
     ),
     responses(
         (status = 200, description = "Communes with `code`, `name`, `residents`, `households`, `addresses`, `density_per_km2`, `suppressed`; `province` totals.", body = schema::AnyJson, content_type = "application/geo+json"),
-        (status = 400, description = "Bad parameters.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::BadParameters,
         (status = 404, description = "No such snapshot.", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 
 use super::extract::QueryParams;
 use super::problem::{ApiResult, Problem};
+use super::responses;
 use super::schema;
 use super::AppState;
 use crate::place::{PlaceKind, Status};
@@ -90,7 +91,7 @@ impl Row {
     params(("format" = Option<String>, Query, description = "`json` or `csv`")),
     responses(
         (status = 200, description = "The report.", content((schema::AnyJson = "application/json"), (String = "text/csv"))),
-        (status = 400, description = "Bad format.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::BadFormat,
     )
 )]
 pub async fn progress(

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use super::extract::{Auth, JsonBody, QueryParams};
 use super::places::{reason_of, require_signed_in};
 use super::problem::{ApiResult, Problem};
+use super::responses;
 use super::schema;
 use super::AppState;
 use crate::auth::Actor;
@@ -71,7 +72,7 @@ fn street_response(status: StatusCode, street: &Street) -> Response {
         (status = 201, description = "The street, with its id.", body = schema::AnyJson, content_type = "application/geo+json",
             headers(("ETag" = String, description = "Strong ETag `\"ID-VERSION\"`"), ("Location" = String, description = "`/api/streets/{id}`"))),
         (status = 400, description = "Malformed JSON.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoValidToken,
         (status = 403, description = "The token may not write in a commune of the street.", body = schema::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid street (`/problems/validation`, with `errors`) or outside every commune.", body = schema::Problem, content_type = "application/problem+json"),
     )
@@ -108,7 +109,7 @@ pub async fn create(
     ),
     responses(
         (status = 200, description = "The streets.", body = schema::AnyJson, content_type = "application/geo+json"),
-        (status = 400, description = "Bad parameters.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::BadParameters,
     )
 )]
 pub async fn list(
@@ -176,7 +177,7 @@ pub struct ListQuery {
     responses(
         (status = 200, description = "The street.", body = schema::AnyJson, content_type = "application/geo+json",
             headers(("ETag" = String, description = "Strong ETag"))),
-        (status = 404, description = "No such street.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoSuchStreet,
     )
 )]
 pub async fn get(
@@ -205,10 +206,10 @@ pub async fn get(
     request_body(content((schema::AnyJson = "application/merge-patch+json"), (schema::AnyJson = "application/json"))),
     responses(
         (status = 200, description = "The street after the change.", body = schema::AnyJson, content_type = "application/geo+json"),
-        (status = 401, description = "No valid token.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoValidToken,
         (status = 403, description = "Not allowed in the street's communes.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such street.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The street is retired.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoSuchStreet,
+        responses::StreetRetired,
         (status = 412, description = "Changed since read (`/problems/stale`).", body = schema::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid street.", body = schema::Problem, content_type = "application/problem+json"),
         (status = 428, description = "`If-Match` is missing.", body = schema::Problem, content_type = "application/problem+json"),
@@ -259,12 +260,12 @@ pub async fn patch(
     request_body(content((schema::ReasonBody = "application/json"))),
     responses(
         (status = 200, description = "The retired street.", body = schema::AnyJson, content_type = "application/geo+json"),
-        (status = 401, description = "No valid token.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoValidToken,
         (status = 403, description = "Not allowed.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such street.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoSuchStreet,
         (status = 409, description = "Already retired.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale ETag.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No reason.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::StaleEtag,
+        responses::NoReason,
     )
 )]
 pub async fn retire(
@@ -297,8 +298,8 @@ pub async fn retire(
     params(("id" = String, Path, description = "Street id")),
     responses(
         (status = 200, description = "The events.", body = schema::AnyJson),
-        (status = 401, description = "No valid token.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such street.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoValidToken,
+        responses::NoSuchStreet,
     )
 )]
 pub async fn history(
@@ -342,10 +343,10 @@ fn plan_json(state: &AppState, plan: &NumberingPlan) -> Value {
     request_body(content((Option<schema::AnyJson> = "application/json"))),
     responses(
         (status = 201, description = "The draft plan.", body = schema::AnyJson),
-        (status = 401, description = "No valid token.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoValidToken,
         (status = 403, description = "Not an editor of the street's communes.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such street.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The street is retired.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoSuchStreet,
+        responses::StreetRetired,
         (status = 422, description = "Invalid options.", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -382,7 +383,7 @@ pub async fn propose(
     params(("id" = String, Path, description = "Street id")),
     responses(
         (status = 200, description = "The plans.", body = schema::AnyJson),
-        (status = 404, description = "No such street.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoSuchStreet,
     )
 )]
 pub async fn plans(
@@ -408,7 +409,7 @@ pub async fn plans(
     params(("id" = String, Path, description = "Plan id", example = "np-4hx8c0m1z9")),
     responses(
         (status = 200, description = "The plan.", body = schema::AnyJson),
-        (status = 404, description = "No such plan.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoSuchPlan,
     )
 )]
 pub async fn plan(
@@ -435,9 +436,9 @@ pub async fn plan(
     request_body(content((Option<schema::ReasonBody> = "application/json"))),
     responses(
         (status = 200, description = "The approved plan.", body = schema::AnyJson),
-        (status = 401, description = "No valid token.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a reviewer.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoValidToken,
+        responses::NotReviewer,
+        responses::NoSuchPlan,
         (status = 409, description = "Already decided, or stale.", body = schema::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad body.", body = schema::Problem, content_type = "application/problem+json"),
     )
@@ -464,11 +465,11 @@ pub async fn approve(
     request_body(content((schema::ReasonBody = "application/json"))),
     responses(
         (status = 200, description = "The rejected plan.", body = schema::AnyJson),
-        (status = 401, description = "No valid token.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a reviewer.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoValidToken,
+        responses::NotReviewer,
+        responses::NoSuchPlan,
         (status = 409, description = "Already decided.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No reason.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoReason,
     )
 )]
 pub async fn reject(
@@ -518,7 +519,7 @@ pub struct RulesBody {
     params(("code" = String, Path, description = "Commune code", example = "11953")),
     responses(
         (status = 200, description = "The rules.", body = schema::AnyJson),
-        (status = 404, description = "No such commune.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoSuchCommune,
     )
 )]
 pub async fn rules(
@@ -542,9 +543,9 @@ pub async fn rules(
     request_body(content((schema::AnyJson = "application/json"))),
     responses(
         (status = 200, description = "The rules.", body = schema::AnyJson),
-        (status = 401, description = "No valid token.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoValidToken,
         (status = 403, description = "Not an editor of the commune.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such commune.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoSuchCommune,
         (status = 422, description = "Invalid rules.", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -605,8 +606,8 @@ pub const CATALOGUE_COLUMNS: [&str; 13] = [
     params(("code" = String, Path, description = "Commune code"), ("format" = Option<String>, Query, description = "`csv` or `geojson`")),
     responses(
         (status = 200, description = "The catalogue.", content((String = "text/csv"), (schema::AnyJson = "application/geo+json"))),
-        (status = 400, description = "Bad format.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such commune.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::BadFormat,
+        responses::NoSuchCommune,
     )
 )]
 pub async fn catalogue(
@@ -698,7 +699,7 @@ fn html_escape(s: &str) -> String {
     params(("id" = String, Path, description = "Street id")),
     responses(
         (status = 200, description = "The page.", body = String, content_type = "text/html"),
-        (status = 404, description = "No such street.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoSuchStreet,
     )
 )]
 pub async fn plates(
@@ -787,11 +788,11 @@ pub struct UnitBody {
     responses(
         (status = 200, description = "The building with its units.", body = schema::PlaceFeature, content_type = "application/geo+json"),
         (status = 400, description = "Bad code.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoToken,
         (status = 403, description = "Not allowed in the commune.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such place.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoSuchPlace,
         (status = 409, description = "Retired.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale ETag.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::StaleEtag,
         (status = 422, description = "Invalid units or not a residential building.", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]
