@@ -12,7 +12,7 @@ pub mod parking;
 pub use doc::PlaceDoc;
 pub use draft::{apply_merge_patch, FieldError, PlaceDraft, ValidationError};
 pub(crate) use draft::{
-    control_character_in, feature_object, feature_properties, text_field, Errors,
+    control_character_in, geometry_of_type, submitted_feature, text_field, Errors, PropertyNames,
 };
 pub use feature::{place_feature, place_from_feature};
 pub use kind::{PlaceKind, Status};

@@ -5,7 +5,8 @@ use serde_json::{Map, Value};
 use super::{is_street_id, DirectionSetting, Street};
 use crate::numbering::{StreetType, SuffixStyle};
 use crate::place::{
-    control_character_in, feature_object, feature_properties, text_field, Errors, ValidationError,
+    control_character_in, geometry_of_type, submitted_feature, text_field, Errors, PropertyNames,
+    ValidationError,
 };
 use crate::spatial::haversine_distance_m;
 
@@ -16,21 +17,36 @@ pub const MIN_LENGTH_M: f64 = 5.0;
 /// Longest street, metres (a provincial road crosses the province in less).
 pub const MAX_LENGTH_M: f64 = 100_000.0;
 
-/// Properties the registry derives; a client may not send them.
-const READ_ONLY: [&str; 12] = [
-    "id",
-    "street_type_label",
-    "display_name",
-    "communes",
-    "entrance_number",
-    "numbering_direction",
-    "direction_rule",
-    "numbering_start",
-    "status",
-    "version",
-    "created_at",
-    "updated_at",
-];
+/// The properties of a submitted street.
+const PROPERTIES: PropertyNames = PropertyNames {
+    read_only: &[
+        "id",
+        "street_type_label",
+        "display_name",
+        "communes",
+        "entrance_number",
+        "numbering_direction",
+        "direction_rule",
+        "numbering_start",
+        "status",
+        "version",
+        "created_at",
+        "updated_at",
+    ],
+    editable: &[
+        "street_type",
+        "name",
+        "width_m",
+        "direction",
+        "radial_centre",
+        "already_numbered",
+        "suffix_style",
+        "reserve_every_m",
+        "parent_id",
+        "generated",
+    ],
+    hint: "street_type, name, …",
+};
 
 /// A validated street as submitted: everything but what the registry derives.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,32 +96,7 @@ impl StreetDraft {
     /// ```
     pub fn from_feature(doc: &Value) -> Result<StreetDraft, ValidationError> {
         let mut errors = Errors(Vec::new());
-        let Some(obj) = feature_object(doc, &mut errors) else {
-            return Err(ValidationError { errors: errors.0 });
-        };
-        let line = line(obj.get("geometry"), &mut errors);
-        let empty = Map::new();
-        let props = feature_properties(obj, &mut errors, "street_type, name, …").unwrap_or(&empty);
-        for key in props.keys() {
-            let field = format!("/properties/{key}");
-            if READ_ONLY.contains(&key.as_str()) {
-                errors.add(field, "is set by the registry and cannot be sent");
-            } else if !matches!(
-                key.as_str(),
-                "street_type"
-                    | "name"
-                    | "width_m"
-                    | "direction"
-                    | "radial_centre"
-                    | "already_numbered"
-                    | "suffix_style"
-                    | "reserve_every_m"
-                    | "parent_id"
-                    | "generated"
-            ) {
-                errors.add(field, "unknown property");
-            }
-        }
+        let (line, props) = submitted_feature(doc, &mut errors, line, &PROPERTIES)?;
         if let Some(path) = control_character_in(&Value::Object(props.clone()), "") {
             errors.add(
                 format!("/properties{path}"),
@@ -305,24 +296,7 @@ fn position(v: &Value) -> Option<[f64; 2]> {
 }
 
 fn line(geometry: Option<&Value>, errors: &mut Errors) -> Option<Vec<[f64; 2]>> {
-    let Some(Value::Object(g)) = geometry else {
-        errors.add("/geometry", "a LineString geometry is required");
-        return None;
-    };
-    if g.get("type").and_then(Value::as_str) != Some("LineString") {
-        errors.add("/geometry/type", "must be \"LineString\"");
-        return None;
-    }
-    if let Some(k) = g
-        .keys()
-        .find(|k| !matches!(k.as_str(), "type" | "coordinates" | "bbox"))
-    {
-        errors.add(
-            format!("/geometry/{k}"),
-            "unknown member of a LineString geometry",
-        );
-        return None;
-    }
+    let g = geometry_of_type(geometry, "LineString", errors)?;
     let Some(Value::Array(coords)) = g.get("coordinates") else {
         errors.add(
             "/geometry/coordinates",
