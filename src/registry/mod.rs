@@ -46,6 +46,9 @@ pub use crate::street::NUMBERING_ATTRIBUTE;
 /// Radius of the duplicate check, metres.
 pub const DUPLICATE_RADIUS_M: f64 = 15.0;
 
+/// Why a retired place is not changed (patched, or its apartments numbered).
+pub(crate) const PLACE_RETIRED: &str = "a retired place cannot be changed";
+
 /// An `Idempotency-Key` sent with a registration.
 #[derive(Debug, Clone)]
 pub struct IdempotencyRequest {
@@ -86,7 +89,7 @@ pub struct Registry {
 }
 
 /// A reason (for certifying or retiring) is bounded text without control characters.
-pub(crate) fn check_reason(reason: &str) -> Result<()> {
+fn check_reason(reason: &str) -> Result<()> {
     if reason.chars().count() > MAX_REASON_CHARS {
         return Err(RegistryError::ReasonTooLong(MAX_REASON_CHARS));
     }
@@ -94,6 +97,39 @@ pub(crate) fn check_reason(reason: &str) -> Result<()> {
         return Err(RegistryError::ReasonInvalid);
     }
     Ok(())
+}
+
+/// A reason that must be given (retiring), normalised and checked.
+pub(crate) fn required_reason(reason: &str) -> Result<String> {
+    let reason = crate::text::normalize_name(reason);
+    if reason.is_empty() {
+        return Err(RegistryError::ReasonRequired);
+    }
+    check_reason(&reason)?;
+    Ok(reason)
+}
+
+/// A reason that may be left out (certifying, deciding a plan), normalised and checked; a blank
+/// one is none.
+pub(crate) fn optional_reason(reason: Option<String>) -> Result<Option<String>> {
+    let reason = reason
+        .map(|r| crate::text::normalize_name(&r))
+        .filter(|r| !r.is_empty());
+    if let Some(r) = &reason {
+        check_reason(r)?;
+    }
+    Ok(reason)
+}
+
+/// Refuses a write based on an older version: the client's `If-Match` (when it sent one) must
+/// hold for the current `etag`.
+pub(crate) fn check_if_match(if_match: Option<&str>, etag: String) -> Result<()> {
+    match if_match {
+        Some(tag) if !if_match_holds(tag, &etag) => {
+            Err(RegistryError::Stale { current_etag: etag })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Whether an entity tag list (`If-None-Match`, or `If-Match` without `*`) names `etag`;
@@ -107,6 +143,25 @@ pub fn etag_listed(header: &str, etag: &str) -> bool {
 /// Whether an `If-Match` header holds for the current `etag` (`*` matches any version).
 pub(crate) fn if_match_holds(header: &str, etag: &str) -> bool {
     header.trim() == "*" || etag_listed(header, etag)
+}
+
+/// A history (of a place or a street) for signed-in roles, read by `events` only for them; no
+/// event at all means nothing was ever registered under the key (`missing`).
+pub(crate) async fn history_for<E>(
+    actor: &Actor,
+    events: impl std::future::Future<Output = std::result::Result<Vec<E>, StoreError>>,
+    missing: impl FnOnce() -> RegistryError,
+) -> Result<Vec<E>> {
+    if !actor.can_read_all() {
+        return Err(RegistryError::Forbidden(
+            "the history is for signed-in roles (reader and above)".into(),
+        ));
+    }
+    let events = events.await?;
+    if events.is_empty() {
+        return Err(missing());
+    }
+    Ok(events)
 }
 
 /// Now, to the microsecond (for records kept outside the registry's own writes).
@@ -305,16 +360,10 @@ impl Registry {
 
     /// The history of a place, oldest first (readers and above).
     pub async fn history(&self, actor: &Actor, code: LocationCode) -> Result<Vec<Event>> {
-        if !actor.can_read_all() {
-            return Err(RegistryError::Forbidden(
-                "the history is for signed-in roles (reader and above)".into(),
-            ));
-        }
-        let events = self.store.history(code).await?;
-        if events.is_empty() {
-            return Err(RegistryError::NotFound(code.to_string()));
-        }
-        Ok(events)
+        history_for(actor, self.store.history(code), || {
+            RegistryError::NotFound(code.to_string())
+        })
+        .await
     }
 
     /// Resolves the commune of a point, refusing points outside the territory or every commune.
@@ -379,23 +428,8 @@ impl Registry {
         // Another node may take a code between our look-up and our insert: the store's
         // unique constraint decides, and we move on to the next free cell.
         let mut lost: HashSet<LocationCode> = HashSet::new();
-        let mut place = Place {
-            code: self.free_code(draft.lon, draft.lat, &lost)?,
-            kind: draft.kind,
-            name: draft.name,
-            lon: draft.lon,
-            lat: draft.lat,
-            footprint: draft.footprint,
-            commune_code,
-            address: draft.address,
-            attributes: draft.attributes,
-            external_ids: draft.external_ids,
-            status: Status::Provisional,
-            generated: draft.generated,
-            version: 1,
-            created_at: at,
-            updated_at: at,
-        };
+        let code = self.free_code(draft.lon, draft.lat, &lost)?;
+        let mut place = draft.into_place(code, commune_code, at);
         loop {
             let feature = self.feature(&place);
             let event = NewEvent {
@@ -494,15 +528,26 @@ impl Registry {
             .get_place(code)
             .await?
             .ok_or_else(|| RegistryError::NotFound(code.to_string()))?;
-        if let Some(tag) = if_match {
-            let matches = if_match_holds(tag, &place.etag());
-            if !matches {
-                return Err(RegistryError::Stale {
-                    current_etag: place.etag(),
-                });
-            }
-        }
+        check_if_match(if_match, place.etag())?;
         Ok(place)
+    }
+
+    /// The place an editor is about to change (the caller holds the write lock): read with the
+    /// ETag the client holds, in a commune the actor writes in, and not retired (`retired` says
+    /// why not).
+    pub(crate) async fn place_to_change(
+        &self,
+        actor: &Actor,
+        code: LocationCode,
+        if_match: Option<&str>,
+        retired: &str,
+    ) -> Result<Place> {
+        let before = self.current_for_write(code, if_match).await?;
+        Self::require_write_in(actor, &before.commune_code)?;
+        if before.status == Status::Retired {
+            return Err(RegistryError::InvalidTransition(retired.into()));
+        }
+        Ok(before)
     }
 
     /// Commits a changed place and its event, then updates the indexes.
@@ -557,13 +602,9 @@ impl Registry {
         patch: &Value,
     ) -> Result<Place> {
         let _write = self.writes.lock().await;
-        let before = self.current_for_write(code, Some(if_match)).await?;
-        Self::require_write_in(actor, &before.commune_code)?;
-        if before.status == Status::Retired {
-            return Err(RegistryError::InvalidTransition(
-                "a retired place cannot be changed".into(),
-            ));
-        }
+        let before = self
+            .place_to_change(actor, code, Some(if_match), PLACE_RETIRED)
+            .await?;
         let mut doc = PlaceDraft::editable_feature(&before);
         apply_merge_patch(&mut doc, patch);
         let draft = PlaceDraft::from_feature(&doc)?;
@@ -597,18 +638,13 @@ impl Registry {
         if moved_or_renamed && !draft.confirm_distinct {
             self.check_duplicates(&draft, Some(code))?;
         }
+        // What the registry keeps comes from `before`; commit_change moves version and time on.
         let after = Place {
-            kind: draft.kind,
-            name: draft.name,
-            lon: draft.lon,
-            lat: draft.lat,
-            footprint: draft.footprint,
-            commune_code,
-            address: draft.address,
-            attributes: draft.attributes,
-            external_ids: draft.external_ids,
-            generated: draft.generated,
-            ..before.clone()
+            status: before.status,
+            version: before.version,
+            created_at: before.created_at,
+            updated_at: before.updated_at,
+            ..draft.into_place(code, commune_code, before.created_at)
         };
         self.commit_change(actor, before, after, Action::Update, None)
             .await
@@ -628,12 +664,7 @@ impl Registry {
                 "certifying needs a reviewer or admin token".into(),
             ));
         }
-        let reason = reason
-            .map(|r| crate::text::normalize_name(&r))
-            .filter(|r| !r.is_empty());
-        if let Some(r) = &reason {
-            check_reason(r)?;
-        }
+        let reason = optional_reason(reason)?;
         let _write = self.writes.lock().await;
         let before = self.current_for_write(code, if_match).await?;
         if before.status != Status::Provisional {
@@ -658,19 +689,11 @@ impl Registry {
         if_match: Option<&str>,
         reason: &str,
     ) -> Result<Place> {
-        let reason = crate::text::normalize_name(reason);
-        if reason.is_empty() {
-            return Err(RegistryError::ReasonRequired);
-        }
-        check_reason(&reason)?;
+        let reason = required_reason(reason)?;
         let _write = self.writes.lock().await;
-        let before = self.current_for_write(code, if_match).await?;
-        Self::require_write_in(actor, &before.commune_code)?;
-        if before.status == Status::Retired {
-            return Err(RegistryError::InvalidTransition(
-                "the place is already retired".into(),
-            ));
-        }
+        let before = self
+            .place_to_change(actor, code, if_match, "the place is already retired")
+            .await?;
         let after = Place {
             status: Status::Retired,
             ..before.clone()

@@ -83,13 +83,7 @@ impl Registry {
             .get_street(id)
             .await?
             .ok_or_else(|| RegistryError::StreetNotFound(id.to_owned()))?;
-        if let Some(tag) = if_match {
-            if !super::if_match_holds(tag, &street.etag()) {
-                return Err(RegistryError::Stale {
-                    current_etag: street.etag(),
-                });
-            }
-        }
+        super::check_if_match(if_match, street.etag())?;
         Ok(street)
     }
 }

@@ -11,7 +11,7 @@ use crate::code::LocationCode;
 use crate::event::{Action, NewEvent, NewStreetEvent, StreetAction};
 use crate::numbering::SuffixStyle;
 use crate::place::{Place, PlaceKind, Status};
-use crate::registry::{check_reason, now, Registry, RegistryError, Result};
+use crate::registry::{now, optional_reason, Registry, RegistryError, Result};
 use crate::store::StoreError;
 use crate::street::{
     decide, ensure_draft, ensure_numberable, ensure_street_unchanged, houses_on_street,
@@ -191,12 +191,7 @@ impl Registry {
                 "the province decides numbering plans: a reviewer or admin token is needed".into(),
             ));
         }
-        let reason = reason
-            .map(|r| crate::text::normalize_name(&r))
-            .filter(|r| !r.is_empty());
-        if let Some(r) = &reason {
-            check_reason(r)?;
-        }
+        let reason = optional_reason(reason)?;
         if !approve && reason.is_none() {
             return Err(RegistryError::ReasonRequired);
         }
