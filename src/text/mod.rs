@@ -6,7 +6,7 @@
 mod fold;
 mod similarity;
 
-pub use fold::{fold, fold_char};
+pub use fold::{fold, fold_char, fold_each};
 pub use similarity::{levenshtein, names_similar};
 
 use unicode_normalization::UnicodeNormalization;
