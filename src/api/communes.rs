@@ -1,12 +1,12 @@
 //! `/api/communes`: the communes loaded.
 
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use serde_json::{json, Value};
 
 use super::problem::{ApiResult, Problem};
+use super::reply;
 use super::responses;
 use super::schema;
 use super::AppState;
@@ -76,9 +76,5 @@ pub async fn get(State(state): State<AppState>, Path(code): Path<String>) -> Api
         "geometry": geojson::GeometryValue::from(&c.boundary),
         "properties": properties(c),
     });
-    Ok((
-        [(header::CONTENT_TYPE, "application/geo+json")],
-        feature.to_string(),
-    )
-        .into_response())
+    Ok(reply::geojson(feature.to_string()))
 }

@@ -1,19 +1,18 @@
 //! `/api/reverse` and `/api/search`: finding places by position and by what people type.
 
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::extract::{Auth, QueryParams};
+use super::extract::{commune_code_param, Auth, QueryParams};
 use super::problem::{ApiResult, Problem};
+use super::reply;
 use super::responses;
 use super::schema;
 use super::AppState;
 use crate::auth::Actor;
 use crate::code::LocationCode;
-use crate::commune::is_commune_code;
 use crate::place::PlaceDoc;
 use crate::place::{PlaceKind, Status};
 
@@ -117,11 +116,7 @@ struct FoundCollection<'a> {
 
 impl FoundCollection<'_> {
     fn respond(&self) -> Response {
-        (
-            [(header::CONTENT_TYPE, "application/geo+json")],
-            serde_json::to_string(self).unwrap_or_default(),
-        )
-            .into_response()
+        reply::geojson(serde_json::to_string(self).unwrap_or_default())
     }
 }
 
@@ -318,16 +313,8 @@ pub async fn search(
             ))
         }
     };
-    let commune = match q.commune_code.as_deref() {
-        Some(c) if is_commune_code(c) => Some(c.parse::<u32>().unwrap_or(0)),
-        Some(_) => {
-            return Err(Problem::bad_request(
-                "invalid-query",
-                "commune_code has 5 digits",
-            ))
-        }
-        None => None,
-    };
+    let commune =
+        commune_code_param(q.commune_code.as_deref())?.map(|c| c.parse::<u32>().unwrap_or(0));
     let statuses = findable(&actor);
     let communes = state.registry.communes();
     // A typed address (it starts with a house number): the commune named at the end becomes a

@@ -13,6 +13,7 @@ mod parking;
 mod places;
 mod population;
 mod problem;
+mod reply;
 mod reports;
 mod responses;
 pub mod schema;

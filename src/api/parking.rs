@@ -8,13 +8,15 @@ use axum::Json;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
-use super::extract::{Auth, CodePath, JsonBody, QueryParams};
+use super::extract::{
+    commune_code_param, format_param, require_role, Auth, CodePath, JsonBody, QueryParams,
+};
 use super::problem::{ApiResult, Problem};
+use super::reply;
 use super::responses;
 use super::schema;
 use super::AppState;
 use crate::auth::{Actor, Role};
-use crate::commune::is_commune_code;
 use crate::parking::{transaction_from_json, vietnam_day, MAX_BATCH};
 use crate::payment::{
     bank_by_bin, format_vnd, sticker_svg, to_png, to_svg, FeeRow, StickerInfo, VietQr,
@@ -327,14 +329,12 @@ pub async fn transactions(
     Auth(actor): Auth,
     body: JsonBody,
 ) -> ApiResult<Json<Value>> {
-    if !actor.is_authenticated() {
-        return Err(Problem::unauthorized("payment platforms send their token"));
-    }
-    if !actor.has_role(Role::PaymentPlatform) {
-        return Err(Problem::forbidden(
-            "reporting payments needs a payment_platform token",
-        ));
-    }
+    require_role(
+        &actor,
+        Role::PaymentPlatform,
+        "payment platforms send their token",
+        "reporting payments needs a payment_platform token",
+    )?;
     let items: Vec<Value> = match body.value {
         Value::Array(a) => a,
         Value::Object(mut o) if o.contains_key("transactions") && o.len() == 1 => {
@@ -437,15 +437,7 @@ pub async fn daily_totals(
         ),
         None => None,
     };
-    if q.commune_code
-        .as_deref()
-        .is_some_and(|c| !is_commune_code(c))
-    {
-        return Err(Problem::bad_request(
-            "invalid-query",
-            "commune_code has 5 digits",
-        ));
-    }
+    commune_code_param(q.commune_code.as_deref())?;
     let totals = state
         .registry
         .parking_totals(&actor, from, to, lot.as_deref(), q.commune_code.as_deref())
@@ -494,8 +486,8 @@ pub async fn progress(
             Some(((linked as f64 / lots as f64) * 1000.0).round() / 1000.0)
         }
     };
-    match q.format.as_deref() {
-        None | Some("json") => {
+    match format_param(q.format.as_deref(), &["json", "csv"])? {
+        "json" => {
             let communes: Vec<Value> = rows
                 .iter()
                 .map(|r| {
@@ -513,7 +505,7 @@ pub async fn progress(
             }))
             .into_response())
         }
-        Some("csv") => {
+        _ => {
             let mut out = String::from("commune_code,commune_name,parking_lots,certified,with_payment_link,payment_link_ratio\n");
             for r in &rows {
                 out.push_str(&format!(
@@ -526,11 +518,7 @@ pub async fn progress(
                     ratio(r.with_payment_link, r.lots).map_or(String::new(), |x| x.to_string())
                 ));
             }
-            Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response())
+            Ok(reply::csv(out))
         }
-        Some(other) => Err(Problem::bad_request(
-            "invalid-query",
-            format!("format {other:?}: json or csv"),
-        )),
     }
 }

@@ -6,37 +6,18 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::extract::{Auth, CodePath, JsonBody};
+use super::extract::{if_match, require_signed_in, required_if_match, Auth, CodePath, JsonBody};
 use super::problem::{ApiResult, Problem};
+use super::reply;
 use super::responses;
 use super::schema;
 use super::AppState;
-use crate::auth::Actor;
 use crate::place::{Place, PlaceDraft};
 use crate::registry::IdempotencyRequest;
 
-/// Refuses anonymous callers (401) where a token is needed.
-pub(super) fn require_signed_in(actor: &Actor) -> ApiResult<()> {
-    if actor.is_authenticated() {
-        Ok(())
-    } else {
-        Err(Problem::unauthorized(
-            "this needs a token: send Authorization: Bearer TOKEN",
-        ))
-    }
-}
-
 /// A place answered with its ETag.
-fn place_response(state: &AppState, status: StatusCode, place: &Place) -> Response {
-    (
-        status,
-        [
-            (header::ETAG, place.etag()),
-            (header::CONTENT_TYPE, "application/geo+json".to_owned()),
-        ],
-        state.registry.feature(place).to_string(),
-    )
-        .into_response()
+pub(super) fn place_response(state: &AppState, status: StatusCode, place: &Place) -> Response {
+    reply::geojson_with_etag(status, place.etag(), &state.registry.feature(place))
 }
 
 fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
@@ -173,15 +154,8 @@ pub async fn get(
     if not_modified {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
     }
-    Ok((
-        StatusCode::OK,
-        [
-            (header::ETAG, place.etag()),
-            (header::CONTENT_TYPE, "application/geo+json".to_owned()),
-        ],
-        state.registry.feature_for(&actor, &place).to_string(),
-    )
-        .into_response())
+    let feature = state.registry.feature_for(&actor, &place);
+    Ok(reply::geojson_with_etag(StatusCode::OK, etag, &feature))
 }
 
 /// `PATCH /api/places/{code}` — JSON merge patch of the Feature; needs `If-Match`.
@@ -232,16 +206,7 @@ pub async fn patch(
     body: JsonBody,
 ) -> ApiResult<Response> {
     require_signed_in(&actor)?;
-    let if_match = headers
-        .get(header::IF_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| {
-            Problem::new(
-                StatusCode::PRECONDITION_REQUIRED,
-                "if-match-required",
-                "send If-Match with the ETag from GET /api/places/{code}, so that no change is lost",
-            )
-        })?;
+    let if_match = required_if_match(&headers, "/api/places/{code}")?;
     if !body.value.is_object() {
         return Err(Problem::unprocessable(
             "validation",
@@ -322,7 +287,7 @@ pub async fn certify(
 ) -> ApiResult<Response> {
     require_signed_in(&actor)?;
     let reason = reason_of(&body.value)?;
-    let if_match = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok());
+    let if_match = if_match(&headers);
     let place = state
         .registry
         .certify(&actor, code, if_match, reason)
@@ -371,7 +336,7 @@ pub async fn retire(
 ) -> ApiResult<Response> {
     require_signed_in(&actor)?;
     let reason = reason_of(&body.value)?.unwrap_or_default();
-    let if_match = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok());
+    let if_match = if_match(&headers);
     let place = state
         .registry
         .retire(&actor, code, if_match, &reason)

@@ -4,15 +4,16 @@
 use std::collections::HashMap;
 
 use axum::extract::{Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use h3o::CellIndex;
 use serde_json::{json, Value};
 
-use super::extract::{Auth, QueryParams};
+use super::extract::{media_type, require_role, Auth, QueryParams};
 use super::problem::{ApiResult, Problem};
+use super::reply;
 use super::responses;
 use super::schema;
 use super::AppState;
@@ -73,28 +74,13 @@ pub async fn import(
     QueryParams(q): QueryParams<ImportQuery>,
     req: Request,
 ) -> ApiResult<Response> {
-    if !actor.is_authenticated() {
-        return Err(Problem::unauthorized(
-            "imports need a population_sync token",
-        ));
-    }
-    if !actor.has_role(Role::PopulationSync) {
-        return Err(Problem::forbidden(
-            "importing resident counts needs a population_sync token",
-        ));
-    }
-    let csv = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .eq_ignore_ascii_case("text/csv")
-        });
-    if !csv {
+    require_role(
+        &actor,
+        Role::PopulationSync,
+        "imports need a population_sync token",
+        "importing resident counts needs a population_sync token",
+    )?;
+    if media_type(req.headers()).as_deref() != Some("text/csv") {
         return Err(Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported-media-type",
@@ -232,8 +218,23 @@ fn figure_properties(f: Option<Figures>, area_km2: f64) -> serde_json::Map<Strin
     p
 }
 
-fn generated_note(data: &PopulationData) -> Value {
-    json!({"id": data.snapshot.id, "as_of": data.snapshot.as_of, "generated": data.snapshot.generated})
+/// A map's FeatureCollection: the features, the snapshot they come from, whether the figures
+/// are exact, and the map's own member (`extra`).
+fn map_answer(
+    data: &PopulationData,
+    exact: bool,
+    extra: (&str, Value),
+    features: Vec<Value>,
+) -> Response {
+    let snapshot = &data.snapshot;
+    let mut body = json!({
+        "type": "FeatureCollection",
+        "snapshot": {"id": snapshot.id, "as_of": snapshot.as_of, "generated": snapshot.generated},
+        "exact": exact,
+        "features": features,
+    });
+    body[extra.0] = extra.1;
+    reply::geojson(body.to_string())
 }
 
 /// `GET /api/population/h3`.
@@ -314,18 +315,12 @@ pub async fn h3(
                    "geometry": {"type": "Polygon", "coordinates": [ring]}, "properties": props})
         })
         .collect();
-    Ok((
-        [(header::CONTENT_TYPE, "application/geo+json")],
-        json!({
-            "type": "FeatureCollection",
-            "snapshot": generated_note(&data),
-            "exact": exact,
-            "privacy": if exact { Value::Null } else { json!(state.registry.privacy_rule()) },
-            "features": features,
-        })
-        .to_string(),
-    )
-        .into_response())
+    let privacy = if exact {
+        Value::Null
+    } else {
+        json!(state.registry.privacy_rule())
+    };
+    Ok(map_answer(&data, exact, ("privacy", privacy), features))
 }
 
 /// `GET /api/population/communes`.
@@ -415,16 +410,6 @@ pub async fn communes(
         data.public.province()
     };
     let area: f64 = communes.all().iter().map(|c| c.area_km2).sum();
-    Ok((
-        [(header::CONTENT_TYPE, "application/geo+json")],
-        json!({
-            "type": "FeatureCollection",
-            "snapshot": generated_note(&data),
-            "exact": exact,
-            "province": figure_properties(province, area),
-            "features": features,
-        })
-        .to_string(),
-    )
-        .into_response())
+    let province = Value::Object(figure_properties(province, area));
+    Ok(map_answer(&data, exact, ("province", province), features))
 }
