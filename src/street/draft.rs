@@ -177,49 +177,38 @@ impl StreetDraft {
                 "the direction follows the Circular's rules; it can only be set (forward or reverse) for a street already numbered (already_numbered: true)",
             );
         }
-        let radial_centre = match props.get("radial_centre") {
-            None | Some(Value::Null) => None,
-            Some(v) => position(v).or_else(|| {
-                errors.add(
-                    "/properties/radial_centre",
-                    "must be [longitude, latitude] inside the national territory",
-                );
-                None
-            }),
-        };
-        let suffix_style = match props.get("suffix_style") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) if s == "letters" => Some(SuffixStyle::Letters),
-            Some(Value::String(s)) if s == "dash" => Some(SuffixStyle::Dash),
-            Some(_) => {
-                errors.add(
-                    "/properties/suffix_style",
-                    "must be letters (20A, 20B) or dash (20-1, 20-2)",
-                );
-                None
-            }
-        };
-        let reserve_every_m = match props.get("reserve_every_m") {
-            None | Some(Value::Null) => None,
-            Some(v) => match v.as_f64() {
-                Some(m) if (1.0..=1000.0).contains(&m) => Some(m),
-                _ => {
-                    errors.add(
-                        "/properties/reserve_every_m",
-                        "one reserved number per N metres: N from 1 to 1000",
-                    );
-                    None
-                }
+        let radial_centre = optional(
+            props,
+            "radial_centre",
+            "must be [longitude, latitude] inside the national territory",
+            &mut errors,
+            position,
+        );
+        let suffix_style = optional(
+            props,
+            "suffix_style",
+            "must be letters (20A, 20B) or dash (20-1, 20-2)",
+            &mut errors,
+            |v| match v.as_str() {
+                Some("letters") => Some(SuffixStyle::Letters),
+                Some("dash") => Some(SuffixStyle::Dash),
+                _ => None,
             },
-        };
-        let parent_id = match props.get("parent_id") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) if is_street_id(s) => Some(s.clone()),
-            Some(_) => {
-                errors.add("/properties/parent_id", "must be a street id (st-…)");
-                None
-            }
-        };
+        );
+        let reserve_every_m = optional(
+            props,
+            "reserve_every_m",
+            "one reserved number per N metres: N from 1 to 1000",
+            &mut errors,
+            |v| v.as_f64().filter(|m| (1.0..=1000.0).contains(m)),
+        );
+        let parent_id = optional(
+            props,
+            "parent_id",
+            "must be a street id (st-…)",
+            &mut errors,
+            |v| v.as_str().filter(|s| is_street_id(s)).map(str::to_owned),
+        );
         match (street_type, &parent_id) {
             (Some(t), Some(_)) if !t.is_alley() => errors.add(
                 "/properties/parent_id",
@@ -282,6 +271,24 @@ fn flag(props: &Map<String, Value>, key: &str, errors: &mut Errors) -> bool {
             errors.add(format!("/properties/{key}"), "must be true or false");
             false
         }
+    }
+}
+
+/// An optional property: `None` when absent or null, otherwise what `read` makes of it; a value
+/// it cannot read is an error (`message`) at `/properties/{key}`.
+fn optional<T>(
+    props: &Map<String, Value>,
+    key: &str,
+    message: &str,
+    errors: &mut Errors,
+    read: impl FnOnce(&Value) -> Option<T>,
+) -> Option<T> {
+    match props.get(key) {
+        None | Some(Value::Null) => None,
+        Some(v) => read(v).or_else(|| {
+            errors.add(format!("/properties/{key}"), message);
+            None
+        }),
     }
 }
 
