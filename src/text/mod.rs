@@ -4,9 +4,11 @@
 //! and tone-mark placement by comparing [`fold`]ed forms.
 
 mod fold;
+mod interner;
 mod similarity;
 
 pub use fold::{fold, fold_char, fold_each};
+pub use interner::Interner;
 pub use similarity::{levenshtein, names_similar};
 
 use unicode_normalization::UnicodeNormalization;
