@@ -43,15 +43,11 @@ impl GeneratedStreet {
 
     /// The street as a GeoJSON Feature (LineString), labelled generated.
     pub fn feature(&self) -> Value {
-        json!({
-            "type": "Feature",
-            "id": self.id,
-            "geometry": {"type": "LineString", "coordinates": self.line},
-            "properties": {
-                "street_id": self.id, "name": self.full_name(), "street_type": self.street_type,
-                "commune_code": self.commune_code, "generated": true,
-            }
-        })
+        let properties = json!({
+            "street_id": self.id, "name": self.full_name(), "street_type": self.street_type,
+            "commune_code": self.commune_code, "generated": true,
+        });
+        crate::street::line_feature(&self.id, &self.line, properties)
     }
 }
 
