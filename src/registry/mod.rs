@@ -26,7 +26,7 @@ pub use streets::{
 pub use tokens::{require_token_admin, NewToken, TokenCache};
 
 use std::collections::HashSet;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use chrono::{DateTime, SubsecRound, Utc};
 use serde_json::Value;
@@ -99,6 +99,15 @@ fn check_reason(reason: &str) -> Result<()> {
     Ok(())
 }
 
+/// Refuses (`Forbidden`, saying `why`) unless the actor `may`.
+pub(crate) fn allow(may: bool, why: &str) -> Result<()> {
+    if may {
+        Ok(())
+    } else {
+        Err(RegistryError::Forbidden(why.into()))
+    }
+}
+
 /// A reason that must be given (retiring), normalised and checked.
 pub(crate) fn required_reason(reason: &str) -> Result<String> {
     let reason = crate::text::normalize_name(reason);
@@ -152,11 +161,10 @@ pub(crate) async fn history_for<E>(
     events: impl std::future::Future<Output = std::result::Result<Vec<E>, StoreError>>,
     missing: impl FnOnce() -> RegistryError,
 ) -> Result<Vec<E>> {
-    if !actor.can_read_all() {
-        return Err(RegistryError::Forbidden(
-            "the history is for signed-in roles (reader and above)".into(),
-        ));
-    }
+    allow(
+        actor.can_read_all(),
+        "the history is for signed-in roles (reader and above)",
+    )?;
     let events = events.await?;
     if events.is_empty() {
         return Err(missing());
@@ -247,7 +255,7 @@ impl Registry {
                 .collect();
             let places = self.store.get_places(&codes).await?;
             {
-                let mut indexes = self.indexes.write().expect("index lock");
+                let mut indexes = self.indexes_mut();
                 for p in &places {
                     indexes.catalog.upsert(p);
                 }
@@ -269,11 +277,7 @@ impl Registry {
             ids.dedup();
             for id in ids {
                 if let Some(street) = self.store.get_street(id).await? {
-                    self.indexes
-                        .write()
-                        .expect("index lock")
-                        .streets
-                        .upsert(street);
+                    self.indexes_mut().streets.upsert(street);
                 }
             }
             self.applied_street_seq.store(last, Ordering::SeqCst);
@@ -285,19 +289,29 @@ impl Registry {
         Ok(total)
     }
 
+    /// The indexes, for reading (a lock poisoned by a panic while writing panics here too).
+    fn indexes(&self) -> RwLockReadGuard<'_, Indexes> {
+        self.indexes.read().expect("index lock")
+    }
+
+    /// The indexes, for updating after a store write.
+    fn indexes_mut(&self) -> RwLockWriteGuard<'_, Indexes> {
+        self.indexes.write().expect("index lock")
+    }
+
     /// The communes loaded.
     pub fn communes(&self) -> Arc<CommuneIndex> {
-        self.indexes.read().expect("index lock").communes.clone()
+        self.indexes().communes.clone()
     }
 
     /// Number of places in the index (every status).
     pub fn place_count(&self) -> usize {
-        self.indexes.read().expect("index lock").catalog.len()
+        self.indexes().catalog.len()
     }
 
     /// Runs `f` with read access to the in-memory catalog (keep it short: writers wait).
     pub fn with_catalog<R>(&self, f: impl FnOnce(&Catalog) -> R) -> R {
-        f(&self.indexes.read().expect("index lock").catalog)
+        f(&self.indexes().catalog)
     }
 
     /// Adds or replaces communes (e.g. another province) and rebuilds the commune index.
@@ -305,7 +319,7 @@ impl Registry {
         let _write = self.writes.lock().await;
         let n = self.store.upsert_communes(&communes).await?;
         let all = self.store.load_communes().await?;
-        self.indexes.write().expect("index lock").communes = Arc::new(CommuneIndex::new(all));
+        self.indexes_mut().communes = Arc::new(CommuneIndex::new(all));
         Ok(n)
     }
 
@@ -454,11 +468,7 @@ impl Registry {
                 .await
             {
                 Ok(_) => {
-                    self.indexes
-                        .write()
-                        .expect("index lock")
-                        .catalog
-                        .upsert(&place);
+                    self.indexes_mut().catalog.upsert(&place);
                     return Ok(Registered {
                         code: place.code,
                         feature,
@@ -477,7 +487,7 @@ impl Registry {
     /// The free code cell nearest the point, passing over the codes taken in the catalog and
     /// those another node took meanwhile (`lost`).
     fn free_code(&self, lon: f64, lat: f64, lost: &HashSet<LocationCode>) -> Result<LocationCode> {
-        let indexes = self.indexes.read().expect("index lock");
+        let indexes = self.indexes();
         code::nearest_free_cell(lon, lat, |c| {
             indexes.catalog.is_taken(c) || lost.contains(&c)
         })
@@ -491,7 +501,7 @@ impl Registry {
 
     /// Refuses a place of the same kind with a similar name within [`DUPLICATE_RADIUS_M`].
     fn check_duplicates(&self, draft: &PlaceDraft, except: Option<LocationCode>) -> Result<()> {
-        let indexes = self.indexes.read().expect("index lock");
+        let indexes = self.indexes();
         let candidates: Vec<Value> = indexes
             .catalog
             .possible_duplicates(draft, DUPLICATE_RADIUS_M, except)
@@ -584,11 +594,7 @@ impl Registry {
             }
             Err(e) => return Err(e.into()),
         }
-        self.indexes
-            .write()
-            .expect("index lock")
-            .catalog
-            .upsert(&after);
+        self.indexes_mut().catalog.upsert(&after);
         Ok(after)
     }
 
@@ -659,11 +665,10 @@ impl Registry {
         if_match: Option<&str>,
         reason: Option<String>,
     ) -> Result<Place> {
-        if !actor.can_certify() {
-            return Err(RegistryError::Forbidden(
-                "certifying needs a reviewer or admin token".into(),
-            ));
-        }
+        allow(
+            actor.can_certify(),
+            "certifying needs a reviewer or admin token",
+        )?;
         let reason = optional_reason(reason)?;
         let _write = self.writes.lock().await;
         let before = self.current_for_write(code, if_match).await?;

@@ -31,7 +31,7 @@ use crate::street::{Street, StreetStatus};
 impl Registry {
     /// Runs `f` with read access to the street index.
     pub fn with_streets<R>(&self, f: impl FnOnce(&crate::street::StreetIndex) -> R) -> R {
-        f(&self.indexes.read().expect("index lock").streets)
+        f(&self.indexes().streets)
     }
 
     /// A street by id: anonymous callers see active streets only.
