@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
+use super::errors::{Errors, ValidationError};
 use super::{Address, Place, PlaceKind};
 use crate::code::LocationCode;
 use crate::text::normalize_name;
@@ -18,22 +19,6 @@ pub const MAX_ADDRESS_PART_CHARS: usize = 200;
 pub const MAX_ATTRIBUTES_BYTES: usize = 16 * 1024;
 /// Most vertices accepted in a footprint.
 pub const MAX_FOOTPRINT_VERTICES: usize = 10_000;
-
-/// One problem with one field of the input.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct FieldError {
-    /// Where, as a JSON pointer into the submitted document, e.g. `/properties/name`.
-    pub field: String,
-    /// What is wrong, for a person.
-    pub message: String,
-}
-
-/// Everything wrong with a submitted place (all problems at once, so a form can show them).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}", .errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
-pub struct ValidationError {
-    pub errors: Vec<FieldError>,
-}
 
 /// A validated place as submitted: everything but what the registry derives (code, commune,
 /// status, version, timestamps).
@@ -77,18 +62,6 @@ const PROPERTIES: PropertyNames = PropertyNames {
     ],
     hint: "kind, name, …",
 };
-
-/// Problems collected while validating, reported all at once.
-pub(crate) struct Errors(pub(crate) Vec<FieldError>);
-
-impl Errors {
-    pub(crate) fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError {
-            field: field.into(),
-            message: message.into(),
-        });
-    }
-}
 
 impl PlaceDraft {
     /// Validates a GeoJSON Feature with a Point geometry (lon, lat in degrees) and the

@@ -5,15 +5,18 @@
 
 mod doc;
 mod draft;
+mod errors;
 mod feature;
 mod kind;
 pub mod parking;
 
 pub use doc::PlaceDoc;
-pub use draft::{apply_merge_patch, FieldError, PlaceDraft, ValidationError};
+pub use draft::{apply_merge_patch, PlaceDraft};
 pub(crate) use draft::{
-    control_character_in, geometry_of_type, submitted_feature, text_field, Errors, PropertyNames,
+    control_character_in, geometry_of_type, submitted_feature, text_field, PropertyNames,
 };
+pub(crate) use errors::Errors;
+pub use errors::{FieldError, ValidationError};
 pub use feature::{place_feature, place_from_feature};
 pub use kind::{PlaceKind, Status};
 

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::draft::Errors;
+use super::errors::Errors;
 use super::PlaceKind;
 use crate::payment::bank_by_bin;
 
