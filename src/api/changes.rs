@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use super::extract::{Auth, QueryParams};
 use super::problem::ApiResult;
+use super::responses;
 use super::schema;
 use super::AppState;
 
@@ -44,8 +45,7 @@ fn default_limit() -> i64 {
     responses(
         (status = 200, description = "Events with `seq > after`, oldest first.", body = schema::ChangesPage),
         (status = 400, description = "An unknown, malformed or out-of-range parameter (`/problems/invalid-query`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        responses::TokenRequired,
     )
 )]
 pub async fn list(

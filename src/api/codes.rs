@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use super::extract::{Auth, CodePath};
 use super::problem::ApiResult;
+use super::responses;
 use super::schema;
 use super::AppState;
 use crate::place::Status;
@@ -28,9 +29,8 @@ use crate::place::Status;
     ),
     responses(
         (status = 200, description = "A valid code.", body = schema::CodeLookup),
-        (status = 400, description = "Not a valid location code (`/problems/invalid-code`, with `reason`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "An `Authorization` header that is malformed, unknown or revoked (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        responses::InvalidCode,
+        responses::BadAuthorization,
     )
 )]
 pub async fn lookup(

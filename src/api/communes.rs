@@ -1,12 +1,13 @@
 //! `/api/communes`: the communes loaded.
 
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use serde_json::{json, Value};
 
 use super::problem::{ApiResult, Problem};
+use super::reply;
+use super::responses;
 use super::schema;
 use super::AppState;
 use crate::commune::{is_commune_code, Commune};
@@ -55,7 +56,7 @@ pub async fn list(State(state): State<AppState>) -> Json<Value> {
     responses(
         (status = 200, description = "The commune as a GeoJSON Feature.", body = schema::CommuneFeature, content_type = "application/geo+json"),
         (status = 400, description = "Not 5 digits (`/problems/invalid-commune-code`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such commune is loaded (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
+        responses::CommuneNotLoaded,
     )
 )]
 pub async fn get(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Response> {
@@ -75,9 +76,5 @@ pub async fn get(State(state): State<AppState>, Path(code): Path<String>) -> Api
         "geometry": geojson::GeometryValue::from(&c.boundary),
         "properties": properties(c),
     });
-    Ok((
-        [(header::CONTENT_TYPE, "application/geo+json")],
-        feature.to_string(),
-    )
-        .into_response())
+    Ok(reply::geojson(feature.to_string()))
 }

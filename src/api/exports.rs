@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::extract::{Auth, QueryParams};
 use super::problem::{ApiResult, Problem};
+use super::responses;
 use super::schema;
 use super::AppState;
 use crate::code::LocationCode;
@@ -46,9 +47,8 @@ pub struct ExportQuery {
         (status = 200, description = "The places, with `Content-Disposition: attachment`. With `format=ndjson`, one place Feature per line (`application/geo+json-seq`); with `format=csv`, `text/csv`.", body = schema::PlaceCollection, content_type = "application/geo+json",
             headers(("Content-Disposition" = String, description = "`attachment; filename=\"places-….geojson\"`"))),
         (status = 400, description = "An unknown or malformed parameter (`/problems/invalid-query`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
-        (status = 404, description = "No such commune is loaded (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
+        responses::TokenRequired,
+        responses::CommuneNotLoaded,
     )
 )]
 pub async fn places(
@@ -187,7 +187,7 @@ pub const ADDRESS_COLUMNS: [&str; 13] = [
     responses(
         (status = 200, description = "The addresses.", content((String = "text/csv"), (String = "application/x-ndjson")),
             headers(("X-Last-Seq" = i64, description = "Pass as `since` for the next incremental export"))),
-        (status = 400, description = "Bad parameters.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::BadParameters,
         (status = 401, description = "No reader token.", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]

@@ -2,14 +2,13 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
-use axum::http::header;
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::problem::Problem;
+use super::problem::{ApiResult, Problem};
 use super::AppState;
 use crate::auth::Actor;
 use crate::code::LocationCode;
@@ -30,17 +29,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
     type Rejection = Problem;
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, Problem> {
-        let content_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                v.split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase()
-            });
+        let content_type = media_type(req.headers());
         let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES)
             .await
             .map_err(|_| too_large())?;
@@ -123,18 +112,7 @@ impl FromRequestParts<AppState> for Auth {
 
 /// Refuses a body not sent as `text/csv` (415, with `hint` saying what to send).
 pub fn require_csv(req: &Request, hint: &str) -> Result<(), Problem> {
-    let csv = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .eq_ignore_ascii_case("text/csv")
-        });
-    if csv {
+    if media_type(req.headers()).as_deref() == Some("text/csv") {
         Ok(())
     } else {
         Err(Problem::new(
@@ -191,4 +169,95 @@ pub fn bbox_param(b: Option<&str>) -> Result<Option<[f64; 4]>, Problem> {
             )
         })?;
     Ok(Some([n[0], n[1], n[2], n[3]]))
+}
+
+/// The media type of the body, lower case and without parameters (`text/csv` of
+/// `Text/CSV; charset=utf-8`).
+pub fn media_type(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+}
+
+/// The `If-Match` header, when a write sends one (a header that is not text counts as none).
+pub fn if_match(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok())
+}
+
+/// The `If-Match` header of a write that needs one (a 428 without it); `read_at` is where the
+/// client gets the ETag, e.g. `/api/places/{code}`.
+pub fn required_if_match<'h>(headers: &'h HeaderMap, read_at: &str) -> ApiResult<&'h str> {
+    if_match(headers).ok_or_else(|| {
+        Problem::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "if-match-required",
+            format!("send If-Match with the ETag from GET {read_at}, so that no change is lost"),
+        )
+    })
+}
+
+/// A JSON body read as `T`; anything else is a 422 saying what the body is (`shape`, e.g.
+/// `{"suffix_style": …}`) and what did not fit.
+pub fn body_as<T: DeserializeOwned>(body: Value, shape: &str) -> ApiResult<T> {
+    serde_json::from_value(body)
+        .map_err(|e| Problem::unprocessable("validation", format!("the body is {shape}: {e}")))
+}
+
+/// A `format` query parameter: one of `choices`, the first when none is given.
+pub fn format_param<'c>(format: Option<&str>, choices: &[&'c str]) -> ApiResult<&'c str> {
+    match format {
+        None => Ok(choices[0]),
+        Some(f) => choices.iter().find(|c| **c == f).copied().ok_or_else(|| {
+            Problem::bad_request(
+                "invalid-query",
+                format!("format {f:?}: {}", choices.join(" or ")),
+            )
+        }),
+    }
+}
+
+/// A `commune_code` query parameter: 5 digits when given.
+pub fn commune_code_param(code: Option<&str>) -> ApiResult<Option<&str>> {
+    match code {
+        Some(c) if !crate::commune::is_commune_code(c) => Err(Problem::bad_request(
+            "invalid-query",
+            "commune_code has 5 digits",
+        )),
+        _ => Ok(code),
+    }
+}
+
+/// Refuses anonymous callers (401) where a token is needed.
+pub fn require_signed_in(actor: &Actor) -> ApiResult<()> {
+    if actor.is_authenticated() {
+        Ok(())
+    } else {
+        Err(Problem::unauthorized(
+            "this needs a token: send Authorization: Bearer TOKEN",
+        ))
+    }
+}
+
+/// Refuses every caller but the holders of `role` (and admins): 401 without a token
+/// (`unauthorized` says which token to send), 403 with another role (`forbidden`).
+pub fn require_role(
+    actor: &Actor,
+    role: crate::auth::Role,
+    unauthorized: &str,
+    forbidden: &str,
+) -> ApiResult<()> {
+    if !actor.is_authenticated() {
+        return Err(Problem::unauthorized(unauthorized));
+    }
+    if !actor.has_role(role) {
+        return Err(Problem::forbidden(forbidden));
+    }
+    Ok(())
 }

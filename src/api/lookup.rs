@@ -1,18 +1,18 @@
 //! `/api/reverse` and `/api/search`: finding places by position and by what people type.
 
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::extract::{Auth, QueryParams};
+use super::extract::{commune_code_param, Auth, QueryParams};
 use super::problem::{ApiResult, Problem};
+use super::reply;
+use super::responses;
 use super::schema;
 use super::AppState;
 use crate::auth::Actor;
 use crate::code::LocationCode;
-use crate::commune::is_commune_code;
 use crate::place::PlaceDoc;
 use crate::place::{PlaceKind, Status};
 
@@ -116,11 +116,7 @@ struct FoundCollection<'a> {
 
 impl FoundCollection<'_> {
     fn respond(&self) -> Response {
-        (
-            [(header::CONTENT_TYPE, "application/geo+json")],
-            serde_json::to_string(self).unwrap_or_default(),
-        )
-            .into_response()
+        reply::geojson(serde_json::to_string(self).unwrap_or_default())
     }
 }
 
@@ -186,9 +182,8 @@ pub struct ReverseQuery {
     ),
     responses(
         (status = 200, description = "The places found and the commune.", body = schema::ReverseResult, content_type = "application/geo+json"),
-        (status = 400, description = "A missing, unknown, malformed or out-of-range parameter (`/problems/invalid-query`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "An `Authorization` header that is malformed, unknown or revoked (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        responses::InvalidQuery,
+        responses::BadAuthorization,
     )
 )]
 pub async fn reverse(
@@ -287,9 +282,8 @@ fn as_code(q: &str) -> Option<LocationCode> {
     ),
     responses(
         (status = 200, description = "The places found, best first.", body = schema::SearchResult, content_type = "application/geo+json"),
-        (status = 400, description = "A missing, unknown, malformed or out-of-range parameter (`/problems/invalid-query`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "An `Authorization` header that is malformed, unknown or revoked (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        responses::InvalidQuery,
+        responses::BadAuthorization,
     )
 )]
 pub async fn search(
@@ -319,16 +313,8 @@ pub async fn search(
             ))
         }
     };
-    let commune = match q.commune_code.as_deref() {
-        Some(c) if is_commune_code(c) => Some(c.parse::<u32>().unwrap_or(0)),
-        Some(_) => {
-            return Err(Problem::bad_request(
-                "invalid-query",
-                "commune_code has 5 digits",
-            ))
-        }
-        None => None,
-    };
+    let commune =
+        commune_code_param(q.commune_code.as_deref())?.map(|c| c.parse::<u32>().unwrap_or(0));
     let statuses = findable(&actor);
     let communes = state.registry.communes();
     // A typed address (it starts with a house number): the commune named at the end becomes a

@@ -7,6 +7,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
+use super::responses;
 use super::schema;
 use crate::place::PlaceKind;
 
@@ -100,8 +101,7 @@ pub async fn kinds() -> Json<Value> {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Counts of communes, places, events and tokens.", body = schema::Stats),
-        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        responses::TokenRequired,
     )
 )]
 pub async fn stats(

@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 use super::extract::Auth;
 use super::meta::OPENAPI_MEDIA_TYPE;
 use super::problem::{ApiResult, Problem};
+use super::responses;
 use super::schema;
 use super::AppState;
 use crate::auth::Actor;
@@ -194,7 +195,7 @@ pub async fn collections(State(state): State<AppState>, headers: HeaderMap) -> R
     ),
     responses(
         (status = 200, description = "The collection.", body = schema::Collection),
-        (status = 404, description = "No such collection (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoSuchCollection,
     )
 )]
 pub async fn collection_meta(
@@ -222,7 +223,7 @@ pub async fn collection_meta(
     ),
     responses(
         (status = 200, description = "A JSON Schema of the queryables.", body = schema::Queryables, content_type = "application/schema+json"),
-        (status = 404, description = "No such collection (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoSuchCollection,
     )
 )]
 pub async fn queryables(Path(id): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
@@ -499,7 +500,7 @@ fn commune_feature(c: &Commune) -> Value {
         (status = 400, description = "An unknown, repeated, malformed or out-of-range parameter (`/problems/invalid-query`).", body = schema::Problem, content_type = "application/problem+json"),
         (status = 401, description = "`status` other than `active` without a token, or an `Authorization` header that is malformed, unknown or revoked (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
             headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
-        (status = 404, description = "No such collection (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoSuchCollection,
     )
 )]
 pub async fn items(
@@ -601,8 +602,7 @@ pub async fn items(
     ),
     responses(
         (status = 200, description = "The feature, with `self` and `collection` links.", body = schema::Item, content_type = "application/geo+json"),
-        (status = 401, description = "An `Authorization` header that is malformed, unknown or revoked (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        responses::BadAuthorization,
         (status = 404, description = "No such collection, or no feature with this id that the caller may see (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]

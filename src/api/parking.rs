@@ -8,12 +8,15 @@ use axum::Json;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
-use super::extract::{Auth, CodePath, JsonBody, QueryParams};
+use super::extract::{
+    commune_code_param, format_param, require_role, Auth, CodePath, JsonBody, QueryParams,
+};
 use super::problem::{ApiResult, Problem};
+use super::reply;
+use super::responses;
 use super::schema;
 use super::AppState;
 use crate::auth::{Actor, Role};
-use crate::commune::is_commune_code;
 use crate::parking::{transaction_from_json, vietnam_day, MAX_BATCH};
 use crate::payment::{
     bank_by_bin, format_vnd, sticker_svg, to_png, to_svg, FeeRow, StickerInfo, VietQr,
@@ -147,10 +150,10 @@ pub struct QrQuery {
     responses(
         (status = 200, description = "The payload, or the image.", content((schema::AnyJson = "application/json"), (String = "image/svg+xml"), (String = "image/png"))),
         (status = 400, description = "Bad code or parameters.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A system role.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such place.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not a parking lot, retired, or no payment account.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoToken,
+        responses::SystemRole,
+        responses::NoSuchPlace,
+        responses::NotPayableLot,
         (status = 422, description = "The amount or account cannot be encoded.", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -225,10 +228,10 @@ pub async fn payment_qr(
     params(("code" = String, Path, description = "The lot's location code")),
     responses(
         (status = 200, description = "The sheet.", body = String, content_type = "image/svg+xml"),
-        (status = 401, description = "No token.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A system role.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such place.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not a parking lot, retired, or no payment account.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoToken,
+        responses::SystemRole,
+        responses::NoSuchPlace,
+        responses::NotPayableLot,
     )
 )]
 pub async fn payment_sticker(
@@ -315,7 +318,7 @@ pub async fn payment_sticker(
     request_body(content((schema::AnyJson = "application/json"))),
     responses(
         (status = 200, description = "The outcome of each transaction, in order.", body = schema::AnyJson),
-        (status = 401, description = "No token.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoToken,
         (status = 403, description = "Not a payment platform.", body = schema::Problem, content_type = "application/problem+json"),
         (status = 409, description = "A transaction id already recorded with other content.", body = schema::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid transactions, unknown or non-parking lot codes.", body = schema::Problem, content_type = "application/problem+json"),
@@ -326,14 +329,12 @@ pub async fn transactions(
     Auth(actor): Auth,
     body: JsonBody,
 ) -> ApiResult<Json<Value>> {
-    if !actor.is_authenticated() {
-        return Err(Problem::unauthorized("payment platforms send their token"));
-    }
-    if !actor.has_role(Role::PaymentPlatform) {
-        return Err(Problem::forbidden(
-            "reporting payments needs a payment_platform token",
-        ));
-    }
+    require_role(
+        &actor,
+        Role::PaymentPlatform,
+        "payment platforms send their token",
+        "reporting payments needs a payment_platform token",
+    )?;
     let items: Vec<Value> = match body.value {
         Value::Array(a) => a,
         Value::Object(mut o) if o.contains_key("transactions") && o.len() == 1 => {
@@ -408,9 +409,9 @@ pub struct TotalsQuery {
     ),
     responses(
         (status = 200, description = "The totals.", body = schema::AnyJson),
-        (status = 400, description = "Bad parameters.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A system role.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::BadParameters,
+        responses::NoToken,
+        responses::SystemRole,
     )
 )]
 pub async fn daily_totals(
@@ -436,15 +437,7 @@ pub async fn daily_totals(
         ),
         None => None,
     };
-    if q.commune_code
-        .as_deref()
-        .is_some_and(|c| !is_commune_code(c))
-    {
-        return Err(Problem::bad_request(
-            "invalid-query",
-            "commune_code has 5 digits",
-        ));
-    }
+    commune_code_param(q.commune_code.as_deref())?;
     let totals = state
         .registry
         .parking_totals(&actor, from, to, lot.as_deref(), q.commune_code.as_deref())
@@ -478,7 +471,7 @@ pub struct ProgressQuery {
     params(("format" = Option<String>, Query, description = "`json` (default) or `csv`")),
     responses(
         (status = 200, description = "The figures.", content((schema::AnyJson = "application/json"), (String = "text/csv"))),
-        (status = 400, description = "Bad format.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::BadFormat,
     )
 )]
 pub async fn progress(
@@ -493,8 +486,8 @@ pub async fn progress(
             Some(((linked as f64 / lots as f64) * 1000.0).round() / 1000.0)
         }
     };
-    match q.format.as_deref() {
-        None | Some("json") => {
+    match format_param(q.format.as_deref(), &["json", "csv"])? {
+        "json" => {
             let communes: Vec<Value> = rows
                 .iter()
                 .map(|r| {
@@ -512,7 +505,7 @@ pub async fn progress(
             }))
             .into_response())
         }
-        Some("csv") => {
+        _ => {
             let mut out = String::from("commune_code,commune_name,parking_lots,certified,with_payment_link,payment_link_ratio\n");
             for r in &rows {
                 out.push_str(&format!(
@@ -525,11 +518,7 @@ pub async fn progress(
                     ratio(r.with_payment_link, r.lots).map_or(String::new(), |x| x.to_string())
                 ));
             }
-            Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response())
+            Ok(reply::csv(out))
         }
-        Some(other) => Err(Problem::bad_request(
-            "invalid-query",
-            format!("format {other:?}: json or csv"),
-        )),
     }
 }

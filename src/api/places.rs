@@ -6,36 +6,18 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::extract::{Auth, CodePath, JsonBody};
+use super::extract::{if_match, require_signed_in, required_if_match, Auth, CodePath, JsonBody};
 use super::problem::{ApiResult, Problem};
+use super::reply;
+use super::responses;
 use super::schema;
 use super::AppState;
-use crate::auth::Actor;
 use crate::place::{Place, PlaceDraft};
 use crate::registry::IdempotencyRequest;
 
-/// Refuses anonymous callers (401) where a token is needed.
-pub(super) fn require_signed_in(actor: &Actor) -> ApiResult<()> {
-    if actor.is_authenticated() {
-        Ok(())
-    } else {
-        Err(Problem::unauthorized(
-            "this needs a token: send Authorization: Bearer TOKEN",
-        ))
-    }
-}
-
 /// A place answered with its ETag.
-fn place_response(state: &AppState, status: StatusCode, place: &Place) -> Response {
-    (
-        status,
-        [
-            (header::ETAG, place.etag()),
-            (header::CONTENT_TYPE, "application/geo+json".to_owned()),
-        ],
-        state.registry.feature(place).to_string(),
-    )
-        .into_response()
+pub(super) fn place_response(state: &AppState, status: StatusCode, place: &Place) -> Response {
+    reply::geojson_with_etag(status, place.etag(), &state.registry.feature(place))
 }
 
 fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
@@ -88,12 +70,11 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
                 ("Idempotent-Replayed" = String, description = "`true` when this is the stored answer to an earlier request with the same key"),
             )),
         (status = 400, description = "Malformed JSON (`/problems/malformed-json`), a body that is not UTF-8 (`/problems/invalid-utf8`) or a bad `Idempotency-Key` (`/problems/invalid-idempotency-key`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        responses::TokenRequired,
         (status = 403, description = "The token may not write in the point's commune (`/problems/forbidden`).", body = schema::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Similar places nearby (`/problems/possible-duplicate`, with `candidates`), or no free code cell near the point (`/problems/no-free-cell`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB (`/problems/too-large`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as JSON (`/problems/unsupported-media-type`).", body = schema::Problem, content_type = "application/problem+json"),
+        responses::BodyTooLarge,
+        responses::BodyNotJson,
         (status = 422, description = "Invalid Feature (`/problems/validation`, with every field error in `errors`), a point outside the territory or every loaded commune (`/problems/outside-territory`, `/problems/outside-communes`), or an `Idempotency-Key` reused with another body (`/problems/idempotency-key-reused`).", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -153,9 +134,8 @@ pub async fn create(
             headers(("ETag" = String, description = "Strong ETag `\"CODE-VERSION\"`"))),
         (status = 304, description = "Not modified.",
             headers(("ETag" = String, description = "The current ETag"))),
-        (status = 400, description = "Not a valid location code (`/problems/invalid-code`, with `reason`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "An `Authorization` header that is malformed, unknown or revoked (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        responses::InvalidCode,
+        responses::BadAuthorization,
         (status = 404, description = "No place under this code that the caller may see (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -174,15 +154,8 @@ pub async fn get(
     if not_modified {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
     }
-    Ok((
-        StatusCode::OK,
-        [
-            (header::ETAG, place.etag()),
-            (header::CONTENT_TYPE, "application/geo+json".to_owned()),
-        ],
-        state.registry.feature_for(&actor, &place).to_string(),
-    )
-        .into_response())
+    let feature = state.registry.feature_for(&actor, &place);
+    Ok(reply::geojson_with_etag(StatusCode::OK, etag, &feature))
 }
 
 /// `PATCH /api/places/{code}` — JSON merge patch of the Feature; needs `If-Match`.
@@ -212,16 +185,15 @@ pub async fn get(
     responses(
         (status = 200, description = "The place after the change.", body = schema::PlaceFeature, content_type = "application/geo+json",
             headers(("ETag" = String, description = "The new ETag"))),
-        (status = 400, description = "Invalid code (`/problems/invalid-code`), malformed JSON or a body that is not UTF-8.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        responses::InvalidCodeOrBody,
+        responses::TokenRequired,
         (status = 403, description = "The token may not write in the place's (old or new) commune (`/problems/forbidden`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No place under this code (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoPlaceUnderCode,
         (status = 409, description = "The place is retired (`/problems/invalid-transition`) or similar places are nearby (`/problems/possible-duplicate`, with `candidates`).", body = schema::Problem, content_type = "application/problem+json"),
         (status = 412, description = "The place changed since it was read (`/problems/stale`).", body = schema::Problem, content_type = "application/problem+json",
             headers(("ETag" = String, description = "The current ETag"))),
-        (status = 413, description = "The body is larger than 1 MiB (`/problems/too-large`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as JSON (`/problems/unsupported-media-type`).", body = schema::Problem, content_type = "application/problem+json"),
+        responses::BodyTooLarge,
+        responses::BodyNotJson,
         (status = 422, description = "The patch is not an object or the patched Feature is invalid (`/problems/validation`, with `errors`), or the point is outside the territory or every commune.", body = schema::Problem, content_type = "application/problem+json"),
         (status = 428, description = "`If-Match` is missing (`/problems/if-match-required`).", body = schema::Problem, content_type = "application/problem+json"),
     )
@@ -234,16 +206,7 @@ pub async fn patch(
     body: JsonBody,
 ) -> ApiResult<Response> {
     require_signed_in(&actor)?;
-    let if_match = headers
-        .get(header::IF_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| {
-            Problem::new(
-                StatusCode::PRECONDITION_REQUIRED,
-                "if-match-required",
-                "send If-Match with the ETag from GET /api/places/{code}, so that no change is lost",
-            )
-        })?;
+    let if_match = required_if_match(&headers, "/api/places/{code}")?;
     if !body.value.is_object() {
         return Err(Problem::unprocessable(
             "validation",
@@ -304,16 +267,14 @@ pub(super) fn reason_of(body: &Value) -> ApiResult<Option<String>> {
     responses(
         (status = 200, description = "The place, now active.", body = schema::PlaceFeature, content_type = "application/geo+json",
             headers(("ETag" = String, description = "The new ETag"))),
-        (status = 400, description = "Invalid code (`/problems/invalid-code`), malformed JSON or a body that is not UTF-8.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        responses::InvalidCodeOrBody,
+        responses::TokenRequired,
         (status = 403, description = "The token is not a reviewer's or an admin's (`/problems/forbidden`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No place under this code (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoPlaceUnderCode,
         (status = 409, description = "The place is not provisional (`/problems/invalid-transition`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`If-Match` does not hold the current ETag (`/problems/stale`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("ETag" = String, description = "The current ETag"))),
-        (status = 413, description = "The body is larger than 1 MiB (`/problems/too-large`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "A body not sent as JSON (`/problems/unsupported-media-type`).", body = schema::Problem, content_type = "application/problem+json"),
+        responses::StaleIfMatch,
+        responses::BodyTooLarge,
+        responses::OptionalBodyNotJson,
         (status = 422, description = "The body is not `{\"reason\": \"…\"}` (`/problems/validation`).", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -326,7 +287,7 @@ pub async fn certify(
 ) -> ApiResult<Response> {
     require_signed_in(&actor)?;
     let reason = reason_of(&body.value)?;
-    let if_match = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok());
+    let if_match = if_match(&headers);
     let place = state
         .registry
         .certify(&actor, code, if_match, reason)
@@ -355,16 +316,14 @@ pub async fn certify(
     responses(
         (status = 200, description = "The place, now retired.", body = schema::PlaceFeature, content_type = "application/geo+json",
             headers(("ETag" = String, description = "The new ETag"))),
-        (status = 400, description = "Invalid code (`/problems/invalid-code`), malformed JSON or a body that is not UTF-8.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        responses::InvalidCodeOrBody,
+        responses::TokenRequired,
         (status = 403, description = "The token may not write in the place's commune (`/problems/forbidden`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No place under this code (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoPlaceUnderCode,
         (status = 409, description = "The place is already retired (`/problems/invalid-transition`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`If-Match` does not hold the current ETag (`/problems/stale`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("ETag" = String, description = "The current ETag"))),
-        (status = 413, description = "The body is larger than 1 MiB (`/problems/too-large`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "A body not sent as JSON (`/problems/unsupported-media-type`).", body = schema::Problem, content_type = "application/problem+json"),
+        responses::StaleIfMatch,
+        responses::BodyTooLarge,
+        responses::OptionalBodyNotJson,
         (status = 422, description = "No reason or one longer than 1000 characters (`/problems/reason`), or a body that is not `{\"reason\": \"…\"}` (`/problems/validation`).", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -377,7 +336,7 @@ pub async fn retire(
 ) -> ApiResult<Response> {
     require_signed_in(&actor)?;
     let reason = reason_of(&body.value)?.unwrap_or_default();
-    let if_match = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok());
+    let if_match = if_match(&headers);
     let place = state
         .registry
         .retire(&actor, code, if_match, &reason)
@@ -400,9 +359,8 @@ pub async fn retire(
     ),
     responses(
         (status = 200, description = "The events.", body = schema::PlaceHistory),
-        (status = 400, description = "Not a valid location code (`/problems/invalid-code`, with `reason`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        responses::InvalidCode,
+        responses::TokenRequired,
         (status = 404, description = "No place was ever registered under this code (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]

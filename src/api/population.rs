@@ -4,15 +4,17 @@
 use std::collections::HashMap;
 
 use axum::extract::{Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use h3o::CellIndex;
 use serde_json::{json, Value};
 
-use super::extract::{Auth, QueryParams};
+use super::extract::{require_role, Auth, QueryParams};
 use super::problem::{ApiResult, Problem};
+use super::reply;
+use super::responses;
 use super::schema;
 use super::AppState;
 use crate::auth::{Actor, Role};
@@ -58,7 +60,7 @@ pub struct ImportQuery {
     responses(
         (status = 201, description = "The snapshot kept.", body = schema::AnyJson),
         (status = 400, description = "Bad query.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoToken,
         (status = 403, description = "Not population_sync.", body = schema::Problem, content_type = "application/problem+json"),
         (status = 409, description = "A snapshot with this date exists.", body = schema::Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 64 MiB.", body = schema::Problem, content_type = "application/problem+json"),
@@ -72,16 +74,12 @@ pub async fn import(
     QueryParams(q): QueryParams<ImportQuery>,
     req: Request,
 ) -> ApiResult<Response> {
-    if !actor.is_authenticated() {
-        return Err(Problem::unauthorized(
-            "imports need a population_sync token",
-        ));
-    }
-    if !actor.has_role(Role::PopulationSync) {
-        return Err(Problem::forbidden(
-            "importing resident counts needs a population_sync token",
-        ));
-    }
+    require_role(
+        &actor,
+        Role::PopulationSync,
+        "imports need a population_sync token",
+        "importing resident counts needs a population_sync token",
+    )?;
     super::extract::require_csv(
         &req,
         "send the export as text/csv (code,residents,households)",
@@ -217,8 +215,23 @@ fn figure_properties(f: Option<Figures>, area_km2: f64) -> serde_json::Map<Strin
     p
 }
 
-fn generated_note(data: &PopulationData) -> Value {
-    json!({"id": data.snapshot.id, "as_of": data.snapshot.as_of, "generated": data.snapshot.generated})
+/// A map's FeatureCollection: the features, the snapshot they come from, whether the figures
+/// are exact, and the map's own member (`extra`).
+fn map_answer(
+    data: &PopulationData,
+    exact: bool,
+    extra: (&str, Value),
+    features: Vec<Value>,
+) -> Response {
+    let snapshot = &data.snapshot;
+    let mut body = json!({
+        "type": "FeatureCollection",
+        "snapshot": {"id": snapshot.id, "as_of": snapshot.as_of, "generated": snapshot.generated},
+        "exact": exact,
+        "features": features,
+    });
+    body[extra.0] = extra.1;
+    reply::geojson(body.to_string())
 }
 
 /// `GET /api/population/h3`.
@@ -244,7 +257,7 @@ fn generated_note(data: &PopulationData) -> Value {
     ),
     responses(
         (status = 200, description = "Hexagons with `h3`, `resolution`, `residents`, `households`, `addresses`, `density_per_km2`, `suppressed`.", body = schema::AnyJson, content_type = "application/geo+json"),
-        (status = 400, description = "Bad parameters.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::BadParameters,
         (status = 404, description = "No such snapshot (or none yet).", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -299,18 +312,12 @@ pub async fn h3(
                    "geometry": {"type": "Polygon", "coordinates": [ring]}, "properties": props})
         })
         .collect();
-    Ok((
-        [(header::CONTENT_TYPE, "application/geo+json")],
-        json!({
-            "type": "FeatureCollection",
-            "snapshot": generated_note(&data),
-            "exact": exact,
-            "privacy": if exact { Value::Null } else { json!(state.registry.privacy_rule()) },
-            "features": features,
-        })
-        .to_string(),
-    )
-        .into_response())
+    let privacy = if exact {
+        Value::Null
+    } else {
+        json!(state.registry.privacy_rule())
+    };
+    Ok(map_answer(&data, exact, ("privacy", privacy), features))
 }
 
 /// `GET /api/population/communes`.
@@ -331,7 +338,7 @@ pub async fn h3(
     ),
     responses(
         (status = 200, description = "Communes with `code`, `name`, `residents`, `households`, `addresses`, `density_per_km2`, `suppressed`; `province` totals.", body = schema::AnyJson, content_type = "application/geo+json"),
-        (status = 400, description = "Bad parameters.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::BadParameters,
         (status = 404, description = "No such snapshot.", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -400,16 +407,6 @@ pub async fn communes(
         data.public.province()
     };
     let area: f64 = communes.all().iter().map(|c| c.area_km2).sum();
-    Ok((
-        [(header::CONTENT_TYPE, "application/geo+json")],
-        json!({
-            "type": "FeatureCollection",
-            "snapshot": generated_note(&data),
-            "exact": exact,
-            "province": figure_properties(province, area),
-            "features": features,
-        })
-        .to_string(),
-    )
-        .into_response())
+    let province = Value::Object(figure_properties(province, area));
+    Ok(map_answer(&data, exact, ("province", province), features))
 }

@@ -3,13 +3,14 @@
 use std::collections::BTreeMap;
 
 use axum::extract::State;
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::extract::QueryParams;
+use super::extract::{format_param, QueryParams};
 use super::problem::{ApiResult, Problem};
+use super::reply;
+use super::responses;
 use super::schema;
 use super::AppState;
 use crate::place::{PlaceKind, Status};
@@ -21,6 +22,19 @@ use crate::registry::RegistryError;
 pub struct ProgressQuery {
     format: Option<String>,
 }
+
+/// The members of a row's JSON that are CSV columns too, after the counts by kind.
+const CSV_FIGURES: [&str; 9] = [
+    "certified",
+    "provisional",
+    "houses",
+    "houses_numbered",
+    "numbered_ratio",
+    "addresses_linked",
+    "linked_ratio",
+    "parking_lots",
+    "parking_with_payment_link",
+];
 
 #[derive(Debug, Default, Clone)]
 struct Row {
@@ -90,23 +104,14 @@ impl Row {
     params(("format" = Option<String>, Query, description = "`json` or `csv`")),
     responses(
         (status = 200, description = "The report.", content((schema::AnyJson = "application/json"), (String = "text/csv"))),
-        (status = 400, description = "Bad format.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::BadFormat,
     )
 )]
 pub async fn progress(
     State(state): State<AppState>,
     QueryParams(q): QueryParams<ProgressQuery>,
 ) -> ApiResult<Response> {
-    let csv = match q.format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(other) => {
-            return Err(Problem::bad_request(
-                "invalid-query",
-                format!("format {other:?}: json or csv"),
-            ))
-        }
-    };
+    let csv = format_param(q.format.as_deref(), &["json", "csv"])? == "csv";
     let communes = state.registry.communes();
     let mut rows: BTreeMap<u32, Row> = communes
         .all()
@@ -168,20 +173,7 @@ pub async fn progress(
                 .iter()
                 .map(|k| format!("places_{}", k.as_str())),
         );
-        header.extend(
-            [
-                "certified",
-                "provisional",
-                "houses",
-                "houses_numbered",
-                "numbered_ratio",
-                "addresses_linked",
-                "linked_ratio",
-                "parking_lots",
-                "parking_with_payment_link",
-            ]
-            .map(str::to_owned),
-        );
+        header.extend(CSV_FIGURES.map(str::to_owned));
         w.write_record(&header).map_err(io)?;
         let line = |code: String, name: String, r: &Row| {
             let mut rec = vec![code, name];
@@ -191,17 +183,7 @@ pub async fn progress(
                     .map(|k| r.by_kind.get(k.as_str()).copied().unwrap_or(0).to_string()),
             );
             let j = r.json();
-            for k in [
-                "certified",
-                "provisional",
-                "houses",
-                "houses_numbered",
-                "numbered_ratio",
-                "addresses_linked",
-                "linked_ratio",
-                "parking_lots",
-                "parking_with_payment_link",
-            ] {
+            for k in CSV_FIGURES {
                 rec.push(match &j[k] {
                     Value::Null => String::new(),
                     v => v.to_string(),
@@ -216,7 +198,7 @@ pub async fn progress(
         w.write_record(line("province".into(), String::new(), &province))
             .map_err(io)?;
         let bytes = w.into_inner().map_err(|e| Problem::internal(&e))?;
-        return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], bytes).into_response());
+        return Ok(reply::csv(bytes));
     }
     let list: Vec<Value> = rows
         .iter()

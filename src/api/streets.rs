@@ -7,47 +7,48 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::extract::{Auth, JsonBody, QueryParams};
-use super::places::{reason_of, require_signed_in};
+use super::extract::{
+    body_as, commune_code_param, format_param, if_match, require_signed_in, required_if_match,
+    Auth, JsonBody, QueryParams,
+};
+use super::places::{place_response, reason_of};
 use super::problem::{ApiResult, Problem};
+use super::reply;
+use super::responses;
 use super::schema;
 use super::AppState;
 use crate::auth::Actor;
-use crate::commune::is_commune_code;
 use crate::numbering::SuffixStyle;
 use crate::registry::{PlanRequest, RegistryError};
 use crate::street::{is_plan_id, is_street_id, NumberingPlan, Street, StreetDraft};
 
 fn street_id(id: &str) -> ApiResult<&str> {
-    if is_street_id(id) {
-        Ok(id)
-    } else {
-        Err(Problem::not_found(format!(
-            "{id:?} is not a street id (st- and 10 letters or digits)"
-        )))
-    }
+    checked_id(id, is_street_id, "a street id", "st")
 }
 
 fn plan_id(id: &str) -> ApiResult<&str> {
-    if is_plan_id(id) {
+    checked_id(id, is_plan_id, "a numbering plan id", "np")
+}
+
+/// An id from the path when `valid` says it is one; otherwise no such resource can exist: a 404
+/// saying what the id should be (`what`, written `prefix`- and 10 letters or digits).
+fn checked_id<'a>(
+    id: &'a str,
+    valid: fn(&str) -> bool,
+    what: &str,
+    prefix: &str,
+) -> ApiResult<&'a str> {
+    if valid(id) {
         Ok(id)
     } else {
         Err(Problem::not_found(format!(
-            "{id:?} is not a numbering plan id (np- and 10 letters or digits)"
+            "{id:?} is not {what} ({prefix}- and 10 letters or digits)"
         )))
     }
 }
 
 fn street_response(status: StatusCode, street: &Street) -> Response {
-    (
-        status,
-        [
-            (header::ETAG, street.etag()),
-            (header::CONTENT_TYPE, "application/geo+json".to_owned()),
-        ],
-        street.feature().to_string(),
-    )
-        .into_response()
+    reply::geojson_with_etag(status, street.etag(), &street.feature())
 }
 
 /// `POST /api/streets` — draws a street or an alley.
@@ -71,7 +72,7 @@ fn street_response(status: StatusCode, street: &Street) -> Response {
         (status = 201, description = "The street, with its id.", body = schema::AnyJson, content_type = "application/geo+json",
             headers(("ETag" = String, description = "Strong ETag `\"ID-VERSION\"`"), ("Location" = String, description = "`/api/streets/{id}`"))),
         (status = 400, description = "Malformed JSON.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoValidToken,
         (status = 403, description = "The token may not write in a commune of the street.", body = schema::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid street (`/problems/validation`, with `errors`) or outside every commune.", body = schema::Problem, content_type = "application/problem+json"),
     )
@@ -108,7 +109,7 @@ pub async fn create(
     ),
     responses(
         (status = 200, description = "The streets.", body = schema::AnyJson, content_type = "application/geo+json"),
-        (status = 400, description = "Bad parameters.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::BadParameters,
     )
 )]
 pub async fn list(
@@ -117,14 +118,7 @@ pub async fn list(
     QueryParams(q): QueryParams<ListQuery>,
 ) -> ApiResult<Response> {
     let bbox = super::extract::bbox_param(q.bbox.as_deref())?;
-    if let Some(c) = &q.commune_code {
-        if !is_commune_code(c) {
-            return Err(Problem::bad_request(
-                "invalid-query",
-                "commune_code has 5 digits",
-            ));
-        }
-    }
+    commune_code_param(q.commune_code.as_deref())?;
     let limit = q.limit.unwrap_or(1000);
     if !(1..=10_000).contains(&limit) {
         return Err(Problem::bad_request(
@@ -147,11 +141,7 @@ pub async fn list(
         .take(limit as usize)
         .map(|s| s.feature())
         .collect();
-    Ok((
-        [(header::CONTENT_TYPE, "application/geo+json")],
-        json!({"type": "FeatureCollection", "features": features}).to_string(),
-    )
-        .into_response())
+    Ok(reply::feature_collection(features))
 }
 
 /// Query of `GET /api/streets`.
@@ -176,7 +166,7 @@ pub struct ListQuery {
     responses(
         (status = 200, description = "The street.", body = schema::AnyJson, content_type = "application/geo+json",
             headers(("ETag" = String, description = "Strong ETag"))),
-        (status = 404, description = "No such street.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoSuchStreet,
     )
 )]
 pub async fn get(
@@ -205,10 +195,10 @@ pub async fn get(
     request_body(content((schema::AnyJson = "application/merge-patch+json"), (schema::AnyJson = "application/json"))),
     responses(
         (status = 200, description = "The street after the change.", body = schema::AnyJson, content_type = "application/geo+json"),
-        (status = 401, description = "No valid token.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoValidToken,
         (status = 403, description = "Not allowed in the street's communes.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such street.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The street is retired.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoSuchStreet,
+        responses::StreetRetired,
         (status = 412, description = "Changed since read (`/problems/stale`).", body = schema::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid street.", body = schema::Problem, content_type = "application/problem+json"),
         (status = 428, description = "`If-Match` is missing.", body = schema::Problem, content_type = "application/problem+json"),
@@ -223,16 +213,7 @@ pub async fn patch(
 ) -> ApiResult<Response> {
     require_signed_in(&actor)?;
     let id = street_id(&id)?;
-    let if_match = headers
-        .get(header::IF_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| {
-            Problem::new(
-                StatusCode::PRECONDITION_REQUIRED,
-                "if-match-required",
-                "send If-Match with the ETag from GET /api/streets/{id}, so that no change is lost",
-            )
-        })?;
+    let if_match = required_if_match(&headers, "/api/streets/{id}")?;
     if !body.value.is_object() {
         return Err(Problem::unprocessable(
             "validation",
@@ -259,12 +240,12 @@ pub async fn patch(
     request_body(content((schema::ReasonBody = "application/json"))),
     responses(
         (status = 200, description = "The retired street.", body = schema::AnyJson, content_type = "application/geo+json"),
-        (status = 401, description = "No valid token.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoValidToken,
         (status = 403, description = "Not allowed.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such street.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoSuchStreet,
         (status = 409, description = "Already retired.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale ETag.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No reason.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::StaleEtag,
+        responses::NoReason,
     )
 )]
 pub async fn retire(
@@ -277,7 +258,7 @@ pub async fn retire(
     require_signed_in(&actor)?;
     let id = street_id(&id)?;
     let reason = reason_of(&body.value)?.unwrap_or_default();
-    let if_match = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok());
+    let if_match = if_match(&headers);
     let street = state
         .registry
         .retire_street(&actor, id, if_match, &reason)
@@ -297,8 +278,8 @@ pub async fn retire(
     params(("id" = String, Path, description = "Street id")),
     responses(
         (status = 200, description = "The events.", body = schema::AnyJson),
-        (status = 401, description = "No valid token.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such street.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoValidToken,
+        responses::NoSuchStreet,
     )
 )]
 pub async fn history(
@@ -342,10 +323,10 @@ fn plan_json(state: &AppState, plan: &NumberingPlan) -> Value {
     request_body(content((Option<schema::AnyJson> = "application/json"))),
     responses(
         (status = 201, description = "The draft plan.", body = schema::AnyJson),
-        (status = 401, description = "No valid token.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoValidToken,
         (status = 403, description = "Not an editor of the street's communes.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such street.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The street is retired.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoSuchStreet,
+        responses::StreetRetired,
         (status = 422, description = "Invalid options.", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -359,12 +340,10 @@ pub async fn propose(
     let id = street_id(&id)?;
     let request: PlanRequest = match body.value {
         Value::Null => PlanRequest::default(),
-        v => serde_json::from_value(v).map_err(|e| {
-            Problem::unprocessable(
-                "validation",
-                format!("the body is {{renumber_all, suffix_style, reserve_every_m, frontage_max_m}}: {e}"),
-            )
-        })?,
+        v => body_as(
+            v,
+            "{renumber_all, suffix_style, reserve_every_m, frontage_max_m}",
+        )?,
     };
     let plan = state.registry.propose_plan(&actor, id, request).await?;
     Ok((StatusCode::CREATED, Json(plan_json(&state, &plan))).into_response())
@@ -382,7 +361,7 @@ pub async fn propose(
     params(("id" = String, Path, description = "Street id")),
     responses(
         (status = 200, description = "The plans.", body = schema::AnyJson),
-        (status = 404, description = "No such street.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoSuchStreet,
     )
 )]
 pub async fn plans(
@@ -408,7 +387,7 @@ pub async fn plans(
     params(("id" = String, Path, description = "Plan id", example = "np-4hx8c0m1z9")),
     responses(
         (status = 200, description = "The plan.", body = schema::AnyJson),
-        (status = 404, description = "No such plan.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoSuchPlan,
     )
 )]
 pub async fn plan(
@@ -435,9 +414,9 @@ pub async fn plan(
     request_body(content((Option<schema::ReasonBody> = "application/json"))),
     responses(
         (status = 200, description = "The approved plan.", body = schema::AnyJson),
-        (status = 401, description = "No valid token.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a reviewer.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoValidToken,
+        responses::NotReviewer,
+        responses::NoSuchPlan,
         (status = 409, description = "Already decided, or stale.", body = schema::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad body.", body = schema::Problem, content_type = "application/problem+json"),
     )
@@ -464,11 +443,11 @@ pub async fn approve(
     request_body(content((schema::ReasonBody = "application/json"))),
     responses(
         (status = 200, description = "The rejected plan.", body = schema::AnyJson),
-        (status = 401, description = "No valid token.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a reviewer.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoValidToken,
+        responses::NotReviewer,
+        responses::NoSuchPlan,
         (status = 409, description = "Already decided.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No reason.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoReason,
     )
 )]
 pub async fn reject(
@@ -518,7 +497,7 @@ pub struct RulesBody {
     params(("code" = String, Path, description = "Commune code", example = "11953")),
     responses(
         (status = 200, description = "The rules.", body = schema::AnyJson),
-        (status = 404, description = "No such commune.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoSuchCommune,
     )
 )]
 pub async fn rules(
@@ -542,9 +521,9 @@ pub async fn rules(
     request_body(content((schema::AnyJson = "application/json"))),
     responses(
         (status = 200, description = "The rules.", body = schema::AnyJson),
-        (status = 401, description = "No valid token.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoValidToken,
         (status = 403, description = "Not an editor of the commune.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such commune.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoSuchCommune,
         (status = 422, description = "Invalid rules.", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -555,12 +534,10 @@ pub async fn set_rules(
     body: JsonBody,
 ) -> ApiResult<Json<Value>> {
     require_signed_in(&actor)?;
-    let body: RulesBody = serde_json::from_value(body.value).map_err(|e| {
-        Problem::unprocessable(
-            "validation",
-            format!("the body is {{\"suffix_style\": \"letters\" | \"dash\", \"reserve_every_m\": N}}: {e}"),
-        )
-    })?;
+    let body: RulesBody = body_as(
+        body.value,
+        r#"{"suffix_style": "letters" | "dash", "reserve_every_m": N}"#,
+    )?;
     let rules = state
         .registry
         .set_numbering_rules(&actor, &code, body.suffix_style, body.reserve_every_m)
@@ -605,8 +582,8 @@ pub const CATALOGUE_COLUMNS: [&str; 13] = [
     params(("code" = String, Path, description = "Commune code"), ("format" = Option<String>, Query, description = "`csv` or `geojson`")),
     responses(
         (status = 200, description = "The catalogue.", content((String = "text/csv"), (schema::AnyJson = "application/geo+json"))),
-        (status = 400, description = "Bad format.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such commune.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::BadFormat,
+        responses::NoSuchCommune,
     )
 )]
 pub async fn catalogue(
@@ -616,8 +593,8 @@ pub async fn catalogue(
     QueryParams(q): QueryParams<CatalogueQuery>,
 ) -> ApiResult<Response> {
     let rows = state.registry.catalogue(&actor, &code).await?;
-    match q.format.as_deref() {
-        None | Some("csv") => {
+    match format_param(q.format.as_deref(), &["csv", "geojson"])? {
+        "csv" => {
             let mut w = csv::Writer::from_writer(Vec::new());
             let io = |e: csv::Error| Problem::internal(&e);
             w.write_record(CATALOGUE_COLUMNS).map_err(io)?;
@@ -652,7 +629,7 @@ pub async fn catalogue(
             )
                 .into_response())
         }
-        Some("geojson") => {
+        _ => {
             let features: Vec<Value> = rows
                 .iter()
                 .map(|r| {
@@ -664,16 +641,8 @@ pub async fn catalogue(
                     })
                 })
                 .collect();
-            Ok((
-                [(header::CONTENT_TYPE, "application/geo+json")],
-                json!({"type": "FeatureCollection", "features": features}).to_string(),
-            )
-                .into_response())
+            Ok(reply::feature_collection(features))
         }
-        Some(other) => Err(Problem::bad_request(
-            "invalid-query",
-            format!("format {other:?}: csv or geojson"),
-        )),
     }
 }
 
@@ -698,7 +667,7 @@ fn html_escape(s: &str) -> String {
     params(("id" = String, Path, description = "Street id")),
     responses(
         (status = 200, description = "The page.", body = String, content_type = "text/html"),
-        (status = 404, description = "No such street.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoSuchStreet,
     )
 )]
 pub async fn plates(
@@ -787,11 +756,11 @@ pub struct UnitBody {
     responses(
         (status = 200, description = "The building with its units.", body = schema::PlaceFeature, content_type = "application/geo+json"),
         (status = 400, description = "Bad code.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoToken,
         (status = 403, description = "Not allowed in the commune.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such place.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::NoSuchPlace,
         (status = 409, description = "Retired.", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale ETag.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::StaleEtag,
         (status = 422, description = "Invalid units or not a residential building.", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -803,12 +772,10 @@ pub async fn units(
     body: JsonBody,
 ) -> ApiResult<Response> {
     require_signed_in(&actor)?;
-    let body: UnitsBody = serde_json::from_value(body.value).map_err(|e| {
-        Problem::unprocessable(
-            "validation",
-            format!("the body is {{\"access_bearing_deg\": B, \"units\": [{{\"floor\": F, \"bearing_deg\": B}}]}}: {e}"),
-        )
-    })?;
+    let body: UnitsBody = body_as(
+        body.value,
+        r#"{"access_bearing_deg": B, "units": [{"floor": F, "bearing_deg": B}]}"#,
+    )?;
     let positions: Vec<crate::numbering::UnitPosition> = body
         .units
         .iter()
@@ -817,18 +784,10 @@ pub async fn units(
             bearing_deg: u.bearing_deg,
         })
         .collect();
-    let if_match = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok());
+    let if_match = if_match(&headers);
     let place = state
         .registry
         .number_units(&actor, code, if_match, body.access_bearing_deg, &positions)
         .await?;
-    Ok((
-        StatusCode::OK,
-        [
-            (header::ETAG, place.etag()),
-            (header::CONTENT_TYPE, "application/geo+json".to_owned()),
-        ],
-        state.registry.feature(&place).to_string(),
-    )
-        .into_response())
+    Ok(place_response(&state, StatusCode::OK, &place))
 }

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::extract::Auth;
 use super::problem::{ApiResult, Problem};
+use super::responses;
 use super::AppState;
 use crate::place::Status;
 use crate::tiles::{places_tile, TileId, BUFFER};
@@ -73,8 +74,7 @@ impl TileCache {
         (status = 200, description = "The tile.", body = Vec<u8>, content_type = "application/vnd.mapbox-vector-tile",
             headers(("Cache-Control" = String, description = "`no-cache`: places change"))),
         (status = 400, description = "`z`, `x` or `y` is not a number (`/problems/invalid-tile`).", body = super::schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "An unknown or revoked token (`/problems/unauthorized`).", body = super::schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        responses::UnknownToken,
         (status = 404, description = "No such layer, a row without `.mvt`, or a tile outside the zoom's grid (`/problems/not-found`).", body = super::schema::Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = [])),

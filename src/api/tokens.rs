@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::extract::{Auth, JsonBody};
 use super::problem::{ApiResult, Problem};
+use super::responses;
 use super::schema;
 use super::AppState;
 use crate::auth::Role;
@@ -30,11 +31,10 @@ use crate::auth::Role;
     responses(
         (status = 201, description = "The token, with its secret.", body = schema::CreatedToken),
         (status = 400, description = "Malformed JSON (`/problems/malformed-json`) or a body that is not UTF-8 (`/problems/invalid-utf8`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
-        (status = 403, description = "The token is not an admin's (`/problems/forbidden`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB (`/problems/too-large`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as JSON (`/problems/unsupported-media-type`).", body = schema::Problem, content_type = "application/problem+json"),
+        responses::TokenRequired,
+        responses::NotAdmin,
+        responses::BodyTooLarge,
+        responses::BodyNotJson,
         (status = 422, description = "An unknown role or member, no name, or communes that do not fit the role or are not loaded (`/problems/validation`).", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -94,9 +94,8 @@ pub async fn create(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The tokens, revoked ones included.", body = schema::TokenList),
-        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
-        (status = 403, description = "The token is not an admin's (`/problems/forbidden`).", body = schema::Problem, content_type = "application/problem+json"),
+        responses::TokenRequired,
+        responses::NotAdmin,
     )
 )]
 pub async fn list(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Value>> {
@@ -119,9 +118,8 @@ pub async fn list(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult
     responses(
         (status = 204, description = "Revoked."),
         (status = 400, description = "The id is not a number (`/problems/invalid-path`).", body = schema::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one (`/problems/unauthorized`).", body = schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
-        (status = 403, description = "The token is not an admin's (`/problems/forbidden`).", body = schema::Problem, content_type = "application/problem+json"),
+        responses::TokenRequired,
+        responses::NotAdmin,
         (status = 404, description = "No active token with this id (`/problems/not-found`).", body = schema::Problem, content_type = "application/problem+json"),
     )
 )]

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 
 use super::extract::Auth;
 use super::problem::{ApiResult, Problem};
+use super::responses;
 use crate::auth::Actor;
 
 /// The Hưng Yên province outline (GeoJSON FeatureCollection, one MultiPolygon).
@@ -210,8 +211,7 @@ pub async fn province() -> Response {
         role, name and (for an editor) communes. A wrong token is a 401.",
     responses(
         (status = 200, description = "The caller.", body = Object, example = json!({"authenticated": true, "role": "editor", "name": "UBND phường Phố Hiến", "communes": ["11953"]})),
-        (status = 401, description = "An unknown or revoked token (`/problems/unauthorized`).", body = super::schema::Problem, content_type = "application/problem+json",
-            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"diachiso\"`"))),
+        responses::UnknownToken,
     ),
     security((), ("bearer" = [])),
 )]

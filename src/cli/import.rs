@@ -150,16 +150,7 @@ pub async fn run(registry: &Registry, args: ImportArgs) -> anyhow::Result<()> {
             );
             p
         }
-        None => ImportProgress {
-            key,
-            source: source.clone(),
-            records_done: 0,
-            accepted: 0,
-            rejected: 0,
-            duplicates: 0,
-            started_at: String::new(),
-            finished: false,
-        },
+        None => ImportProgress::new(key, source.clone()),
     };
 
     // Ctrl-C / SIGTERM: finish the batch in hand, commit it, and stop.

@@ -110,16 +110,10 @@ pub async fn import(registry: &Registry, args: ImportRegistryArgs) -> anyhow::Re
     let mut communes = Vec::new();
     let mut places = Vec::new();
     let mut events: Vec<Event> = Vec::new();
-    let mut progress = ImportProgress {
-        key: format!("restore:{}", args.file.display()),
-        source: args.file.display().to_string(),
-        records_done: 0,
-        accepted: 0,
-        rejected: 0,
-        duplicates: 0,
-        started_at: String::new(),
-        finished: false,
-    };
+    let mut progress = ImportProgress::new(
+        format!("restore:{}", args.file.display()),
+        args.file.display().to_string(),
+    );
     let (mut n_places, mut n_events) = (0u64, 0u64);
     for (i, line) in lines {
         let record: Value =

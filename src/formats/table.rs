@@ -114,7 +114,6 @@ fn cell_text(cell: &Data) -> String {
         Data::DateTime(d) => d.to_string(),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("#{e:?}"),
-        _ => String::new(),
     }
 }
 

@@ -45,15 +45,11 @@ impl GeneratedStreet {
 
     /// The street as a GeoJSON Feature (LineString), labelled generated.
     pub fn feature(&self) -> Value {
-        json!({
-            "type": "Feature",
-            "id": self.id,
-            "geometry": {"type": "LineString", "coordinates": self.line},
-            "properties": {
-                "street_id": self.id, "name": self.full_name(), "street_type": self.street_type,
-                "commune_code": self.commune_code, "generated": true,
-            }
-        })
+        let properties = json!({
+            "street_id": self.id, "name": self.full_name(), "street_type": self.street_type,
+            "commune_code": self.commune_code, "generated": true,
+        });
+        crate::street::line_feature(&self.id, &self.line, properties)
     }
 }
 
@@ -119,34 +115,45 @@ pub fn generate<E>(
     Ok(summary)
 }
 
-/// Splits `total` over the weights by the largest-remainder method (exact total).
+/// Splits `total` over the communes' weights (exact total).
 fn allocate(weights: &[CommuneWeight], total: usize) -> Vec<(String, usize)> {
-    let sum: f64 = weights.iter().map(|w| w.weight).sum();
+    let parts = largest_remainder(
+        total as u64,
+        &weights.iter().map(|w| w.weight).collect::<Vec<_>>(),
+    );
+    weights
+        .iter()
+        .zip(parts)
+        .map(|(w, n)| (w.code.clone(), n as usize))
+        .collect()
+}
+
+/// Splits `total` in proportion to `weights` by the largest-remainder method: whole parts that
+/// add up to `total` exactly, the largest remainders (the earlier of equal ones) rounded up.
+/// Nothing when the weights add up to nothing.
+pub(crate) fn largest_remainder(total: u64, weights: &[f64]) -> Vec<u64> {
+    let sum: f64 = weights.iter().sum();
     if sum <= 0.0 {
         return Vec::new();
     }
-    let mut shares: Vec<(String, usize, f64)> = weights
+    let mut shares: Vec<(u64, f64)> = weights
         .iter()
         .map(|w| {
-            let exact = total as f64 * w.weight / sum;
-            (
-                w.code.clone(),
-                exact.floor() as usize,
-                exact - exact.floor(),
-            )
+            let exact = total as f64 * w / sum;
+            (exact.floor() as u64, exact - exact.floor())
         })
         .collect();
-    let mut left = total - shares.iter().map(|s| s.1).sum::<usize>();
+    let mut left = total - shares.iter().map(|s| s.0).sum::<u64>();
     let mut order: Vec<usize> = (0..shares.len()).collect();
-    order.sort_by(|&a, &b| shares[b].2.total_cmp(&shares[a].2).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| shares[b].1.total_cmp(&shares[a].1).then(a.cmp(&b)));
     for i in order {
         if left == 0 {
             break;
         }
-        shares[i].1 += 1;
+        shares[i].0 += 1;
         left -= 1;
     }
-    shares.into_iter().map(|(c, n, _)| (c, n)).collect()
+    shares.into_iter().map(|s| s.0).collect()
 }
 
 struct CommuneGenerator<'a> {

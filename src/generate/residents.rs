@@ -69,29 +69,10 @@ pub fn generate_residents(
                 + f64::from(u8::from(rng.unit() < 0.03));
             occupied.push((*c, households * rng.range(1.0, 2.0 * PER_HOUSEHOLD - 1.0)));
         }
-        let sum: f64 = occupied.iter().map(|o| o.1).sum();
-        if occupied.is_empty() || sum <= 0.0 {
-            continue;
-        }
-        // Largest remainder: the commune's total is exact.
-        let mut shares: Vec<(LocationCode, u64, f64)> = occupied
-            .iter()
-            .map(|(c, w)| {
-                let exact = total as f64 * w / sum;
-                (*c, exact.floor() as u64, exact - exact.floor())
-            })
-            .collect();
-        let mut left = total - shares.iter().map(|s| s.1).sum::<u64>();
-        let mut order: Vec<usize> = (0..shares.len()).collect();
-        order.sort_by(|&a, &b| shares[b].2.total_cmp(&shares[a].2).then(a.cmp(&b)));
-        for i in order {
-            if left == 0 {
-                break;
-            }
-            shares[i].1 += 1;
-            left -= 1;
-        }
-        for (code, residents, _) in shares {
+        // Largest remainder: the commune's total is exact (no house when nobody lives here).
+        let house_weights: Vec<f64> = occupied.iter().map(|o| o.1).collect();
+        let shares = super::largest_remainder(total, &house_weights);
+        for (&(code, _), residents) in occupied.iter().zip(shares) {
             let residents = residents.min(u64::from(crate::population::MAX_RESIDENTS)) as u32;
             let households = if residents == 0 {
                 0

@@ -69,18 +69,7 @@ impl FromStr for UnitNumber {
     }
 }
 
-impl TryFrom<String> for UnitNumber {
-    type Error = Error;
-    fn try_from(s: String) -> Result<Self> {
-        s.parse()
-    }
-}
-
-impl From<UnitNumber> for String {
-    fn from(u: UnitNumber) -> String {
-        u.to_string()
-    }
-}
+super::text_conversions!(UnitNumber);
 
 /// One apartment to number.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

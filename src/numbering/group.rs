@@ -120,18 +120,7 @@ impl FromStr for GroupNumber {
     }
 }
 
-impl TryFrom<String> for GroupNumber {
-    type Error = Error;
-    fn try_from(s: String) -> Result<Self> {
-        s.parse()
-    }
-}
-
-impl From<GroupNumber> for String {
-    fn from(g: GroupNumber) -> String {
-        g.to_string()
-    }
-}
+super::text_conversions!(GroupNumber);
 
 #[cfg(test)]
 mod tests {

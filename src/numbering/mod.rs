@@ -13,6 +13,26 @@
 //! [`choose_street`]; house groups: [`GroupNumber`]; apartments:
 //! [`number_units`]; address lines: [`format_full_address`].
 
+/// `TryFrom<String>` and `From<…> for String` through a type's `FromStr` and `Display`: what
+/// `#[serde(try_from = "String", into = "String")]` needs.
+macro_rules! text_conversions {
+    ($t:ty) => {
+        impl TryFrom<String> for $t {
+            type Error = $crate::numbering::error::Error;
+            fn try_from(s: String) -> $crate::numbering::error::Result<Self> {
+                s.parse()
+            }
+        }
+
+        impl From<$t> for String {
+            fn from(value: $t) -> String {
+                value.to_string()
+            }
+        }
+    };
+}
+use text_conversions;
+
 pub mod address;
 pub mod alley;
 pub mod apartment;

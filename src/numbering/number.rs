@@ -241,18 +241,7 @@ fn parse_positive(digits: &str, max_digits: usize) -> std::result::Result<u32, &
     digits.parse().map_err(|_| "not a number")
 }
 
-impl TryFrom<String> for HouseNumber {
-    type Error = Error;
-    fn try_from(s: String) -> Result<Self> {
-        s.parse()
-    }
-}
-
-impl From<HouseNumber> for String {
-    fn from(n: HouseNumber) -> String {
-        n.to_string()
-    }
-}
+super::text_conversions!(HouseNumber);
 
 #[cfg(test)]
 mod tests {

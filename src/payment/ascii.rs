@@ -15,17 +15,7 @@ use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 /// assert_eq!(ascii_fold("xe 🚗"), Err('🚗'));
 /// ```
 pub fn ascii_fold(s: &str) -> std::result::Result<String, char> {
-    let mut out = String::with_capacity(s.len());
-    let mut pending_space = false;
-    for c in s.chars() {
-        if c.is_whitespace() {
-            pending_space = !out.is_empty();
-            continue;
-        }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
-        }
+    crate::text::fold_each(s, |c, out| {
         match c {
             'đ' => out.push('d'),
             'Đ' => out.push('D'),
@@ -44,8 +34,8 @@ pub fn ascii_fold(s: &str) -> std::result::Result<String, char> {
                 }
             }
         }
-    }
-    Ok(out)
+        Ok(())
+    })
 }
 
 #[cfg(test)]

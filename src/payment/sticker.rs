@@ -111,6 +111,10 @@ pub fn sticker_svg(info: &StickerInfo) -> Result<String> {
     const CX: f64 = W / 2.0;
     const INK: &str = "#000000";
     const RED: &str = "#c00000";
+    /// A centred line in ink, `size` or smaller so that it fits the 130 mm between the margins.
+    fn fitted_line(s: &mut String, y: f64, size: f64, weight: &str, text: &str) {
+        text_el(s, CX, y, fit_font(text, size, 130.0), weight, INK, text);
+    }
     let mut s = String::new();
     s.push_str(concat!(
         r#"<?xml version="1.0" encoding="UTF-8"?>"#,
@@ -138,36 +142,12 @@ pub fn sticker_svg(info: &StickerInfo) -> Result<String> {
     }
     text_el(&mut s, CX, y, 11.0, "bold", INK, "BÃI ĐỖ XE");
     y += 9.0;
-    text_el(
-        &mut s,
-        CX,
-        y,
-        fit_font(&info.lot_name, 7.0, 130.0),
-        "bold",
-        INK,
-        &info.lot_name,
-    );
+    fitted_line(&mut s, y, 7.0, "bold", &info.lot_name);
     y += 6.0;
-    text_el(
-        &mut s,
-        CX,
-        y,
-        fit_font(&info.address, 4.0, 130.0),
-        "normal",
-        INK,
-        &info.address,
-    );
+    fitted_line(&mut s, y, 4.0, "normal", &info.address);
     y += 5.0;
     let operator = format!("Đơn vị quản lý: {}", info.operator);
-    text_el(
-        &mut s,
-        CX,
-        y,
-        fit_font(&operator, 3.6, 130.0),
-        "normal",
-        INK,
-        &operator,
-    );
+    fitted_line(&mut s, y, 3.6, "normal", &operator);
 
     // QR code: 74 mm square including its 4-module quiet zone.
     let qr_size = 74.0;
@@ -198,15 +178,7 @@ pub fn sticker_svg(info: &StickerInfo) -> Result<String> {
         "Quét mã VietQR để thanh toán",
     );
     y += 5.5;
-    text_el(
-        &mut s,
-        CX,
-        y,
-        fit_font(&info.bank_label, 4.0, 130.0),
-        "normal",
-        INK,
-        &info.bank_label,
-    );
+    fitted_line(&mut s, y, 4.0, "normal", &info.bank_label);
     y += 7.5;
     text_el(
         &mut s,

@@ -1,10 +1,14 @@
 //! Validating what a client sends: a GeoJSON Feature for a new place, or a merge patch.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
+use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
+use super::errors::{Errors, ValidationError};
 use super::{Address, Place, PlaceKind};
+use crate::code::LocationCode;
 use crate::text::normalize_name;
 
 /// Longest name accepted, in characters (after normalisation).
@@ -15,22 +19,6 @@ pub const MAX_ADDRESS_PART_CHARS: usize = 200;
 pub const MAX_ATTRIBUTES_BYTES: usize = 16 * 1024;
 /// Most vertices accepted in a footprint.
 pub const MAX_FOOTPRINT_VERTICES: usize = 10_000;
-
-/// One problem with one field of the input.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct FieldError {
-    /// Where, as a JSON pointer into the submitted document, e.g. `/properties/name`.
-    pub field: String,
-    /// What is wrong, for a person.
-    pub message: String,
-}
-
-/// Everything wrong with a submitted place (all problems at once, so a form can show them).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}", .errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
-pub struct ValidationError {
-    pub errors: Vec<FieldError>,
-}
 
 /// A validated place as submitted: everything but what the registry derives (code, commune,
 /// status, version, timestamps).
@@ -49,30 +37,31 @@ pub struct PlaceDraft {
     pub confirm_distinct: bool,
 }
 
-/// Properties the registry sets; a client may not send them.
-const READ_ONLY: [&str; 9] = [
-    "code",
-    "code_display",
-    "commune_code",
-    "commune_name",
-    "status",
-    "version",
-    "created_at",
-    "updated_at",
-    "kind_label",
-];
-
-/// Problems collected while validating, reported all at once.
-pub(crate) struct Errors(pub(crate) Vec<FieldError>);
-
-impl Errors {
-    pub(crate) fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError {
-            field: field.into(),
-            message: message.into(),
-        });
-    }
-}
+/// The properties of a submitted place.
+const PROPERTIES: PropertyNames = PropertyNames {
+    read_only: &[
+        "code",
+        "code_display",
+        "commune_code",
+        "commune_name",
+        "status",
+        "version",
+        "created_at",
+        "updated_at",
+        "kind_label",
+    ],
+    editable: &[
+        "kind",
+        "name",
+        "address",
+        "attributes",
+        "external_ids",
+        "footprint",
+        "generated",
+        "confirm_distinct",
+    ],
+    hint: "kind, name, …",
+};
 
 impl PlaceDraft {
     /// Validates a GeoJSON Feature with a Point geometry (lon, lat in degrees) and the
@@ -93,30 +82,7 @@ impl PlaceDraft {
     /// ```
     pub fn from_feature(doc: &Value) -> Result<PlaceDraft, ValidationError> {
         let mut errors = Errors(Vec::new());
-        let Some(obj) = feature_object(doc, &mut errors) else {
-            return Err(ValidationError { errors: errors.0 });
-        };
-        let point = point(obj.get("geometry"), &mut errors);
-        let empty = Map::new();
-        let props = feature_properties(obj, &mut errors, "kind, name, …").unwrap_or(&empty);
-        for key in props.keys() {
-            let field = format!("/properties/{key}");
-            if READ_ONLY.contains(&key.as_str()) {
-                errors.add(field, "is set by the registry and cannot be sent");
-            } else if !matches!(
-                key.as_str(),
-                "kind"
-                    | "name"
-                    | "address"
-                    | "attributes"
-                    | "external_ids"
-                    | "footprint"
-                    | "generated"
-                    | "confirm_distinct"
-            ) {
-                errors.add(field, "unknown property");
-            }
-        }
+        let (point, props) = submitted_feature(doc, &mut errors, point, &PROPERTIES)?;
         let kind = match props.get("kind") {
             Some(Value::String(s)) => PlaceKind::parse(s).or_else(|| {
                 errors.add(
@@ -174,6 +140,28 @@ impl PlaceDraft {
                 confirm_distinct,
             }),
             _ => Err(ValidationError { errors: errors.0 }),
+        }
+    }
+
+    /// A new place as this draft describes it: provisional, version 1, under `code` in
+    /// `commune_code`, created `at`.
+    pub fn into_place(self, code: LocationCode, commune_code: String, at: DateTime<Utc>) -> Place {
+        Place {
+            code,
+            kind: self.kind,
+            name: self.name,
+            lon: self.lon,
+            lat: self.lat,
+            footprint: self.footprint,
+            commune_code,
+            address: self.address,
+            attributes: self.attributes,
+            external_ids: self.external_ids,
+            status: super::Status::Provisional,
+            generated: self.generated,
+            version: 1,
+            created_at: at,
+            updated_at: at,
         }
     }
 
@@ -246,24 +234,7 @@ pub fn apply_merge_patch(target: &mut Value, patch: &Value) {
 }
 
 fn point(geometry: Option<&Value>, errors: &mut Errors) -> Option<(f64, f64)> {
-    let Some(Value::Object(g)) = geometry else {
-        errors.add("/geometry", "a Point geometry is required");
-        return None;
-    };
-    if g.get("type").and_then(Value::as_str) != Some("Point") {
-        errors.add("/geometry/type", "must be \"Point\"");
-        return None;
-    }
-    if let Some(k) = g
-        .keys()
-        .find(|k| !matches!(k.as_str(), "type" | "coordinates" | "bbox"))
-    {
-        errors.add(
-            format!("/geometry/{k}"),
-            "unknown member of a Point geometry",
-        );
-        return None;
-    }
+    let g = geometry_of_type(geometry, "Point", errors)?;
     if g.get("bbox").is_some_and(|b| !is_bbox(b)) {
         errors.add("/geometry/bbox", "a bbox is an array of 4 or 6 numbers");
         return None;
@@ -613,7 +584,7 @@ fn is_bbox(v: &Value) -> bool {
 
 /// The `properties` object of a Feature; a missing or non-object member is an error (`hint`
 /// names what it should hold).
-pub(crate) fn feature_properties<'a>(
+fn feature_properties<'a>(
     obj: &'a Map<String, Value>,
     errors: &mut Errors,
     hint: &str,
@@ -633,10 +604,7 @@ pub(crate) fn feature_properties<'a>(
 
 /// Checks the members of a GeoJSON Feature object (`type`, `id`, `bbox`, nothing unknown) and
 /// returns it; `None` when the body is not an object at all.
-pub(crate) fn feature_object<'a>(
-    doc: &'a Value,
-    errors: &mut Errors,
-) -> Option<&'a Map<String, Value>> {
+fn feature_object<'a>(doc: &'a Value, errors: &mut Errors) -> Option<&'a Map<String, Value>> {
     let Some(obj) = doc.as_object() else {
         errors.add("", "the body must be a GeoJSON Feature object");
         return None;
@@ -662,6 +630,73 @@ pub(crate) fn feature_object<'a>(
         errors.add("/type", "must be \"Feature\"");
     }
     Some(obj)
+}
+
+/// What the `properties` of a submitted Feature may hold.
+pub(crate) struct PropertyNames {
+    /// Set by the registry: refused when sent.
+    pub read_only: &'static [&'static str],
+    /// What a client may send; any other name is unknown.
+    pub editable: &'static [&'static str],
+    /// What `properties` should hold, for the error when it is missing (e.g. "kind, name, …").
+    pub hint: &'static str,
+}
+
+/// Takes a submitted GeoJSON Feature apart, collecting every problem in `errors`: checks its
+/// members, reads its geometry with `geometry`, and checks the names of its properties. The
+/// properties are empty when missing or not an object (that is an error already), so the
+/// caller still reports every required one. `Err` only when the body is not an object at all.
+pub(crate) fn submitted_feature<'a, G>(
+    doc: &'a Value,
+    errors: &mut Errors,
+    geometry: impl FnOnce(Option<&'a Value>, &mut Errors) -> Option<G>,
+    names: &PropertyNames,
+) -> Result<(Option<G>, &'a Map<String, Value>), ValidationError> {
+    static NONE: LazyLock<Map<String, Value>> = LazyLock::new(Map::new);
+    let Some(obj) = feature_object(doc, errors) else {
+        return Err(ValidationError {
+            errors: std::mem::take(&mut errors.0),
+        });
+    };
+    let geometry = geometry(obj.get("geometry"), errors);
+    let props = feature_properties(obj, errors, names.hint).unwrap_or(&NONE);
+    for key in props.keys() {
+        let field = format!("/properties/{key}");
+        if names.read_only.contains(&key.as_str()) {
+            errors.add(field, "is set by the registry and cannot be sent");
+        } else if !names.editable.contains(&key.as_str()) {
+            errors.add(field, "unknown property");
+        }
+    }
+    Ok((geometry, props))
+}
+
+/// The geometry of a submitted Feature when it is an object of GeoJSON type `kind` with no
+/// members but `type`, `coordinates` and `bbox`.
+pub(crate) fn geometry_of_type<'a>(
+    geometry: Option<&'a Value>,
+    kind: &str,
+    errors: &mut Errors,
+) -> Option<&'a Map<String, Value>> {
+    let Some(Value::Object(g)) = geometry else {
+        errors.add("/geometry", format!("a {kind} geometry is required"));
+        return None;
+    };
+    if g.get("type").and_then(Value::as_str) != Some(kind) {
+        errors.add("/geometry/type", format!("must be \"{kind}\""));
+        return None;
+    }
+    if let Some(k) = g
+        .keys()
+        .find(|k| !matches!(k.as_str(), "type" | "coordinates" | "bbox"))
+    {
+        errors.add(
+            format!("/geometry/{k}"),
+            format!("unknown member of a {kind} geometry"),
+        );
+        return None;
+    }
+    Some(g)
 }
 
 pub(crate) fn is_identifier(s: &str) -> bool {

@@ -5,16 +5,19 @@
 
 mod doc;
 mod draft;
+mod errors;
 mod feature;
 mod kind;
 mod kind_words;
 pub mod parking;
 
 pub use doc::PlaceDoc;
-pub use draft::{apply_merge_patch, FieldError, PlaceDraft, ValidationError};
+pub use draft::{apply_merge_patch, PlaceDraft};
 pub(crate) use draft::{
-    control_character_in, feature_object, feature_properties, text_field, Errors,
+    control_character_in, geometry_of_type, submitted_feature, text_field, PropertyNames,
 };
+pub(crate) use errors::Errors;
+pub use errors::{FieldError, ValidationError};
 pub use feature::{place_feature, place_from_feature};
 pub use kind::{PlaceKind, Status};
 

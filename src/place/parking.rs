@@ -1,9 +1,9 @@
 //! The attributes of a parking lot (bãi đỗ xe, điểm trông giữ xe): operator, fee schedule and
 //! the payment accounts its VietQR codes pay into.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use super::draft::Errors;
+use super::errors::Errors;
 use super::PlaceKind;
 use crate::payment::bank_by_bin;
 
@@ -89,21 +89,8 @@ fn fees(value: &Value, field: &str, errors: &mut Errors) {
         return;
     }
     let mut seen = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
-        let f = format!("{field}/{i}");
-        let Value::Object(o) = row else {
-            errors.add(f, "{vehicle, period, amount_vnd}");
-            continue;
-        };
-        if let Some(k) = o
-            .keys()
-            .find(|k| !matches!(k.as_str(), "vehicle" | "period" | "amount_vnd"))
-        {
-            errors.add(
-                format!("{f}/{k}"),
-                "unknown member (vehicle, period, amount_vnd)",
-            );
-        }
+    let members = ["vehicle", "period", "amount_vnd"];
+    each_object_row(rows, field, &members, errors, |f, o, errors| {
         let vehicle = o.get("vehicle").and_then(Value::as_str);
         if !vehicle.is_some_and(|v| VEHICLES.contains(&v)) {
             errors.add(format!("{f}/vehicle"), "motorbike, car or bus");
@@ -125,6 +112,32 @@ fn fees(value: &Value, field: &str, errors: &mut Errors) {
             errors.add(f, "the same vehicle and period twice");
         }
         seen.push((vehicle, period));
+    });
+}
+
+/// Checks each row of a list attribute: an object with no member but `members` (errors at
+/// `field/i`), then `check` with the row's path and its members.
+fn each_object_row<'a>(
+    rows: &'a [Value],
+    field: &str,
+    members: &[&str],
+    errors: &mut Errors,
+    mut check: impl FnMut(&str, &'a Map<String, Value>, &mut Errors),
+) {
+    let members_text = members.join(", ");
+    for (i, row) in rows.iter().enumerate() {
+        let f = format!("{field}/{i}");
+        let Value::Object(o) = row else {
+            errors.add(f, format!("{{{members_text}}}"));
+            continue;
+        };
+        if let Some(k) = o.keys().find(|k| !members.contains(&k.as_str())) {
+            errors.add(
+                format!("{f}/{k}"),
+                format!("unknown member ({members_text})"),
+            );
+        }
+        check(&f, o, errors);
     }
 }
 
@@ -138,21 +151,8 @@ fn accounts(value: &Value, field: &str, errors: &mut Errors) {
         errors.add(field, format!("1 to {MAX_PAYMENT_ACCOUNTS} accounts"));
         return;
     }
-    for (i, row) in rows.iter().enumerate() {
-        let f = format!("{field}/{i}");
-        let Value::Object(o) = row else {
-            errors.add(f, "{bank_bin, account_number, account_name}");
-            continue;
-        };
-        if let Some(k) = o
-            .keys()
-            .find(|k| !matches!(k.as_str(), "bank_bin" | "account_number" | "account_name"))
-        {
-            errors.add(
-                format!("{f}/{k}"),
-                "unknown member (bank_bin, account_number, account_name)",
-            );
-        }
+    let members = ["bank_bin", "account_number", "account_name"];
+    each_object_row(rows, field, &members, errors, |f, o, errors| {
         match o.get("bank_bin").and_then(Value::as_str) {
             Some(bin) if bank_by_bin(bin).is_some() => {}
             Some(bin) if bin.len() == 6 && bin.bytes().all(|b| b.is_ascii_digit()) => errors.add(
@@ -185,5 +185,5 @@ fn accounts(value: &Value, field: &str, errors: &mut Errors) {
                 "the account holder's name, 1–100 characters",
             );
         }
-    }
+    });
 }

@@ -1,7 +1,7 @@
 //! What other systems and the command line read in bulk: the change feed, places by code for
 //! listings and exports, statistics, and the backup and restore of a whole registry.
 
-use super::{Registry, RegistryError, Result};
+use super::{allow, Registry, RegistryError, Result};
 use crate::auth::Actor;
 use crate::code::LocationCode;
 use crate::event::Event;
@@ -26,9 +26,7 @@ impl Registry {
         if !actor.is_authenticated() {
             return Err(RegistryError::Unauthorized(refusal.into()));
         }
-        if !actor.can_read_all() {
-            return Err(RegistryError::Forbidden(refusal.into()));
-        }
+        allow(actor.can_read_all(), refusal)?;
         if after < 0 || !(1..=MAX_CHANGES_LIMIT).contains(&limit) {
             return Err(RegistryError::InvalidQuery(format!(
                 "after ≥ 0 and 1 ≤ limit ≤ {MAX_CHANGES_LIMIT}"

@@ -180,7 +180,7 @@ struct Resolved<'a> {
 impl Registry {
     /// The administrative context addresses are read against.
     pub fn admin_context(&self) -> Arc<AdminContext> {
-        self.indexes.read().expect("index lock").admin.clone()
+        self.indexes().admin.clone()
     }
 
     /// Reads an address without matching it (for showing what was understood).

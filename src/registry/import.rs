@@ -213,7 +213,7 @@ impl BulkImport<'_> {
         let mut processed = 0u64;
         let prior = self.in_flight.as_ref().map(|f| f.places.clone());
         let places = {
-            let indexes = registry.indexes.read().expect("index lock");
+            let indexes = registry.indexes();
             let mut decider = Decider {
                 catalog: &indexes.catalog,
                 communes: &communes,
@@ -301,7 +301,7 @@ impl BulkImport<'_> {
             .await
             .map_err(|e| RegistryError::Internal(format!("import task: {e}")))??;
         {
-            let mut indexes = self.registry.indexes.write().expect("index lock");
+            let mut indexes = self.registry.indexes_mut();
             for p in flight.places.iter() {
                 indexes.catalog.upsert(p);
             }

@@ -31,7 +31,7 @@ pub use streets::{
 pub use tokens::{require_token_admin, NewToken, TokenCache};
 
 use std::collections::HashSet;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use chrono::{DateTime, SubsecRound, Utc};
 use serde_json::Value;
@@ -50,6 +50,9 @@ pub use crate::street::NUMBERING_ATTRIBUTE;
 
 /// Radius of the duplicate check, metres.
 pub const DUPLICATE_RADIUS_M: f64 = 15.0;
+
+/// Why a retired place is not changed (patched, or its apartments numbered).
+pub(crate) const PLACE_RETIRED: &str = "a retired place cannot be changed";
 
 /// An `Idempotency-Key` sent with a registration.
 #[derive(Debug, Clone)]
@@ -93,7 +96,7 @@ pub struct Registry {
 }
 
 /// A reason (for certifying or retiring) is bounded text without control characters.
-pub(crate) fn check_reason(reason: &str) -> Result<()> {
+fn check_reason(reason: &str) -> Result<()> {
     if reason.chars().count() > MAX_REASON_CHARS {
         return Err(RegistryError::ReasonTooLong(MAX_REASON_CHARS));
     }
@@ -101,6 +104,48 @@ pub(crate) fn check_reason(reason: &str) -> Result<()> {
         return Err(RegistryError::ReasonInvalid);
     }
     Ok(())
+}
+
+/// Refuses (`Forbidden`, saying `why`) unless the actor `may`.
+pub(crate) fn allow(may: bool, why: &str) -> Result<()> {
+    if may {
+        Ok(())
+    } else {
+        Err(RegistryError::Forbidden(why.into()))
+    }
+}
+
+/// A reason that must be given (retiring), normalised and checked.
+pub(crate) fn required_reason(reason: &str) -> Result<String> {
+    let reason = crate::text::normalize_name(reason);
+    if reason.is_empty() {
+        return Err(RegistryError::ReasonRequired);
+    }
+    check_reason(&reason)?;
+    Ok(reason)
+}
+
+/// A reason that may be left out (certifying, deciding a plan), normalised and checked; a blank
+/// one is none.
+pub(crate) fn optional_reason(reason: Option<String>) -> Result<Option<String>> {
+    let reason = reason
+        .map(|r| crate::text::normalize_name(&r))
+        .filter(|r| !r.is_empty());
+    if let Some(r) = &reason {
+        check_reason(r)?;
+    }
+    Ok(reason)
+}
+
+/// Refuses a write based on an older version: the client's `If-Match` (when it sent one) must
+/// hold for the current `etag`.
+pub(crate) fn check_if_match(if_match: Option<&str>, etag: String) -> Result<()> {
+    match if_match {
+        Some(tag) if !if_match_holds(tag, &etag) => {
+            Err(RegistryError::Stale { current_etag: etag })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Whether an entity tag list (`If-None-Match`, or `If-Match` without `*`) names `etag`;
@@ -114,6 +159,24 @@ pub fn etag_listed(header: &str, etag: &str) -> bool {
 /// Whether an `If-Match` header holds for the current `etag` (`*` matches any version).
 pub(crate) fn if_match_holds(header: &str, etag: &str) -> bool {
     header.trim() == "*" || etag_listed(header, etag)
+}
+
+/// A history (of a place or a street) for signed-in roles, read by `events` only for them; no
+/// event at all means nothing was ever registered under the key (`missing`).
+pub(crate) async fn history_for<E>(
+    actor: &Actor,
+    events: impl std::future::Future<Output = std::result::Result<Vec<E>, StoreError>>,
+    missing: impl FnOnce() -> RegistryError,
+) -> Result<Vec<E>> {
+    allow(
+        actor.can_read_all(),
+        "the history is for signed-in roles (reader and above)",
+    )?;
+    let events = events.await?;
+    if events.is_empty() {
+        return Err(missing());
+    }
+    Ok(events)
 }
 
 /// Now, to the microsecond (for records kept outside the registry's own writes).
@@ -201,7 +264,7 @@ impl Registry {
                 .collect();
             let places = self.store.get_places(&codes).await?;
             {
-                let mut indexes = self.indexes.write().expect("index lock");
+                let mut indexes = self.indexes_mut();
                 for p in &places {
                     indexes.catalog.upsert(p);
                 }
@@ -223,11 +286,7 @@ impl Registry {
             ids.dedup();
             for id in ids {
                 if let Some(street) = self.store.get_street(id).await? {
-                    self.indexes
-                        .write()
-                        .expect("index lock")
-                        .streets
-                        .upsert(street);
+                    self.indexes_mut().streets.upsert(street);
                 }
             }
             self.applied_street_seq.store(last, Ordering::SeqCst);
@@ -239,19 +298,29 @@ impl Registry {
         Ok(total)
     }
 
+    /// The indexes, for reading (a lock poisoned by a panic while writing panics here too).
+    fn indexes(&self) -> RwLockReadGuard<'_, Indexes> {
+        self.indexes.read().expect("index lock")
+    }
+
+    /// The indexes, for updating after a store write.
+    fn indexes_mut(&self) -> RwLockWriteGuard<'_, Indexes> {
+        self.indexes.write().expect("index lock")
+    }
+
     /// The communes loaded.
     pub fn communes(&self) -> Arc<CommuneIndex> {
-        self.indexes.read().expect("index lock").communes.clone()
+        self.indexes().communes.clone()
     }
 
     /// Number of places in the index (every status).
     pub fn place_count(&self) -> usize {
-        self.indexes.read().expect("index lock").catalog.len()
+        self.indexes().catalog.len()
     }
 
     /// Runs `f` with read access to the in-memory catalog (keep it short: writers wait).
     pub fn with_catalog<R>(&self, f: impl FnOnce(&Catalog) -> R) -> R {
-        f(&self.indexes.read().expect("index lock").catalog)
+        f(&self.indexes().catalog)
     }
 
     /// Adds or replaces communes (e.g. another province) and rebuilds the commune index.
@@ -260,7 +329,7 @@ impl Registry {
         let n = self.store.upsert_communes(&communes).await?;
         let all = CommuneIndex::new(self.store.load_communes().await?);
         let admin = Arc::new(AdminContext::new(&all));
-        let mut indexes = self.indexes.write().expect("index lock");
+        let mut indexes = self.indexes_mut();
         indexes.communes = Arc::new(all);
         indexes.admin = admin;
         Ok(n)
@@ -317,16 +386,10 @@ impl Registry {
 
     /// The history of a place, oldest first (readers and above).
     pub async fn history(&self, actor: &Actor, code: LocationCode) -> Result<Vec<Event>> {
-        if !actor.can_read_all() {
-            return Err(RegistryError::Forbidden(
-                "the history is for signed-in roles (reader and above)".into(),
-            ));
-        }
-        let events = self.store.history(code).await?;
-        if events.is_empty() {
-            return Err(RegistryError::NotFound(code.to_string()));
-        }
-        Ok(events)
+        history_for(actor, self.store.history(code), || {
+            RegistryError::NotFound(code.to_string())
+        })
+        .await
     }
 
     /// Resolves the commune of a point, refusing points outside the territory or every commune.
@@ -391,23 +454,8 @@ impl Registry {
         // Another node may take a code between our look-up and our insert: the store's
         // unique constraint decides, and we move on to the next free cell.
         let mut lost: HashSet<LocationCode> = HashSet::new();
-        let mut place = Place {
-            code: self.free_code(draft.lon, draft.lat, &lost)?,
-            kind: draft.kind,
-            name: draft.name,
-            lon: draft.lon,
-            lat: draft.lat,
-            footprint: draft.footprint,
-            commune_code,
-            address: draft.address,
-            attributes: draft.attributes,
-            external_ids: draft.external_ids,
-            status: Status::Provisional,
-            generated: draft.generated,
-            version: 1,
-            created_at: at,
-            updated_at: at,
-        };
+        let code = self.free_code(draft.lon, draft.lat, &lost)?;
+        let mut place = draft.into_place(code, commune_code, at);
         loop {
             let feature = self.feature(&place);
             let event = NewEvent {
@@ -432,11 +480,7 @@ impl Registry {
                 .await
             {
                 Ok(_) => {
-                    self.indexes
-                        .write()
-                        .expect("index lock")
-                        .catalog
-                        .upsert(&place);
+                    self.indexes_mut().catalog.upsert(&place);
                     return Ok(Registered {
                         code: place.code,
                         feature,
@@ -455,7 +499,7 @@ impl Registry {
     /// The free code cell nearest the point, passing over the codes taken in the catalog and
     /// those another node took meanwhile (`lost`).
     fn free_code(&self, lon: f64, lat: f64, lost: &HashSet<LocationCode>) -> Result<LocationCode> {
-        let indexes = self.indexes.read().expect("index lock");
+        let indexes = self.indexes();
         code::nearest_free_cell(lon, lat, |c| {
             indexes.catalog.is_taken(c) || lost.contains(&c)
         })
@@ -469,7 +513,7 @@ impl Registry {
 
     /// Refuses a place of the same kind with a similar name within [`DUPLICATE_RADIUS_M`].
     fn check_duplicates(&self, draft: &PlaceDraft, except: Option<LocationCode>) -> Result<()> {
-        let indexes = self.indexes.read().expect("index lock");
+        let indexes = self.indexes();
         let candidates: Vec<Value> = indexes
             .catalog
             .possible_duplicates(draft, DUPLICATE_RADIUS_M, except)
@@ -506,15 +550,26 @@ impl Registry {
             .get_place(code)
             .await?
             .ok_or_else(|| RegistryError::NotFound(code.to_string()))?;
-        if let Some(tag) = if_match {
-            let matches = if_match_holds(tag, &place.etag());
-            if !matches {
-                return Err(RegistryError::Stale {
-                    current_etag: place.etag(),
-                });
-            }
-        }
+        check_if_match(if_match, place.etag())?;
         Ok(place)
+    }
+
+    /// The place an editor is about to change (the caller holds the write lock): read with the
+    /// ETag the client holds, in a commune the actor writes in, and not retired (`retired` says
+    /// why not).
+    pub(crate) async fn place_to_change(
+        &self,
+        actor: &Actor,
+        code: LocationCode,
+        if_match: Option<&str>,
+        retired: &str,
+    ) -> Result<Place> {
+        let before = self.current_for_write(code, if_match).await?;
+        Self::require_write_in(actor, &before.commune_code)?;
+        if before.status == Status::Retired {
+            return Err(RegistryError::InvalidTransition(retired.into()));
+        }
+        Ok(before)
     }
 
     /// Commits a changed place and its event, then updates the indexes.
@@ -551,11 +606,7 @@ impl Registry {
             }
             Err(e) => return Err(e.into()),
         }
-        self.indexes
-            .write()
-            .expect("index lock")
-            .catalog
-            .upsert(&after);
+        self.indexes_mut().catalog.upsert(&after);
         Ok(after)
     }
 
@@ -569,13 +620,9 @@ impl Registry {
         patch: &Value,
     ) -> Result<Place> {
         let _write = self.writes.lock().await;
-        let before = self.current_for_write(code, Some(if_match)).await?;
-        Self::require_write_in(actor, &before.commune_code)?;
-        if before.status == Status::Retired {
-            return Err(RegistryError::InvalidTransition(
-                "a retired place cannot be changed".into(),
-            ));
-        }
+        let before = self
+            .place_to_change(actor, code, Some(if_match), PLACE_RETIRED)
+            .await?;
         let mut doc = PlaceDraft::editable_feature(&before);
         apply_merge_patch(&mut doc, patch);
         let draft = PlaceDraft::from_feature(&doc)?;
@@ -609,18 +656,13 @@ impl Registry {
         if moved_or_renamed && !draft.confirm_distinct {
             self.check_duplicates(&draft, Some(code))?;
         }
+        // What the registry keeps comes from `before`; commit_change moves version and time on.
         let after = Place {
-            kind: draft.kind,
-            name: draft.name,
-            lon: draft.lon,
-            lat: draft.lat,
-            footprint: draft.footprint,
-            commune_code,
-            address: draft.address,
-            attributes: draft.attributes,
-            external_ids: draft.external_ids,
-            generated: draft.generated,
-            ..before.clone()
+            status: before.status,
+            version: before.version,
+            created_at: before.created_at,
+            updated_at: before.updated_at,
+            ..draft.into_place(code, commune_code, before.created_at)
         };
         self.commit_change(actor, before, after, Action::Update, None)
             .await
@@ -635,17 +677,11 @@ impl Registry {
         if_match: Option<&str>,
         reason: Option<String>,
     ) -> Result<Place> {
-        if !actor.can_certify() {
-            return Err(RegistryError::Forbidden(
-                "certifying needs a reviewer or admin token".into(),
-            ));
-        }
-        let reason = reason
-            .map(|r| crate::text::normalize_name(&r))
-            .filter(|r| !r.is_empty());
-        if let Some(r) = &reason {
-            check_reason(r)?;
-        }
+        allow(
+            actor.can_certify(),
+            "certifying needs a reviewer or admin token",
+        )?;
+        let reason = optional_reason(reason)?;
         let _write = self.writes.lock().await;
         let before = self.current_for_write(code, if_match).await?;
         if before.status != Status::Provisional {
@@ -670,19 +706,11 @@ impl Registry {
         if_match: Option<&str>,
         reason: &str,
     ) -> Result<Place> {
-        let reason = crate::text::normalize_name(reason);
-        if reason.is_empty() {
-            return Err(RegistryError::ReasonRequired);
-        }
-        check_reason(&reason)?;
+        let reason = required_reason(reason)?;
         let _write = self.writes.lock().await;
-        let before = self.current_for_write(code, if_match).await?;
-        Self::require_write_in(actor, &before.commune_code)?;
-        if before.status == Status::Retired {
-            return Err(RegistryError::InvalidTransition(
-                "the place is already retired".into(),
-            ));
-        }
+        let before = self
+            .place_to_change(actor, code, if_match, "the place is already retired")
+            .await?;
         let after = Place {
             status: Status::Retired,
             ..before.clone()

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use super::{now, PlaceFilter, Registry, RegistryError, Result};
+use super::{allow, now, PlaceFilter, Registry, RegistryError, Result};
 use crate::auth::{Actor, Role};
 use crate::parking::{DailyTotal, Outcome, Transaction};
 use crate::place::parking::PAYMENT_ACCOUNTS;
@@ -55,11 +55,10 @@ impl Registry {
                 "payment platforms send their token".into(),
             ));
         }
-        if !actor.has_role(Role::PaymentPlatform) {
-            return Err(RegistryError::Forbidden(
-                "reporting payments needs a payment_platform token".into(),
-            ));
-        }
+        allow(
+            actor.has_role(Role::PaymentPlatform),
+            "reporting payments needs a payment_platform token",
+        )?;
         let codes: Vec<_> = transactions.iter().map(|t| t.lot_code).collect();
         let lots: BTreeMap<_, _> = self
             .store

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
-use super::{now, Registry, RegistryError, Result};
+use super::{allow, now, Registry, RegistryError, Result};
 use crate::auth::{Actor, Role};
 use crate::place::{PlaceKind, Status};
 use crate::population::{
@@ -62,11 +62,10 @@ impl Registry {
         rows: Vec<CountRow>,
         generated: bool,
     ) -> Result<Snapshot> {
-        if !actor.has_role(Role::PopulationSync) && *actor != Actor::Local {
-            return Err(RegistryError::Forbidden(
-                "importing resident counts needs a population_sync token".into(),
-            ));
-        }
+        allow(
+            actor.has_role(Role::PopulationSync) || *actor == Actor::Local,
+            "importing resident counts needs a population_sync token",
+        )?;
         let source = crate::text::normalize_name(source);
         if source.is_empty() || source.chars().count() > 200 {
             return Err(RegistryError::invalid("/source", "1–200 characters"));

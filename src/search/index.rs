@@ -1,8 +1,7 @@
 //! The inverted index: folded words → sorted document ids, per field.
 
-use std::collections::HashMap;
-
 use super::query::{tokenize, MatchKind, QueryTerm};
+use crate::text::Interner;
 
 /// A document's id in the index (the caller's own numbering, dense from 0).
 pub type DocId = u32;
@@ -17,8 +16,7 @@ enum Field {
 /// Word → documents, for names and for address parts.
 #[derive(Debug, Default)]
 pub struct SearchIndex {
-    vocabulary: Vec<String>,
-    word_ids: HashMap<String, u32>,
+    vocabulary: Interner,
     /// `postings[field][word id]`: sorted, distinct document ids.
     postings: [Vec<Vec<DocId>>; 2],
 }
@@ -39,14 +37,11 @@ impl SearchIndex {
     }
 
     fn word_id(&mut self, word: &str) -> u32 {
-        if let Some(&id) = self.word_ids.get(word) {
-            return id;
-        }
-        let id = self.vocabulary.len() as u32;
-        self.vocabulary.push(word.to_owned());
-        self.word_ids.insert(word.to_owned(), id);
-        for field in &mut self.postings {
-            field.push(Vec::new());
+        let (id, new) = self.vocabulary.intern(word);
+        if new {
+            for field in &mut self.postings {
+                field.push(Vec::new());
+            }
         }
         id
     }
@@ -75,7 +70,7 @@ impl SearchIndex {
     pub fn remove(&mut self, doc: DocId, name: &str, address: &str) {
         for (field, text) in [(Field::Name, name), (Field::Address, address)] {
             for word in tokenize(text) {
-                if let Some(&id) = self.word_ids.get(&word) {
+                if let Some(id) = self.vocabulary.get(&word) {
                     let list = &mut self.postings[field as usize][id as usize];
                     if let Ok(at) = list.binary_search(&doc) {
                         list.remove(at);
@@ -87,7 +82,7 @@ impl SearchIndex {
 
     /// Number of distinct words.
     pub fn vocabulary_len(&self) -> usize {
-        self.vocabulary.len()
+        self.vocabulary.strings().len()
     }
 
     /// Documents that match every word of the query (the last one as a prefix while it is
@@ -113,6 +108,7 @@ impl SearchIndex {
             .iter()
             .map(|t| {
                 self.vocabulary
+                    .strings()
                     .iter()
                     .enumerate()
                     .filter_map(|(id, w)| t.matches(w).map(|k| (id as u32, k)))

@@ -110,6 +110,22 @@ pub struct ImportProgress {
     pub finished: bool,
 }
 
+impl ImportProgress {
+    /// An import of this input that has not committed anything yet.
+    pub fn new(key: String, source: String) -> ImportProgress {
+        ImportProgress {
+            key,
+            source,
+            records_done: 0,
+            accepted: 0,
+            rejected: 0,
+            duplicates: 0,
+            started_at: String::new(),
+            finished: false,
+        }
+    }
+}
+
 /// How many rows the main tables hold (for checks that a failed write left nothing behind).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {

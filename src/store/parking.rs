@@ -69,13 +69,12 @@ impl<D: Dialect> ParkingStore for SqlStore<D> {
         lot_code: Option<&str>,
         commune_code: Option<&str>,
     ) -> StoreResult<Vec<DailyTotal>> {
-        let mut s = self.read("daily_totals").await?;
-        let rows = s
-            .all(
-                statement!("select_daily_totals"),
-                args![from.to_string(), to.to_string(), lot_code, commune_code],
-            )
-            .await?;
-        rows.iter().map(daily_total_from_columns).collect()
+        self.read_all(
+            "daily_totals",
+            statement!("select_daily_totals"),
+            args![from.to_string(), to.to_string(), lot_code, commune_code],
+            daily_total_from_columns,
+        )
+        .await
     }
 }

@@ -140,9 +140,13 @@ fn import_from_columns(row: &impl Columns) -> StoreResult<ImportProgress> {
 #[async_trait]
 impl<D: Dialect> PlaceStore for SqlStore<D> {
     async fn load_communes(&self) -> StoreResult<Vec<Commune>> {
-        let mut s = self.read("load_communes").await?;
-        let rows = s.all(statement!("select_communes"), vec![]).await?;
-        rows.iter().map(commune_from_columns).collect()
+        self.read_all(
+            "load_communes",
+            statement!("select_communes"),
+            vec![],
+            commune_from_columns,
+        )
+        .await
     }
 
     async fn upsert_communes(&self, communes: &[Commune]) -> StoreResult<usize> {
@@ -185,11 +189,13 @@ impl<D: Dialect> PlaceStore for SqlStore<D> {
     }
 
     async fn get_place(&self, code: LocationCode) -> StoreResult<Option<Place>> {
-        let mut s = self.read("get_place").await?;
-        let row = s
-            .optional(statement!("select_place"), args![code.to_string()])
-            .await?;
-        row.as_ref().map(place_from_columns).transpose()
+        self.read_optional(
+            "get_place",
+            statement!("select_place"),
+            args![code.to_string()],
+            place_from_columns,
+        )
+        .await
     }
 
     async fn get_places(&self, codes: &[LocationCode]) -> StoreResult<Vec<Place>> {
@@ -281,9 +287,13 @@ impl<D: Dialect> PlaceStore for SqlStore<D> {
     }
 
     async fn import_progress(&self, key: &str) -> StoreResult<Option<ImportProgress>> {
-        let mut s = self.read("import_progress").await?;
-        let row = s.optional(statement!("select_import"), args![key]).await?;
-        row.as_ref().map(import_from_columns).transpose()
+        self.read_optional(
+            "import_progress",
+            statement!("select_import"),
+            args![key],
+            import_from_columns,
+        )
+        .await
     }
 
     async fn save_import_progress(&self, progress: &ImportProgress) -> StoreResult<()> {
@@ -338,19 +348,23 @@ impl<D: Dialect> PlaceStore for SqlStore<D> {
     }
 
     async fn history(&self, code: LocationCode) -> StoreResult<Vec<Event>> {
-        let mut s = self.read("history").await?;
-        let rows = s
-            .all(statement!("select_history"), args![code.to_string()])
-            .await?;
-        rows.iter().map(event_from_columns).collect()
+        self.read_all(
+            "history",
+            statement!("select_history"),
+            args![code.to_string()],
+            event_from_columns,
+        )
+        .await
     }
 
     async fn events_after(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<Event>> {
-        let mut s = self.read("events_after").await?;
-        let rows = s
-            .all(statement!("select_events_after"), args![after_seq, limit])
-            .await?;
-        rows.iter().map(event_from_columns).collect()
+        self.read_all(
+            "events_after",
+            statement!("select_events_after"),
+            args![after_seq, limit],
+            event_from_columns,
+        )
+        .await
     }
 
     async fn find_idempotency(
@@ -358,10 +372,12 @@ impl<D: Dialect> PlaceStore for SqlStore<D> {
         scope: &str,
         key: &str,
     ) -> StoreResult<Option<IdempotencyRecord>> {
-        let mut s = self.read("find_idempotency").await?;
-        let row = s
-            .optional(statement!("select_idempotency"), args![scope, key])
-            .await?;
-        row.as_ref().map(idempotency_from_columns).transpose()
+        self.read_optional(
+            "find_idempotency",
+            statement!("select_idempotency"),
+            args![scope, key],
+            idempotency_from_columns,
+        )
+        .await
     }
 }

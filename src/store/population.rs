@@ -59,9 +59,13 @@ impl<D: Dialect> PopulationStore for SqlStore<D> {
     }
 
     async fn snapshots(&self) -> StoreResult<Vec<Snapshot>> {
-        let mut s = self.read("snapshots").await?;
-        let rows = s.all(statement!("select_snapshots"), vec![]).await?;
-        rows.iter().map(snapshot_from_columns).collect()
+        self.read_all(
+            "snapshots",
+            statement!("select_snapshots"),
+            vec![],
+            snapshot_from_columns,
+        )
+        .await
     }
 
     async fn snapshot_counts(&self, id: i64) -> StoreResult<Vec<(LocationCode, u32, u32)>> {

@@ -301,6 +301,34 @@ impl<D: Dialect> SqlStore<D> {
         })
     }
 
+    /// The row a read answers, if any, decoded (`operation` names it in errors).
+    pub(super) async fn read_optional<T>(
+        &self,
+        operation: &'static str,
+        statement: &'static Statement,
+        args: Vec<Arg<'_>>,
+        decode: impl Fn(&D::Row) -> StoreResult<T>,
+    ) -> StoreResult<Option<T>> {
+        let row = self
+            .read(operation)
+            .await?
+            .optional(statement, args)
+            .await?;
+        row.as_ref().map(decode).transpose()
+    }
+
+    /// Every row a read answers, decoded (`operation` names it in errors).
+    pub(super) async fn read_all<T>(
+        &self,
+        operation: &'static str,
+        statement: &'static Statement,
+        args: Vec<Arg<'_>>,
+        decode: impl Fn(&D::Row) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        let rows = self.read(operation).await?.all(statement, args).await?;
+        rows.iter().map(decode).collect()
+    }
+
     /// A session in a new transaction: nothing is kept unless it is committed.
     pub(super) async fn write(&self, operation: &'static str) -> StoreResult<Session<D>> {
         let tx = self

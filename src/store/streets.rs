@@ -114,11 +114,13 @@ impl<D: Dialect> StreetStore for SqlStore<D> {
     }
 
     async fn street_history(&self, id: &str) -> StoreResult<Vec<StreetEvent>> {
-        let mut s = self.read("street_history").await?;
-        let rows = s
-            .all(statement!("select_street_history"), args![id])
-            .await?;
-        rows.iter().map(street_event_from_columns).collect()
+        self.read_all(
+            "street_history",
+            statement!("select_street_history"),
+            args![id],
+            street_event_from_columns,
+        )
+        .await
     }
 
     async fn street_events_after(
@@ -126,14 +128,13 @@ impl<D: Dialect> StreetStore for SqlStore<D> {
         after_seq: i64,
         limit: i64,
     ) -> StoreResult<Vec<StreetEvent>> {
-        let mut s = self.read("street_events_after").await?;
-        let rows = s
-            .all(
-                statement!("select_street_events_after"),
-                args![after_seq, limit],
-            )
-            .await?;
-        rows.iter().map(street_event_from_columns).collect()
+        self.read_all(
+            "street_events_after",
+            statement!("select_street_events_after"),
+            args![after_seq, limit],
+            street_event_from_columns,
+        )
+        .await
     }
 
     async fn get_plan(&self, id: &str) -> StoreResult<Option<NumberingPlan>> {
@@ -215,11 +216,13 @@ impl<D: Dialect> StreetStore for SqlStore<D> {
     }
 
     async fn numbering_rules(&self, commune_code: &str) -> StoreResult<Option<CommuneRules>> {
-        let mut s = self.read("numbering_rules").await?;
-        let row = s
-            .optional(statement!("select_numbering_rules"), args![commune_code])
-            .await?;
-        row.as_ref().map(rules_from_columns).transpose()
+        self.read_optional(
+            "numbering_rules",
+            statement!("select_numbering_rules"),
+            args![commune_code],
+            rules_from_columns,
+        )
+        .await
     }
 
     async fn save_numbering_rules(&self, rules: &CommuneRules) -> StoreResult<()> {

@@ -33,17 +33,23 @@ impl<D: Dialect> TokenStore for SqlStore<D> {
     }
 
     async fn token_by_hash(&self, token_hash: &str) -> StoreResult<Option<TokenInfo>> {
-        let mut s = self.read("token_by_hash").await?;
-        let row = s
-            .optional(statement!("select_token_by_hash"), args![token_hash])
-            .await?;
-        row.as_ref().map(token_from_columns).transpose()
+        self.read_optional(
+            "token_by_hash",
+            statement!("select_token_by_hash"),
+            args![token_hash],
+            token_from_columns,
+        )
+        .await
     }
 
     async fn list_tokens(&self) -> StoreResult<Vec<TokenInfo>> {
-        let mut s = self.read("list_tokens").await?;
-        let rows = s.all(statement!("select_tokens"), vec![]).await?;
-        rows.iter().map(token_from_columns).collect()
+        self.read_all(
+            "list_tokens",
+            statement!("select_tokens"),
+            vec![],
+            token_from_columns,
+        )
+        .await
     }
 
     async fn revoke_token(&self, id: i64) -> StoreResult<bool> {

@@ -5,7 +5,8 @@ use serde_json::{Map, Value};
 use super::{is_street_id, DirectionSetting, Street};
 use crate::numbering::{StreetType, SuffixStyle};
 use crate::place::{
-    control_character_in, feature_object, feature_properties, text_field, Errors, ValidationError,
+    control_character_in, geometry_of_type, submitted_feature, text_field, Errors, PropertyNames,
+    ValidationError,
 };
 use crate::spatial::haversine_distance_m;
 
@@ -16,21 +17,36 @@ pub const MIN_LENGTH_M: f64 = 5.0;
 /// Longest street, metres (a provincial road crosses the province in less).
 pub const MAX_LENGTH_M: f64 = 100_000.0;
 
-/// Properties the registry derives; a client may not send them.
-const READ_ONLY: [&str; 12] = [
-    "id",
-    "street_type_label",
-    "display_name",
-    "communes",
-    "entrance_number",
-    "numbering_direction",
-    "direction_rule",
-    "numbering_start",
-    "status",
-    "version",
-    "created_at",
-    "updated_at",
-];
+/// The properties of a submitted street.
+const PROPERTIES: PropertyNames = PropertyNames {
+    read_only: &[
+        "id",
+        "street_type_label",
+        "display_name",
+        "communes",
+        "entrance_number",
+        "numbering_direction",
+        "direction_rule",
+        "numbering_start",
+        "status",
+        "version",
+        "created_at",
+        "updated_at",
+    ],
+    editable: &[
+        "street_type",
+        "name",
+        "width_m",
+        "direction",
+        "radial_centre",
+        "already_numbered",
+        "suffix_style",
+        "reserve_every_m",
+        "parent_id",
+        "generated",
+    ],
+    hint: "street_type, name, …",
+};
 
 /// A validated street as submitted: everything but what the registry derives.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,32 +96,7 @@ impl StreetDraft {
     /// ```
     pub fn from_feature(doc: &Value) -> Result<StreetDraft, ValidationError> {
         let mut errors = Errors(Vec::new());
-        let Some(obj) = feature_object(doc, &mut errors) else {
-            return Err(ValidationError { errors: errors.0 });
-        };
-        let line = line(obj.get("geometry"), &mut errors);
-        let empty = Map::new();
-        let props = feature_properties(obj, &mut errors, "street_type, name, …").unwrap_or(&empty);
-        for key in props.keys() {
-            let field = format!("/properties/{key}");
-            if READ_ONLY.contains(&key.as_str()) {
-                errors.add(field, "is set by the registry and cannot be sent");
-            } else if !matches!(
-                key.as_str(),
-                "street_type"
-                    | "name"
-                    | "width_m"
-                    | "direction"
-                    | "radial_centre"
-                    | "already_numbered"
-                    | "suffix_style"
-                    | "reserve_every_m"
-                    | "parent_id"
-                    | "generated"
-            ) {
-                errors.add(field, "unknown property");
-            }
-        }
+        let (line, props) = submitted_feature(doc, &mut errors, line, &PROPERTIES)?;
         if let Some(path) = control_character_in(&Value::Object(props.clone()), "") {
             errors.add(
                 format!("/properties{path}"),
@@ -186,49 +177,38 @@ impl StreetDraft {
                 "the direction follows the Circular's rules; it can only be set (forward or reverse) for a street already numbered (already_numbered: true)",
             );
         }
-        let radial_centre = match props.get("radial_centre") {
-            None | Some(Value::Null) => None,
-            Some(v) => position(v).or_else(|| {
-                errors.add(
-                    "/properties/radial_centre",
-                    "must be [longitude, latitude] inside the national territory",
-                );
-                None
-            }),
-        };
-        let suffix_style = match props.get("suffix_style") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) if s == "letters" => Some(SuffixStyle::Letters),
-            Some(Value::String(s)) if s == "dash" => Some(SuffixStyle::Dash),
-            Some(_) => {
-                errors.add(
-                    "/properties/suffix_style",
-                    "must be letters (20A, 20B) or dash (20-1, 20-2)",
-                );
-                None
-            }
-        };
-        let reserve_every_m = match props.get("reserve_every_m") {
-            None | Some(Value::Null) => None,
-            Some(v) => match v.as_f64() {
-                Some(m) if (1.0..=1000.0).contains(&m) => Some(m),
-                _ => {
-                    errors.add(
-                        "/properties/reserve_every_m",
-                        "one reserved number per N metres: N from 1 to 1000",
-                    );
-                    None
-                }
+        let radial_centre = optional(
+            props,
+            "radial_centre",
+            "must be [longitude, latitude] inside the national territory",
+            &mut errors,
+            position,
+        );
+        let suffix_style = optional(
+            props,
+            "suffix_style",
+            "must be letters (20A, 20B) or dash (20-1, 20-2)",
+            &mut errors,
+            |v| match v.as_str() {
+                Some("letters") => Some(SuffixStyle::Letters),
+                Some("dash") => Some(SuffixStyle::Dash),
+                _ => None,
             },
-        };
-        let parent_id = match props.get("parent_id") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) if is_street_id(s) => Some(s.clone()),
-            Some(_) => {
-                errors.add("/properties/parent_id", "must be a street id (st-…)");
-                None
-            }
-        };
+        );
+        let reserve_every_m = optional(
+            props,
+            "reserve_every_m",
+            "one reserved number per N metres: N from 1 to 1000",
+            &mut errors,
+            |v| v.as_f64().filter(|m| (1.0..=1000.0).contains(m)),
+        );
+        let parent_id = optional(
+            props,
+            "parent_id",
+            "must be a street id (st-…)",
+            &mut errors,
+            |v| v.as_str().filter(|s| is_street_id(s)).map(str::to_owned),
+        );
         match (street_type, &parent_id) {
             (Some(t), Some(_)) if !t.is_alley() => errors.add(
                 "/properties/parent_id",
@@ -294,6 +274,24 @@ fn flag(props: &Map<String, Value>, key: &str, errors: &mut Errors) -> bool {
     }
 }
 
+/// An optional property: `None` when absent or null, otherwise what `read` makes of it; a value
+/// it cannot read is an error (`message`) at `/properties/{key}`.
+fn optional<T>(
+    props: &Map<String, Value>,
+    key: &str,
+    message: &str,
+    errors: &mut Errors,
+    read: impl FnOnce(&Value) -> Option<T>,
+) -> Option<T> {
+    match props.get(key) {
+        None | Some(Value::Null) => None,
+        Some(v) => read(v).or_else(|| {
+            errors.add(format!("/properties/{key}"), message);
+            None
+        }),
+    }
+}
+
 /// A [lon, lat] position inside the national territory's box.
 fn position(v: &Value) -> Option<[f64; 2]> {
     let c = v.as_array()?;
@@ -305,24 +303,7 @@ fn position(v: &Value) -> Option<[f64; 2]> {
 }
 
 fn line(geometry: Option<&Value>, errors: &mut Errors) -> Option<Vec<[f64; 2]>> {
-    let Some(Value::Object(g)) = geometry else {
-        errors.add("/geometry", "a LineString geometry is required");
-        return None;
-    };
-    if g.get("type").and_then(Value::as_str) != Some("LineString") {
-        errors.add("/geometry/type", "must be \"LineString\"");
-        return None;
-    }
-    if let Some(k) = g
-        .keys()
-        .find(|k| !matches!(k.as_str(), "type" | "coordinates" | "bbox"))
-    {
-        errors.add(
-            format!("/geometry/{k}"),
-            "unknown member of a LineString geometry",
-        );
-        return None;
-    }
+    let g = geometry_of_type(geometry, "LineString", errors)?;
     let Some(Value::Array(coords)) = g.get("coordinates") else {
         errors.add(
             "/geometry/coordinates",

@@ -161,6 +161,16 @@ fn is_id(s: &str, prefix: &str) -> bool {
             .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
 }
 
+/// A GeoJSON Feature with a LineString geometry (lon/lat vertices).
+pub fn line_feature(id: &str, line: &[[f64; 2]], properties: Value) -> Value {
+    json!({
+        "type": "Feature",
+        "id": id,
+        "geometry": {"type": "LineString", "coordinates": line},
+        "properties": properties,
+    })
+}
+
 impl Street {
     /// The strong ETag of this version, e.g. `"st-0k3m9q2xa7-2"`.
     pub fn etag(&self) -> String {
@@ -180,35 +190,31 @@ impl Street {
     /// The street as a GeoJSON Feature (RFC 7946, lon/lat): what the API serves and what the
     /// stores keep in their `doc` column.
     pub fn feature(&self) -> Value {
-        json!({
-            "type": "Feature",
+        let properties = json!({
             "id": self.id,
-            "geometry": {"type": "LineString", "coordinates": self.line},
-            "properties": {
-                "id": self.id,
-                "street_type": self.street_type.as_str(),
-                "street_type_label": self.street_type.label_vi(),
-                "name": self.name,
-                "display_name": self.display_name(),
-                "width_m": self.width_m,
-                "communes": self.communes,
-                "direction": self.direction.as_str(),
-                "radial_centre": self.radial_centre,
-                "already_numbered": self.already_numbered,
-                "suffix_style": self.suffix_style,
-                "reserve_every_m": self.reserve_every_m,
-                "parent_id": self.parent_id,
-                "entrance_number": self.entrance_number,
-                "numbering_direction": self.numbering_direction,
-                "direction_rule": self.direction_rule,
-                "numbering_start": self.numbering_start(),
-                "status": self.status.as_str(),
-                "generated": self.generated,
-                "version": self.version,
-                "created_at": self.created_at.to_rfc3339(),
-                "updated_at": self.updated_at.to_rfc3339(),
-            }
-        })
+            "street_type": self.street_type.as_str(),
+            "street_type_label": self.street_type.label_vi(),
+            "name": self.name,
+            "display_name": self.display_name(),
+            "width_m": self.width_m,
+            "communes": self.communes,
+            "direction": self.direction.as_str(),
+            "radial_centre": self.radial_centre,
+            "already_numbered": self.already_numbered,
+            "suffix_style": self.suffix_style,
+            "reserve_every_m": self.reserve_every_m,
+            "parent_id": self.parent_id,
+            "entrance_number": self.entrance_number,
+            "numbering_direction": self.numbering_direction,
+            "direction_rule": self.direction_rule,
+            "numbering_start": self.numbering_start(),
+            "status": self.status.as_str(),
+            "generated": self.generated,
+            "version": self.version,
+            "created_at": self.created_at.to_rfc3339(),
+            "updated_at": self.updated_at.to_rfc3339(),
+        });
+        line_feature(&self.id, &self.line, properties)
     }
 
     /// Reads back a street written by [`Street::feature`] (the stores' `doc` column).

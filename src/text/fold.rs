@@ -28,6 +28,20 @@ pub fn fold_char(c: char, out: &mut String) {
 /// assert_eq!(fold("Thuỵ"), fold("Thụy"));
 /// ```
 pub fn fold(s: &str) -> String {
+    let folded = fold_each(s, |c, out| {
+        fold_char(c, out);
+        Ok::<(), std::convert::Infallible>(())
+    });
+    folded.unwrap_or_else(|never| match never {})
+}
+
+/// Folds text character by character: whitespace runs become one space and the ends are
+/// trimmed; every other character goes through `push`, which appends its folded form or
+/// refuses it (the first refusal is the answer).
+pub fn fold_each<E>(
+    s: &str,
+    mut push: impl FnMut(char, &mut String) -> Result<(), E>,
+) -> Result<String, E> {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     for c in s.chars() {
@@ -39,9 +53,9 @@ pub fn fold(s: &str) -> String {
             out.push(' ');
             pending_space = false;
         }
-        fold_char(c, &mut out);
+        push(c, &mut out)?;
     }
-    out
+    Ok(out)
 }
 
 /// Whether a word is written without any diacritic (so it may stand for any Vietnamese word

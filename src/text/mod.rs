@@ -5,10 +5,12 @@
 
 mod edit;
 mod fold;
+mod interner;
 mod similarity;
 
 pub use edit::{one_edit_apart, within_one_edit};
-pub use fold::{fold, fold_char, is_plain, same_word};
+pub use fold::{fold, fold_char, fold_each, is_plain, same_word};
+pub use interner::Interner;
 pub use similarity::{levenshtein, names_similar};
 
 use unicode_normalization::UnicodeNormalization;

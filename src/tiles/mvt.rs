@@ -11,6 +11,8 @@
 
 use std::collections::HashMap;
 
+use crate::text::Interner;
+
 /// Tile coordinates run from 0 to `EXTENT` across a tile.
 pub const EXTENT: u32 = 4096;
 
@@ -62,8 +64,7 @@ fn zigzag(v: i32) -> u32 {
 pub struct LayerBuilder {
     name: String,
     features: Vec<u8>,
-    keys: Vec<String>,
-    key_ids: HashMap<String, u32>,
+    keys: Interner,
     values: Vec<u8>,
     value_count: u32,
     value_ids: HashMap<Value<'static>, u32>,
@@ -80,8 +81,7 @@ impl LayerBuilder {
         LayerBuilder {
             name: name.to_owned(),
             features: Vec::new(),
-            keys: Vec::new(),
-            key_ids: HashMap::new(),
+            keys: Interner::default(),
             values: Vec::new(),
             value_count: 0,
             value_ids: HashMap::new(),
@@ -103,13 +103,7 @@ impl LayerBuilder {
     }
 
     fn key_id(&mut self, k: &str) -> u32 {
-        if let Some(&id) = self.key_ids.get(k) {
-            return id;
-        }
-        let id = self.keys.len() as u32;
-        self.keys.push(k.to_owned());
-        self.key_ids.insert(k.to_owned(), id);
-        id
+        self.keys.intern(k).0
     }
 
     fn value_id(&mut self, v: Value<'_>) -> u32 {
@@ -173,7 +167,7 @@ impl LayerBuilder {
         varint_field(&mut out, 15, 2);
         bytes_field(&mut out, 1, self.name.as_bytes());
         out.extend_from_slice(&self.features);
-        for k in &self.keys {
+        for k in self.keys.strings() {
             bytes_field(&mut out, 3, k.as_bytes());
         }
         out.extend_from_slice(&self.values);

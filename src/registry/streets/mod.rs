@@ -31,7 +31,7 @@ use crate::street::{Street, StreetStatus};
 impl Registry {
     /// Runs `f` with read access to the street index.
     pub fn with_streets<R>(&self, f: impl FnOnce(&crate::street::StreetIndex) -> R) -> R {
-        f(&self.indexes.read().expect("index lock").streets)
+        f(&self.indexes().streets)
     }
 
     /// A street by id: anonymous callers see active streets only.
@@ -83,13 +83,7 @@ impl Registry {
             .get_street(id)
             .await?
             .ok_or_else(|| RegistryError::StreetNotFound(id.to_owned()))?;
-        if let Some(tag) = if_match {
-            if !super::if_match_holds(tag, &street.etag()) {
-                return Err(RegistryError::Stale {
-                    current_etag: street.etag(),
-                });
-            }
-        }
+        super::check_if_match(if_match, street.etag())?;
         Ok(street)
     }
 }

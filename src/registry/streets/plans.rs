@@ -11,7 +11,7 @@ use crate::code::LocationCode;
 use crate::event::{Action, NewEvent, NewStreetEvent, StreetAction};
 use crate::numbering::SuffixStyle;
 use crate::place::{Place, PlaceKind, Status};
-use crate::registry::{check_reason, now, Registry, RegistryError, Result};
+use crate::registry::{allow, now, optional_reason, Registry, RegistryError, Result};
 use crate::store::StoreError;
 use crate::street::{
     decide, ensure_draft, ensure_numberable, ensure_street_unchanged, houses_on_street,
@@ -87,11 +87,10 @@ impl Registry {
         street_id: &str,
         request: PlanRequest,
     ) -> Result<NumberingPlan> {
-        if !actor.can_write() {
-            return Err(RegistryError::Forbidden(
-                "proposing a numbering plan needs an editor token of the street's commune".into(),
-            ));
-        }
+        allow(
+            actor.can_write(),
+            "proposing a numbering plan needs an editor token of the street's commune",
+        )?;
         request.validate()?;
         let _write = self.writes.lock().await;
         let street = self.current_street_for_write(street_id, None).await?;
@@ -186,17 +185,11 @@ impl Registry {
         approve: bool,
         reason: Option<String>,
     ) -> Result<NumberingPlan> {
-        if !actor.can_certify() {
-            return Err(RegistryError::Forbidden(
-                "the province decides numbering plans: a reviewer or admin token is needed".into(),
-            ));
-        }
-        let reason = reason
-            .map(|r| crate::text::normalize_name(&r))
-            .filter(|r| !r.is_empty());
-        if let Some(r) = &reason {
-            check_reason(r)?;
-        }
+        allow(
+            actor.can_certify(),
+            "the province decides numbering plans: a reviewer or admin token is needed",
+        )?;
+        let reason = optional_reason(reason)?;
         if !approve && reason.is_none() {
             return Err(RegistryError::ReasonRequired);
         }
@@ -297,7 +290,7 @@ impl Registry {
             }
             Err(e) => return Err(e.into()),
         }
-        let mut indexes = self.indexes.write().expect("index lock");
+        let mut indexes = self.indexes_mut();
         for (s, _, _) in streets {
             indexes.streets.upsert(s);
         }

@@ -5,8 +5,8 @@ use serde_json::{json, Value};
 use crate::auth::Actor;
 use crate::event::Action;
 use crate::numbering;
-use crate::place::{Place, PlaceKind, Status};
-use crate::registry::{Registry, RegistryError, Result};
+use crate::place::{Place, PlaceKind};
+use crate::registry::{Registry, RegistryError, Result, PLACE_RETIRED};
 
 /// The attribute that holds a building's apartment units (written only by
 /// [`Registry::number_units`]).
@@ -50,13 +50,9 @@ impl Registry {
             ));
         }
         let _write = self.writes.lock().await;
-        let before = self.current_for_write(code, if_match).await?;
-        Self::require_write_in(actor, &before.commune_code)?;
-        if before.status == Status::Retired {
-            return Err(RegistryError::InvalidTransition(
-                "a retired place cannot be changed".into(),
-            ));
-        }
+        let before = self
+            .place_to_change(actor, code, if_match, PLACE_RETIRED)
+            .await?;
         if !matches!(
             before.kind,
             PlaceKind::House | PlaceKind::Other | PlaceKind::PublicBuilding

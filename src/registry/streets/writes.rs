@@ -8,7 +8,7 @@ use crate::auth::Actor;
 use crate::event::{NewStreetEvent, StreetAction};
 use crate::numbering::{self, choose_direction, DirectionHint, SuffixStyle};
 use crate::place::apply_merge_patch;
-use crate::registry::{check_reason, now, Registry, RegistryError, Result};
+use crate::registry::{allow, history_for, now, required_reason, Registry, RegistryError, Result};
 use crate::store::StoreError;
 use crate::street::{
     new_street_id, point_line_distance_m, DirectionSetting, Street, StreetDraft, StreetStatus,
@@ -162,21 +162,16 @@ impl Registry {
             }
             Err(e) => return Err(e.into()),
         }
-        self.indexes
-            .write()
-            .expect("index lock")
-            .streets
-            .upsert(street.clone());
+        self.indexes_mut().streets.upsert(street.clone());
         Ok(Arc::new(street))
     }
 
     /// Draws a new street (editor of every commune it runs through).
     pub async fn create_street(&self, actor: &Actor, draft: StreetDraft) -> Result<Arc<Street>> {
-        if !actor.can_write() {
-            return Err(RegistryError::Forbidden(
-                "drawing streets needs an editor, reviewer or admin token".into(),
-            ));
-        }
+        allow(
+            actor.can_write(),
+            "drawing streets needs an editor, reviewer or admin token",
+        )?;
         let _write = self.writes.lock().await;
         let street = self.street_from_draft(draft, new_street_id(), None).await?;
         Self::require_write_street(actor, &street.communes)?;
@@ -226,11 +221,7 @@ impl Registry {
         if_match: Option<&str>,
         reason: &str,
     ) -> Result<Arc<Street>> {
-        let reason = crate::text::normalize_name(reason);
-        if reason.is_empty() {
-            return Err(RegistryError::ReasonRequired);
-        }
-        check_reason(&reason)?;
+        let reason = required_reason(reason)?;
         let _write = self.writes.lock().await;
         let before = self.current_street_for_write(id, if_match).await?;
         Self::require_write_street(actor, &before.communes)?;
@@ -262,15 +253,9 @@ impl Registry {
         actor: &Actor,
         id: &str,
     ) -> Result<Vec<crate::event::StreetEvent>> {
-        if !actor.can_read_all() {
-            return Err(RegistryError::Forbidden(
-                "the history is for signed-in roles (reader and above)".into(),
-            ));
-        }
-        let events = self.store.street_history(id).await?;
-        if events.is_empty() {
-            return Err(RegistryError::StreetNotFound(id.to_owned()));
-        }
-        Ok(events)
+        history_for(actor, self.store.street_history(id), || {
+            RegistryError::StreetNotFound(id.to_owned())
+        })
+        .await
     }
 }
