@@ -306,32 +306,39 @@ impl Gazetteer {
         self.districts.len() - 1
     }
 
-    /// The names of units of this level that the words from `start` spell (one typo allowed
-    /// in each word of five letters or more).
+    /// The names of units of this level that the words from `start` spell: one typo allowed
+    /// in each word of five letters or more, or, `exact` (a name standing without a unit
+    /// word), no typo and a word written with diacritics the name's own.
     pub fn find(
         &self,
         level: Level,
         tokens: &[Token],
         start: usize,
         used: &[bool],
+        exact: bool,
     ) -> Vec<NameMatch> {
         let mut out = Vec::new();
-        self.names[level as usize].find(tokens, start, used, false, &mut out);
+        self.names[level as usize].find(tokens, start, used, exact, &mut out);
         out
     }
 
-    /// [`Gazetteer::find`] for a name standing without a unit word: exact, and a word written
-    /// with diacritics must be the name's own.
-    pub fn find_exact(
-        &self,
-        level: Level,
-        tokens: &[Token],
-        start: usize,
-        used: &[bool],
-    ) -> Vec<NameMatch> {
-        let mut out = Vec::new();
-        self.names[level as usize].find(tokens, start, used, true, &mut out);
-        out
+    /// A small gazetteer for unit tests: five of today's communes (Phố Hiến, Tân Hưng, Sơn
+    /// Nam, Lạc Đạo, Đại Đồng), Hưng Yên and Hà Nội, and every former unit.
+    #[cfg(test)]
+    pub fn for_tests() -> Gazetteer {
+        Gazetteer::new(
+            &[
+                ("11953".into(), "Phường Phố Hiến".into()),
+                ("11977".into(), "Xã Tân Hưng".into()),
+                ("11983".into(), "Phường Sơn Nam".into()),
+                ("11992".into(), "Xã Lạc Đạo".into()),
+                ("11995".into(), "Xã Đại Đồng".into()),
+            ],
+            &[
+                ("33".into(), "Tỉnh Hưng Yên".into()),
+                ("01".into(), "Thành phố Hà Nội".into()),
+            ],
+        )
     }
 
     /// The full name of a unit ("Phường Hiến Nam").
@@ -351,16 +358,7 @@ mod tests {
     use crate::address::tokenize;
 
     fn gazetteer() -> Gazetteer {
-        Gazetteer::new(
-            &[
-                ("11953".into(), "Phường Phố Hiến".into()),
-                ("11977".into(), "Xã Tân Hưng".into()),
-            ],
-            &[
-                ("33".into(), "Tỉnh Hưng Yên".into()),
-                ("01".into(), "Thành phố Hà Nội".into()),
-            ],
-        )
+        Gazetteer::for_tests()
     }
 
     #[test]
@@ -402,7 +400,7 @@ mod tests {
         let g = gazetteer();
         let t = tokenize("quagn chau, tp hung yen");
         let used = vec![false; t.len()];
-        let found = g.find(Level::Commune, &t, 0, &used);
+        let found = g.find(Level::Commune, &t, 0, &used, false);
         assert!(
             found
                 .iter()
@@ -411,12 +409,14 @@ mod tests {
         );
         // Short words are matched exactly: "chua" is not "chau".
         let t2 = tokenize("quang chua");
-        assert!(g.find(Level::Commune, &t2, 0, &[false, false]).is_empty());
-        let found = g.find(Level::District, &t, 3, &used);
+        assert!(g
+            .find(Level::Commune, &t2, 0, &[false, false], false)
+            .is_empty());
+        let found = g.find(Level::District, &t, 3, &used, false);
         assert_eq!(found.len(), 1);
         assert_eq!(g.full_name(found[0].unit), "Thành phố Hưng Yên");
         // A name never runs over a comma.
         let t = tokenize("Hiến, Nam");
-        assert!(g.find(Level::Commune, &t, 0, &[false; 2]).is_empty());
+        assert!(g.find(Level::Commune, &t, 0, &[false; 2], false).is_empty());
     }
 }

@@ -400,7 +400,7 @@ impl Reader<'_> {
                 _ => continue,
             };
             for &level in levels {
-                let found = self.g.find(level, self.tokens, i + len, &self.used);
+                let found = self.g.find(level, self.tokens, i + len, &self.used, false);
                 let typed = match k {
                     Keyword::Unit(_, unit_type) => found
                         .iter()
@@ -453,7 +453,7 @@ impl Reader<'_> {
                     }
                     let found: Vec<NameMatch> = self
                         .g
-                        .find_exact(level, self.tokens, s, &self.used)
+                        .find(level, self.tokens, s, &self.used, true)
                         .into_iter()
                         .filter(|m| m.end == end && (whole || m.end - m.start >= 2))
                         .filter(|m| {
@@ -793,19 +793,7 @@ mod tests {
     use super::*;
 
     fn g() -> Gazetteer {
-        Gazetteer::new(
-            &[
-                ("11953".into(), "Phường Phố Hiến".into()),
-                ("11977".into(), "Xã Tân Hưng".into()),
-                ("11983".into(), "Phường Sơn Nam".into()),
-                ("11992".into(), "Xã Lạc Đạo".into()),
-                ("11995".into(), "Xã Đại Đồng".into()),
-            ],
-            &[
-                ("33".into(), "Tỉnh Hưng Yên".into()),
-                ("01".into(), "Thành phố Hà Nội".into()),
-            ],
-        )
+        Gazetteer::for_tests()
     }
 
     #[test]

@@ -123,6 +123,19 @@ pub fn require_csv(req: &Request, hint: &str) -> Result<(), Problem> {
     }
 }
 
+/// A body of at most `limit` bytes (413 naming the limit otherwise).
+pub async fn body_bytes(req: Request, limit: usize) -> Result<Bytes, Problem> {
+    axum::body::to_bytes(req.into_body(), limit)
+        .await
+        .map_err(|_| {
+            Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                format!("the file is larger than {} MiB", limit >> 20),
+            )
+        })
+}
+
 /// A location code from the path, accepted with spaces, dots or hyphens.
 pub struct CodePath(pub LocationCode);
 

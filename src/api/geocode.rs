@@ -211,15 +211,7 @@ pub async fn batch(
         ));
     }
     super::extract::require_csv(&req, "send the file as text/csv")?;
-    let bytes = axum::body::to_bytes(req.into_body(), MAX_BATCH_BYTES)
-        .await
-        .map_err(|_| {
-            Problem::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too-large",
-                format!("the file is larger than {} MiB", MAX_BATCH_BYTES >> 20),
-            )
-        })?;
+    let bytes = super::extract::body_bytes(req, MAX_BATCH_BYTES).await?;
     let (checked_tx, checked) = tokio::sync::oneshot::channel();
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(16);
     let registry = state.registry.clone();

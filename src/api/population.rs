@@ -84,15 +84,7 @@ pub async fn import(
         &req,
         "send the export as text/csv (code,residents,households)",
     )?;
-    let bytes = axum::body::to_bytes(req.into_body(), MAX_IMPORT_BYTES)
-        .await
-        .map_err(|_| {
-            Problem::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too-large",
-                "the file is larger than 64 MiB",
-            )
-        })?;
+    let bytes = super::extract::body_bytes(req, MAX_IMPORT_BYTES).await?;
     let rows = parse_counts_csv(&bytes[..]).map_err(RegistryError::Rows)?;
     let snapshot = state
         .registry

@@ -14,12 +14,17 @@ fn rectifying_radius(n: f64) -> f64 {
     A / (1.0 + n) * (1.0 + n2 / 4.0 + n2 * n2 / 64.0 + n2 * n2 * n2 / 256.0)
 }
 
+/// n, n², … n⁶.
+fn powers(n: f64) -> [f64; 6] {
+    let mut p = [n; 6];
+    for i in 1..6 {
+        p[i] = p[i - 1] * n;
+    }
+    p
+}
+
 fn alpha(n: f64) -> [f64; 6] {
-    let n2 = n * n;
-    let n3 = n2 * n;
-    let n4 = n3 * n;
-    let n5 = n4 * n;
-    let n6 = n5 * n;
+    let [n, n2, n3, n4, n5, n6] = powers(n);
     [
         n / 2.0 - 2.0 * n2 / 3.0 + 5.0 * n3 / 16.0 + 41.0 * n4 / 180.0 - 127.0 * n5 / 288.0
             + 7891.0 * n6 / 37800.0,
@@ -35,11 +40,7 @@ fn alpha(n: f64) -> [f64; 6] {
 }
 
 fn beta(n: f64) -> [f64; 6] {
-    let n2 = n * n;
-    let n3 = n2 * n;
-    let n4 = n3 * n;
-    let n5 = n4 * n;
-    let n6 = n5 * n;
+    let [n, n2, n3, n4, n5, n6] = powers(n);
     [
         n / 2.0 - 2.0 * n2 / 3.0 + 37.0 * n3 / 96.0 - n4 / 360.0 - 81.0 * n5 / 512.0
             + 96199.0 * n6 / 604_800.0,

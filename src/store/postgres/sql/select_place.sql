@@ -1,7 +1,1 @@
-SELECT code, kind, name, lon, lat, footprint::text AS footprint, commune_code, house_number,
-       street, hamlet, attributes::text AS attributes, external_ids::text AS external_ids, status,
-       generated, version,
-       to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at,
-       to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS updated_at
-FROM places
-WHERE code = $1
+SELECT * FROM place_rows WHERE code = $1
