@@ -22,6 +22,7 @@ pub mod place;
 pub mod population;
 pub mod registry;
 pub mod search;
+pub mod sheet;
 pub mod spatial;
 pub mod store;
 pub mod street;
