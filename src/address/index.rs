@@ -65,48 +65,134 @@ pub fn alley_path<'a>(values: impl Iterator<Item = &'a str>) -> String {
         .join("/")
 }
 
-/// One street of one commune and the houses numbered on it (and in its alleys).
+/// A house's place on its street: the alley path (interned per street, 0 for the street
+/// itself) and the number packed into 8 bytes (house numbers are short: "12", "12A", "12-1",
+/// "A10"); longer ones go to a map of their own.
+type HouseKey = (u32, u64);
+
+/// One street of one commune and the houses numbered on it (and in its alleys). Compact: a
+/// million houses take tens of megabytes.
 #[derive(Debug, Default)]
 pub struct StreetHouses {
     /// How the street is written ("phố Nguyễn Văn Linh").
     pub display: String,
-    /// "alleys|NUMBER" → the places there (one, unless a number is registered twice).
-    houses: HashMap<Box<str>, Vec<DocId>>,
+    /// Alley paths ("5", "5/20A") → their id (1…).
+    alleys: HashMap<Box<str>, u32>,
+    /// The place at each house (the usual case: one).
+    houses: HashMap<HouseKey, DocId>,
+    /// More places at the same house, and numbers too long to pack.
+    more: HashMap<(u32, Box<str>), Vec<DocId>>,
+}
+
+/// A normalised house number packed into a u64, when it fits.
+fn pack(number: &str) -> Option<u64> {
+    let bytes = number.as_bytes();
+    (bytes.len() <= 8).then(|| bytes.iter().fold(0u64, |acc, &b| acc << 8 | u64::from(b)))
+}
+
+fn normalized(number: &str) -> String {
+    normalize_number(number).unwrap_or_else(|| number.trim().to_uppercase())
 }
 
 impl StreetHouses {
+    fn alley_id(&self, alleys: &str) -> Option<u32> {
+        if alleys.is_empty() {
+            Some(0)
+        } else {
+            self.alleys.get(alleys).copied()
+        }
+    }
+
     /// The places at this number, in these alleys ("" for the street itself).
-    pub fn at(&self, alleys: &str, number: &str) -> &[DocId] {
-        self.houses
-            .get(house_key(alleys, number).as_str())
-            .map_or(&[], Vec::as_slice)
+    pub fn at(&self, alleys: &str, number: &str) -> Vec<DocId> {
+        let Some(alley) = self.alley_id(alleys) else {
+            return Vec::new();
+        };
+        let number = normalized(number);
+        let mut out: Vec<DocId> = pack(&number)
+            .and_then(|n| self.houses.get(&(alley, n)))
+            .copied()
+            .into_iter()
+            .collect();
+        if let Some(more) = self.more.get(&(alley, number.into_boxed_str())) {
+            out.extend(more);
+        }
+        out
     }
 
     /// Whether any house is numbered in these alleys.
     pub fn has_alleys(&self, alleys: &str) -> bool {
-        let prefix = format!("{alleys}|");
-        self.houses.keys().any(|k| k.starts_with(&prefix))
+        self.alleys.contains_key(alleys)
     }
 
     /// Some places on the street (to place it on a map when no line is drawn), at most `n`.
     pub fn some_places(&self, n: usize) -> impl Iterator<Item = DocId> + '_ {
-        self.houses.values().flatten().copied().take(n)
+        self.houses
+            .values()
+            .copied()
+            .chain(self.more.values().flatten().copied())
+            .take(n)
     }
 
     /// How many places are numbered on the street and its alleys.
     pub fn len(&self) -> usize {
-        self.houses.values().map(Vec::len).sum()
+        self.houses.len() + self.more.values().map(Vec::len).sum::<usize>()
     }
 
     /// Whether no place is numbered here.
     pub fn is_empty(&self) -> bool {
-        self.houses.is_empty()
+        self.houses.is_empty() && self.more.is_empty()
     }
-}
 
-fn house_key(alleys: &str, number: &str) -> String {
-    let number = normalize_number(number).unwrap_or_else(|| number.trim().to_uppercase());
-    format!("{alleys}|{number}")
+    fn add(&mut self, alleys: &str, number: &str, doc: DocId) {
+        let alley = if alleys.is_empty() {
+            0
+        } else {
+            let next = self.alleys.len() as u32 + 1;
+            *self.alleys.entry(alleys.into()).or_insert(next)
+        };
+        let number = normalized(number);
+        if let Some(n) = pack(&number) {
+            match self.houses.get(&(alley, n)) {
+                None => {
+                    self.houses.insert((alley, n), doc);
+                    return;
+                }
+                Some(&d) if d == doc => return,
+                Some(_) => {}
+            }
+        }
+        let more = self
+            .more
+            .entry((alley, number.into_boxed_str()))
+            .or_default();
+        if !more.contains(&doc) {
+            more.push(doc);
+        }
+    }
+
+    fn remove(&mut self, alleys: &str, number: &str, doc: DocId) {
+        let Some(alley) = self.alley_id(alleys) else {
+            return;
+        };
+        let number = normalized(number);
+        let key = (alley, number.clone().into_boxed_str());
+        if let Some(more) = self.more.get_mut(&key) {
+            more.retain(|&d| d != doc);
+        }
+        if let Some(n) = pack(&number) {
+            if self.houses.get(&(alley, n)) == Some(&doc) {
+                self.houses.remove(&(alley, n));
+                // Another place at the same house takes its turn.
+                if let Some(next) = self.more.get_mut(&key).and_then(Vec::pop) {
+                    self.houses.insert((alley, n), next);
+                }
+            }
+        }
+        if self.more.get(&key).is_some_and(Vec::is_empty) {
+            self.more.remove(&key);
+        }
+    }
 }
 
 /// Streets and house numbers of every commune.
@@ -134,16 +220,10 @@ impl AddressIndex {
             }
             StreetHouses::default()
         });
-        if !street.display.is_empty() {
+        if !street.display.is_empty() && entry.display != street.display {
             street.display.clone_into(&mut entry.display);
         }
-        let docs = entry
-            .houses
-            .entry(house_key(&street.alleys, number).into_boxed_str())
-            .or_default();
-        if !docs.contains(&doc) {
-            docs.push(doc);
-        }
+        entry.add(&street.alleys, number, doc);
     }
 
     /// Forgets a place (before it is indexed again with its new address).
@@ -154,14 +234,8 @@ impl AddressIndex {
         let Some(entry) = streets.get_mut(&street.name) else {
             return;
         };
-        let key = house_key(&street.alleys, number);
-        if let Some(docs) = entry.houses.get_mut(key.as_str()) {
-            docs.retain(|&d| d != doc);
-            if docs.is_empty() {
-                entry.houses.remove(key.as_str());
-            }
-        }
-        if entry.houses.is_empty() {
+        entry.remove(&street.alleys, number, doc);
+        if entry.is_empty() {
             streets.remove(&street.name);
             if let Some(communes) = self.communes_of.get_mut(&street.name) {
                 communes.retain(|&c| c != commune);
@@ -228,8 +302,21 @@ mod tests {
         index.add(3, 11953, "12", &alley);
         let s = index.street(11953, "nguyen van linh").unwrap();
         assert_eq!(s.at("", "12"), [1]);
-        assert_eq!(s.at("", "12A"), [2]);
+        assert_eq!(s.at("", "12a"), [2]);
         assert_eq!(s.at("5", "12"), [3]);
+        // Two places at one house: both found; either can be forgotten.
+        index.add(4, 11953, "12", &street);
+        let s = index.street(11953, "nguyen van linh").unwrap();
+        assert_eq!(s.at("", "12"), [1, 4]);
+        assert_eq!(s.len(), 4);
+        index.remove(1, 11953, "12", &street);
+        assert_eq!(
+            index.street(11953, "nguyen van linh").unwrap().at("", "12"),
+            [4]
+        );
+        index.remove(4, 11953, "12", &street);
+        index.add(1, 11953, "12", &street);
+        let s = index.street(11953, "nguyen van linh").unwrap();
         assert!(s.at("", "14").is_empty());
         assert!(s.has_alleys("5") && !s.has_alleys("7"));
         assert_eq!(index.communes_with("nguyen van linh"), [11953]);

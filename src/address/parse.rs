@@ -172,6 +172,10 @@ fn keyword(tokens: &[Token], i: usize) -> Option<(Keyword, usize)> {
         return Some((Hamlet("Tổ dân phố"), 3));
     }
     let t = &tokens[i];
+    // "đường liên thôn", "liên xã", "liên huyện": a road between units, a name, not a unit.
+    if i > 0 && tokens[i - 1].key == "lien" && !t.boundary_before {
+        return None;
+    }
     let plain_or = |canonical: &str| written_as(t, canonical);
     let k = match t.key.as_str() {
         "xa" if plain_or("xã") => Unit(Level::Commune, "Xã"),
@@ -902,6 +906,13 @@ mod tests {
         let a = parse("12 Lê Lợi, xã Quagn Châu, TP Hưng Yên", &g());
         assert_eq!(a.typos, 1);
         assert_eq!(a.communes[0].from_commune.as_deref(), Some("Xã Quảng Châu"));
+    }
+
+    #[test]
+    fn roads_between_hamlets_are_names() {
+        let a = parse("12 đường Liên thôn 3, xã Tân Hưng", &g());
+        assert_eq!(a.street.unwrap().name, "Liên thôn 3");
+        assert!(a.hamlet.is_none());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `diachiso import places`: streaming, batched, resumable bulk import.
 
-use std::io::{BufReader, IsTerminal, Read, Seek, SeekFrom};
+use std::io::{IsTerminal, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -10,20 +10,42 @@ use clap::Args;
 use sha2::{Digest, Sha256};
 
 use crate::auth::Actor;
-use crate::formats::{read_features, Format};
-use crate::registry::{ImportRow, Registry};
+use crate::registry::{
+    read_import_records, BatchReport, ImportInput, ImportRow, ReadOptions, Registry,
+};
 use crate::store::ImportProgress;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// GeoJSON FeatureCollection, newline-delimited GeoJSON, or CSV with lon,lat (x,y).
+    /// A spreadsheet (CSV with any delimiter, or an Excel .xlsx workbook) with Vietnamese or
+    /// English headers, a GeoJSON FeatureCollection, or newline-delimited GeoJSON.
     file: PathBuf,
-    /// geojson, ndjson or csv (default: from the file's extension).
+    /// geojson, ndjson, csv or xlsx (default: from the file's extension).
     #[arg(long)]
     format: Option<String>,
-    /// Stop at the first bad record instead of reporting and skipping it.
+    /// Refuse columns and properties the registry does not know (instead of keeping them as
+    /// attributes), stop at the first bad record, and fail when any record failed.
     #[arg(long)]
     strict: bool,
+    /// The coordinates' system: EPSG:4326 (default), EPSG:4756 (VN-2000 geographic), the
+    /// VN-2000 TM-3 zones EPSG:9205–9218 (Hưng Yên: EPSG:9209; X = northing, Y = easting) or
+    /// UTM 48N/49N EPSG:3405/3406.
+    #[arg(long)]
+    crs: Option<String>,
+    /// Which column holds which field, for headers not recognised:
+    /// name=Tên cơ sở,kind=Loại hình,lon=…,lat=…,x=…,y=…,address=…,house_number=…,street=…,
+    /// hamlet=…,commune_code=…,commune=…,skip=…
+    #[arg(long, value_delimiter = ',')]
+    columns: Vec<String>,
+    /// The workbook's sheet (default: the first).
+    #[arg(long)]
+    sheet: Option<String>,
+    /// Check everything, import nothing: the report says what would happen to each row.
+    #[arg(long)]
+    dry_run: bool,
+    /// Write a row-by-row report (line, outcome, code, problems) to this CSV file.
+    #[arg(long)]
+    report: Option<PathBuf>,
     /// Records per transaction.
     #[arg(long, default_value_t = 10_000)]
     batch_size: usize,
@@ -39,6 +61,11 @@ impl ImportArgs {
             file,
             format: None,
             strict: false,
+            crs: None,
+            columns: Vec::new(),
+            sheet: None,
+            dry_run: false,
+            report: None,
             batch_size: 10_000,
             certified,
         }
@@ -120,37 +147,102 @@ impl Meter {
     }
 }
 
-pub async fn run(registry: &Registry, args: ImportArgs) -> anyhow::Result<()> {
-    let format = match &args.format {
-        Some(f) => {
-            Format::parse(f).ok_or_else(|| anyhow::anyhow!("--format is geojson, ndjson or csv"))?
+/// The row-by-row report (`--report`): line, outcome, code, problems.
+struct Report {
+    out: Option<csv::Writer<std::fs::File>>,
+    dry_run: bool,
+}
+
+impl Report {
+    fn create(path: Option<&Path>, dry_run: bool) -> anyhow::Result<Report> {
+        let out = match path {
+            Some(p) => {
+                let mut w = csv::Writer::from_path(p)
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", p.display()))?;
+                w.write_record(["line", "outcome", "code", "problems"])?;
+                Some(w)
+            }
+            None => None,
+        };
+        Ok(Report { out, dry_run })
+    }
+
+    fn batch(&mut self, report: &BatchReport) -> anyhow::Result<()> {
+        let Some(out) = &mut self.out else {
+            return Ok(());
+        };
+        let imported = if self.dry_run {
+            "would be imported"
+        } else {
+            "imported"
+        };
+        let mut rows: Vec<(u64, &str, String, String)> = Vec::new();
+        for (line, code) in &report.accepted {
+            let notes: Vec<&str> = report
+                .warnings
+                .iter()
+                .filter(|(l, _)| l == line)
+                .map(|(_, w)| w.as_str())
+                .collect();
+            rows.push((*line, imported, code.to_string(), notes.join("; ")));
         }
-        None => Format::from_path(&args.file).ok_or_else(|| {
-            anyhow::anyhow!("cannot tell the format from the file name; use --format")
-        })?,
-    };
+        for (line, why) in &report.rejected {
+            rows.push((*line, "rejected", String::new(), why.clone()));
+        }
+        for (line, codes) in &report.duplicates {
+            rows.push((
+                *line,
+                "possible duplicate",
+                String::new(),
+                format!(
+                    "similar to {} within 15 m (set confirm_distinct to import it)",
+                    codes.join(", ")
+                ),
+            ));
+        }
+        rows.sort_by_key(|r| r.0);
+        for (line, outcome, code, problems) in rows {
+            out.write_record([line.to_string(), outcome.to_owned(), code, problems])?;
+        }
+        out.flush()?;
+        Ok(())
+    }
+}
+
+pub async fn run(registry: &Registry, args: ImportArgs) -> anyhow::Result<()> {
+    let options = ReadOptions::parse(
+        args.format.as_deref(),
+        args.crs.as_deref(),
+        &args.columns,
+        args.sheet.clone(),
+        args.strict,
+    )
+    .map_err(|e| anyhow::anyhow!("--{e}"))?;
+    let input = ImportInput::Path(args.file.clone());
     if args.batch_size == 0 {
         anyhow::bail!("--batch-size must be at least 1");
     }
     let key = fingerprint(&args.file)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
-    let source = args.file.display().to_string();
+    let source_name = args.file.display().to_string();
+    let fresh = ImportProgress::new(key.clone(), source_name.clone());
     let progress = match registry.import_progress(&key).await? {
+        _ if args.dry_run => fresh,
         Some(p) if p.finished => {
             eprintln!(
-                "{source} was imported already: {} imported, {} rejected, {} duplicates",
+                "{source_name} was imported already: {} imported, {} rejected, {} duplicates",
                 p.accepted, p.rejected, p.duplicates
             );
             return Ok(());
         }
         Some(p) => {
             eprintln!(
-                "resuming {source} after {} records already committed",
+                "resuming {source_name} after {} records already committed",
                 p.records_done
             );
             p
         }
-        None => ImportProgress::new(key, source.clone()),
+        None => fresh,
     };
 
     // Ctrl-C / SIGTERM: finish the batch in hand, commit it, and stop.
@@ -167,20 +259,15 @@ pub async fn run(registry: &Registry, args: ImportArgs) -> anyhow::Result<()> {
     // and committing overlap (two cores) and memory stays bounded.
     let (tx, rx) = std::sync::mpsc::sync_channel::<ImportRow>(args.batch_size * 2);
     let skip = progress.records_done;
-    let file = std::fs::File::open(&args.file)?;
-    let reader = std::thread::spawn(move || {
-        let mut seen = 0u64;
-        read_features(BufReader::with_capacity(1 << 20, file), format, |r| {
-            seen += 1;
-            seen <= skip
-                || tx
-                    .send(ImportRow {
-                        number: r.number,
-                        feature: r.feature,
-                    })
-                    .is_ok()
+    let reader = {
+        let registry_admin = registry.admin_context();
+        std::thread::spawn(move || {
+            read_import_records(&input, &options, &registry_admin.gazetteer, skip, |row| {
+                tx.send(row).is_ok()
+            })
         })
-    });
+    };
+    let mut report_file = Report::create(args.report.as_deref(), args.dry_run)?;
 
     let mut meter = Meter::new(progress.records_done);
     let mut import = registry
@@ -188,6 +275,9 @@ pub async fn run(registry: &Registry, args: ImportArgs) -> anyhow::Result<()> {
         .await;
     if args.certified {
         import.certify_on_import()?;
+    }
+    if args.dry_run {
+        import.dry_run();
     }
     let mut stopped_strict = false;
     let mut batch = Vec::with_capacity(args.batch_size);
@@ -208,6 +298,7 @@ pub async fn run(registry: &Registry, args: ImportArgs) -> anyhow::Result<()> {
         }
         let rows = std::mem::take(&mut batch);
         let report = import.push(rows).await?;
+        report_file.batch(&report)?;
         for (number, why) in &report.rejected {
             eprintln!(
                 "{}record {number}: {why}",
@@ -221,7 +312,7 @@ pub async fn run(registry: &Registry, args: ImportArgs) -> anyhow::Result<()> {
                 codes.join(", ")
             );
         }
-        meter.tick(import.committed());
+        meter.tick(import.progress());
         if report.stopped {
             stopped_strict = true;
             break;
@@ -253,16 +344,26 @@ pub async fn run(registry: &Registry, args: ImportArgs) -> anyhow::Result<()> {
         ),
         Err(_) => anyhow::bail!("the reader thread failed"),
     }
-    progress.finished = true;
-    registry.save_import_progress(&progress).await?;
-    eprintln!(
-        "imported {} places from {source}: {} rejected, {} duplicates, {} records in {:.1} s ({:.0} records/s)",
-        progress.accepted,
-        progress.rejected,
-        progress.duplicates,
-        progress.records_done,
-        meter.started.elapsed().as_secs_f64(),
-        meter.rate(progress.records_done),
-    );
+    if args.dry_run {
+        eprintln!(
+            "dry run of {source_name}: {} places would be imported, {} rejected, {} possible duplicates, of {} records; nothing was written",
+            progress.accepted, progress.rejected, progress.duplicates, progress.records_done
+        );
+    } else {
+        progress.finished = true;
+        registry.save_import_progress(&progress).await?;
+        eprintln!(
+            "imported {} places from {source_name}: {} rejected, {} duplicates, {} records in {:.1} s ({:.0} records/s)",
+            progress.accepted,
+            progress.rejected,
+            progress.duplicates,
+            progress.records_done,
+            meter.started.elapsed().as_secs_f64(),
+            meter.rate(progress.records_done),
+        );
+    }
+    if progress.accepted == 0 && progress.records_done > 0 {
+        anyhow::bail!("no record could be imported");
+    }
     Ok(())
 }

@@ -55,11 +55,11 @@ pub fn is_workbook(path: &Path) -> bool {
         .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "xlsx" | "xlsm"))
 }
 
-/// Reads a CSV file's bytes: the header, then every row to `each` (which returns `false` to
-/// stop).
+/// Reads a CSV file's bytes: every row goes to `each` with the header (`each` returns `false`
+/// to stop); returns the header.
 pub fn read_csv_table(
     bytes: &[u8],
-    mut each: impl FnMut(TableRow) -> bool,
+    mut each: impl FnMut(&[String], TableRow) -> bool,
 ) -> Result<Vec<String>, TableError> {
     let text = std::str::from_utf8(bytes).map_err(|e| TableError::NotUtf8(e.valid_up_to()))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -89,7 +89,7 @@ pub fn read_csv_table(
             line,
             cells: record.iter().map(str::to_owned).collect(),
         };
-        if !each(row) {
+        if !each(&header, row) {
             break;
         }
     }
@@ -117,11 +117,12 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
-/// Reads an Excel workbook's first sheet (or `sheet`): the header, then every row to `each`.
+/// Reads an Excel workbook's first sheet (or `sheet`): every row goes to `each` with the
+/// header; returns the header.
 pub fn read_workbook(
     bytes: Vec<u8>,
     sheet: Option<&str>,
-    mut each: impl FnMut(TableRow) -> bool,
+    mut each: impl FnMut(&[String], TableRow) -> bool,
 ) -> Result<Vec<String>, TableError> {
     let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes))
         .map_err(|e| TableError::Workbook(e.to_string()))?;
@@ -154,7 +155,7 @@ pub fn read_workbook(
         }
         // Spreadsheet row numbers: the header is the sheet's first used row.
         let line = u64::from(first_row) + i as u64 + 2;
-        if !each(TableRow { line, cells }) {
+        if !each(&header, TableRow { line, cells }) {
             break;
         }
     }
@@ -165,7 +166,7 @@ pub fn read_workbook(
 pub fn read_table(
     path: &Path,
     sheet: Option<&str>,
-    each: impl FnMut(TableRow) -> bool,
+    each: impl FnMut(&[String], TableRow) -> bool,
 ) -> Result<Vec<String>, TableError> {
     let mut bytes = Vec::new();
     std::fs::File::open(path)
@@ -187,7 +188,7 @@ mod tests {
         let mut rows = Vec::new();
         let header = read_csv_table(
             "\u{feff}STT;Tên;X\n1;Chùa Keo;\"2 285 411,2\"\n;;\n2;Đình;7\n".as_bytes(),
-            |r| {
+            |_, r| {
                 rows.push(r);
                 true
             },
@@ -197,9 +198,9 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].cells, ["1", "Chùa Keo", "2 285 411,2"]);
         assert_eq!((rows[0].line, rows[1].line), (2, 4));
-        assert_eq!(read_csv_table(b"", |_| true), Err(TableError::NoHeader));
+        assert_eq!(read_csv_table(b"", |_, _| true), Err(TableError::NoHeader));
         assert_eq!(
-            read_csv_table(b"a\n\xff\n", |_| true),
+            read_csv_table(b"a\n\xff\n", |_, _| true),
             Err(TableError::NotUtf8(2))
         );
     }

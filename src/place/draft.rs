@@ -642,6 +642,86 @@ pub(crate) struct PropertyNames {
     pub hint: &'static str,
 }
 
+/// What [`relax_feature`] took aside.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Relaxed {
+    /// The commune the Feature named (`commune_code`), to be checked against its point.
+    pub declared_commune: Option<String>,
+    /// What was changed, for the import's report.
+    pub notes: Vec<String>,
+}
+
+/// Makes a Feature from another tool importable without losing what it carries: properties
+/// the registry does not know move into `attributes` under their own name, `commune_code` is
+/// taken aside to be checked (the registry derives the commune from the point), properties
+/// the registry sets itself (code, status, version, times) are left out, and a kind written in
+/// words ("Chùa") becomes its identifier.
+///
+/// ```
+/// use diachiso::place::relax_feature;
+/// let mut f = serde_json::json!({"type": "Feature",
+///     "geometry": {"type": "Point", "coordinates": [106.07, 20.66]},
+///     "properties": {"kind": "Chùa", "name": "Chùa Keo", "pid": 17, "commune_code": "11953"}});
+/// let relaxed = relax_feature(&mut f);
+/// assert_eq!(f["properties"]["kind"], "religious_site");
+/// assert_eq!(f["properties"]["attributes"]["pid"], 17);
+/// assert_eq!(relaxed.declared_commune.as_deref(), Some("11953"));
+/// assert!(diachiso::place::PlaceDraft::from_feature(&f).is_ok());
+/// ```
+pub fn relax_feature(feature: &mut Value) -> Relaxed {
+    let mut relaxed = Relaxed::default();
+    let Some(props) = feature.get_mut("properties").and_then(Value::as_object_mut) else {
+        return relaxed;
+    };
+    if let Some(Value::String(kind)) = props.get("kind") {
+        if PlaceKind::parse(kind).is_none() {
+            if let Some(k) = PlaceKind::from_words(kind) {
+                props.insert("kind".into(), k.as_str().into());
+            }
+        }
+    }
+    let unknown: Vec<String> = props
+        .keys()
+        .filter(|k| !PROPERTIES.editable.contains(&k.as_str()) && k.as_str() != "confirm_distinct")
+        .cloned()
+        .collect();
+    let mut dropped = Vec::new();
+    for key in unknown {
+        let Some(value) = props.remove(&key) else {
+            continue;
+        };
+        if key == "commune_code" {
+            relaxed.declared_commune = match value {
+                Value::String(s) => Some(s),
+                Value::Number(n) => Some(format!("{n:0>5}")),
+                _ => None,
+            };
+        } else if PROPERTIES.read_only.contains(&key.as_str()) {
+            dropped.push(key);
+        } else {
+            let attributes = props
+                .entry("attributes")
+                .or_insert_with(|| Value::Object(Map::new()));
+            match attributes {
+                Value::Object(a) if !a.contains_key(&key) => {
+                    relaxed.notes.push(format!("{key} kept as an attribute"));
+                    a.insert(key, value);
+                }
+                _ => relaxed
+                    .notes
+                    .push(format!("{key} left out: an attribute of that name exists")),
+            }
+        }
+    }
+    if !dropped.is_empty() {
+        relaxed.notes.push(format!(
+            "{} left out: the registry sets them",
+            dropped.join(", ")
+        ));
+    }
+    relaxed
+}
+
 /// Takes a submitted GeoJSON Feature apart, collecting every problem in `errors`: checks its
 /// members, reads its geometry with `geometry`, and checks the names of its properties. The
 /// properties are empty when missing or not an object (that is an error already), so the

@@ -12,7 +12,7 @@ mod kind_words;
 pub mod parking;
 
 pub use doc::PlaceDoc;
-pub use draft::{apply_merge_patch, PlaceDraft};
+pub use draft::{apply_merge_patch, relax_feature, PlaceDraft, Relaxed};
 pub(crate) use draft::{
     control_character_in, geometry_of_type, submitted_feature, text_field, PropertyNames,
 };

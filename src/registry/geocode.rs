@@ -425,7 +425,7 @@ impl<V: Fn(&PlaceDoc) -> bool> Matcher<'_, V> {
                 let Some(entry) = index.street(r.commune, street_name) else {
                     continue;
                 };
-                for &doc in entry.at(&alleys, number) {
+                for doc in entry.at(&alleys, number) {
                     let d = self.catalog.doc(doc);
                     if (self.visible)(d) {
                         houses.push((k, d));

@@ -10,7 +10,7 @@ use crate::auth::Actor;
 use crate::code::{self, LocationCode};
 use crate::commune::CommuneIndex;
 use crate::event::{Action, NewEvent};
-use crate::place::{place_feature, Place, PlaceDraft, Status};
+use crate::place::{place_feature, relax_feature, Place, PlaceDraft, Status};
 use crate::spatial::PlaceIndex;
 use crate::store::ImportProgress;
 
@@ -20,12 +20,32 @@ pub struct ImportRow {
     /// Line number or feature index, for reports.
     pub number: u64,
     pub feature: std::result::Result<Value, String>,
+    /// The commune the source names for the record (a code or a name): checked against the
+    /// commune its point is in, which is the one kept.
+    pub declared_commune: Option<String>,
+    /// What reading the record noted (columns kept, coordinates read the other way round).
+    pub notes: Vec<String>,
+}
+
+impl ImportRow {
+    /// A record with nothing noted.
+    pub fn new(number: u64, feature: std::result::Result<Value, String>) -> ImportRow {
+        ImportRow {
+            number,
+            feature,
+            declared_commune: None,
+            notes: Vec::new(),
+        }
+    }
 }
 
 /// What happened to a batch.
 #[derive(Debug, Clone, Default)]
 pub struct BatchReport {
-    pub accepted: Vec<LocationCode>,
+    /// Record number and the code each accepted record got (would get, in a dry run).
+    pub accepted: Vec<(u64, LocationCode)>,
+    /// Record number and what is worth a look in an accepted record.
+    pub warnings: Vec<(u64, String)>,
     /// Record number and why it was refused.
     pub rejected: Vec<(u64, String)>,
     /// Record number and the codes of the similar places it may duplicate.
@@ -40,6 +60,55 @@ enum Outcome {
     Duplicate(Vec<String>),
 }
 
+/// Places decided but not in the catalog yet (the batch in flight, or everything a dry run
+/// would import): their codes are taken and they are duplicate candidates.
+#[derive(Debug, Default)]
+struct Pending {
+    places: Vec<Place>,
+    points: PlaceIndex,
+    codes: HashSet<LocationCode>,
+}
+
+impl Pending {
+    fn add(&mut self, place: Place) {
+        self.points
+            .insert(self.places.len() as u32, [place.lon, place.lat]);
+        self.codes.insert(place.code);
+        self.places.push(place);
+    }
+
+    fn of(places: &[Place]) -> Pending {
+        let mut pending = Pending::default();
+        for p in places {
+            pending.add(p.clone());
+        }
+        pending
+    }
+}
+
+/// What the file says of a record's commune, against the commune its point is in.
+fn commune_mismatch(declared: &str, commune: &crate::commune::Commune) -> Option<String> {
+    let declared = declared.trim();
+    if crate::commune::is_commune_code(declared) {
+        return (declared != commune.code).then(|| {
+            format!(
+                "the file says commune {declared}; the point is in {} ({}), which is kept",
+                commune.code, commune.full_name
+            )
+        });
+    }
+    let name = crate::text::fold(crate::address::split_unit_name(declared).1);
+    let same = name.is_empty()
+        || name == crate::text::fold(&commune.name)
+        || crate::text::fold(declared) == crate::text::fold(&commune.full_name);
+    (!same).then(|| {
+        format!(
+            "the file says {declared:?} (a former commune's name?); the point is in {}, which is kept",
+            commune.full_name
+        )
+    })
+}
+
 /// The registry's decision for one record, without writing anything.
 struct Decider<'a> {
     catalog: &'a Catalog,
@@ -48,26 +117,24 @@ struct Decider<'a> {
     at: chrono::DateTime<chrono::Utc>,
     /// The status new places start with.
     status: Status,
-    /// Places accepted earlier in the batch (not yet in the catalog).
-    batch: Vec<Place>,
-    batch_points: PlaceIndex,
-    batch_codes: HashSet<LocationCode>,
+    /// Features from other tools are relaxed (unknown properties kept as attributes).
+    lenient: bool,
+    pending: &'a mut Pending,
 }
 
 impl Decider<'_> {
-    /// Counts a place as part of the batch: its code is taken, it is a duplicate candidate.
-    fn accept(&mut self, place: Place) {
-        let id = self.batch.len() as u32;
-        self.batch_points.insert(id, [place.lon, place.lat]);
-        self.batch_codes.insert(place.code);
-        self.batch.push(place);
-    }
-
-    fn decide(&mut self, feature: std::result::Result<Value, String>) -> Outcome {
-        let feature = match feature {
+    fn decide(&mut self, row: ImportRow, notes: &mut Vec<String>) -> Outcome {
+        notes.extend(row.notes);
+        let mut feature = match row.feature {
             Ok(f) => f,
             Err(e) => return Outcome::Rejected(e),
         };
+        let mut declared = row.declared_commune;
+        if self.lenient {
+            let relaxed = relax_feature(&mut feature);
+            notes.extend(relaxed.notes);
+            declared = declared.or(relaxed.declared_commune);
+        }
         let draft = match PlaceDraft::from_feature(&feature) {
             Ok(d) => d,
             Err(e) => return Outcome::Rejected(e.to_string()),
@@ -82,6 +149,9 @@ impl Decider<'_> {
         if !self.actor.can_write_in(&commune.code) {
             return Outcome::Rejected(format!("not allowed to write in commune {}", commune.code));
         }
+        if let Some(w) = declared.and_then(|d| commune_mismatch(&d, commune)) {
+            notes.push(w);
+        }
         if !draft.confirm_distinct {
             let mut codes: Vec<String> = self
                 .catalog
@@ -89,21 +159,23 @@ impl Decider<'_> {
                 .into_iter()
                 .map(|(d, _)| d.code.to_string())
                 .collect();
+            let pending = &*self.pending;
             codes.extend(
-                self.batch_points
+                pending
+                    .points
                     .nearest(lon, lat, DUPLICATE_RADIUS_M, usize::MAX, |i| {
-                        let p = &self.batch[i as usize];
+                        let p = &pending.places[i as usize];
                         draft.may_duplicate(p.kind, p.status, &p.name)
                     })
                     .into_iter()
-                    .map(|(i, _)| self.batch[i as usize].code.to_string()),
+                    .map(|(i, _)| pending.places[i as usize].code.to_string()),
             );
             if !codes.is_empty() {
                 return Outcome::Duplicate(codes);
             }
         }
         let code = match code::nearest_free_cell(lon, lat, |c| {
-            self.catalog.is_taken(c) || self.batch_codes.contains(&c)
+            self.catalog.is_taken(c) || self.pending.codes.contains(&c)
         }) {
             Ok(c) => c,
             Err(e) => return Outcome::Rejected(e.to_string()),
@@ -152,10 +224,12 @@ impl Registry {
             _write: self.writes.lock().await,
             actor,
             strict,
+            dry_run: false,
             committed: progress,
             status: Status::Provisional,
             decided: None,
             in_flight: None,
+            pending: Pending::default(),
         }
     }
 }
@@ -174,6 +248,8 @@ pub struct BulkImport<'a> {
     _write: tokio::sync::MutexGuard<'a, ()>,
     actor: Actor,
     strict: bool,
+    /// Decide everything, write nothing.
+    dry_run: bool,
     /// What is committed (places, events and progress in one transaction per batch).
     committed: ImportProgress,
     /// The status new places start with (provisional unless certified on import).
@@ -181,6 +257,8 @@ pub struct BulkImport<'a> {
     /// The progress including the last decided batch.
     decided: Option<ImportProgress>,
     in_flight: Option<InFlight>,
+    /// Decided places not in the catalog yet.
+    pending: Pending,
 }
 
 impl BulkImport<'_> {
@@ -196,9 +274,19 @@ impl BulkImport<'_> {
         Ok(())
     }
 
+    /// Decides every record and writes nothing (`finish` then says what would be imported).
+    pub fn dry_run(&mut self) {
+        self.dry_run = true;
+    }
+
     /// The progress that is committed.
     pub fn committed(&self) -> &ImportProgress {
         &self.committed
+    }
+
+    /// The progress including what is decided (all of a dry run).
+    pub fn progress(&self) -> &ImportProgress {
+        self.decided.as_ref().unwrap_or(&self.committed)
     }
 
     /// Decides a batch of records and starts its transaction; returns what was decided (the
@@ -211,8 +299,9 @@ impl BulkImport<'_> {
         let communes = registry.communes();
         let mut report = BatchReport::default();
         let mut processed = 0u64;
-        let prior = self.in_flight.as_ref().map(|f| f.places.clone());
-        let places = {
+        let mut pending = std::mem::take(&mut self.pending);
+        let first_new = pending.places.len();
+        {
             let indexes = registry.indexes();
             let mut decider = Decider {
                 catalog: &indexes.catalog,
@@ -220,32 +309,49 @@ impl BulkImport<'_> {
                 actor: &self.actor,
                 at: super::now(),
                 status: self.status,
-                batch: Vec::with_capacity(rows.len()),
-                batch_points: PlaceIndex::default(),
-                batch_codes: HashSet::new(),
+                lenient: !self.strict,
+                pending: &mut pending,
             };
-            // The batch in flight is not in the catalog yet: its places count as taken and as
-            // duplicate candidates, as if they were part of this batch.
-            for p in prior.iter().flat_map(|p| p.iter()) {
-                decider.accept(p.clone());
-            }
-            let first_new = decider.batch.len();
             for row in rows {
-                match decider.decide(row.feature) {
-                    Outcome::Accepted(place) => decider.accept(*place),
+                let number = row.number;
+                let mut notes = Vec::new();
+                match decider.decide(row, &mut notes) {
+                    Outcome::Accepted(place) => {
+                        report.accepted.push((number, place.code));
+                        report
+                            .warnings
+                            .extend(notes.into_iter().map(|n| (number, n)));
+                        decider.pending.add(*place);
+                    }
                     Outcome::Rejected(why) => {
-                        report.rejected.push((row.number, why));
+                        report.rejected.push((number, why));
                         if self.strict {
                             report.stopped = true;
                             break;
                         }
                     }
-                    Outcome::Duplicate(codes) => report.duplicates.push((row.number, codes)),
+                    Outcome::Duplicate(codes) => report.duplicates.push((number, codes)),
                 }
                 processed += 1;
             }
-            decider.batch.split_off(first_new)
-        };
+        }
+        let mut next = self
+            .decided
+            .clone()
+            .unwrap_or_else(|| self.committed.clone());
+        next.records_done += processed;
+        next.accepted += (pending.places.len() - first_new) as u64;
+        next.rejected += report.rejected.len() as u64 - u64::from(report.stopped);
+        next.duplicates += report.duplicates.len() as u64;
+        if self.dry_run {
+            // Everything decided stays pending: later records are checked against it.
+            self.pending = pending;
+            self.decided = Some(next);
+            return Ok(report);
+        }
+        // The batch in flight becomes what the next batch is checked against.
+        let places = pending.places.split_off(first_new);
+        self.pending = Pending::of(&places);
         let source = self.committed.source.clone();
         let events: Vec<NewEvent> = places
             .iter()
@@ -262,15 +368,6 @@ impl BulkImport<'_> {
                 reason: Some(format!("import {source}")),
             })
             .collect();
-        let mut next = self
-            .decided
-            .clone()
-            .unwrap_or_else(|| self.committed.clone());
-        next.records_done += processed;
-        next.accepted += places.len() as u64;
-        next.rejected += report.rejected.len() as u64 - u64::from(report.stopped);
-        next.duplicates += report.duplicates.len() as u64;
-        report.accepted = places.iter().map(|p| p.code).collect();
 
         // Wait for the previous batch, then start this one's transaction.
         self.settle().await?;
@@ -310,8 +407,12 @@ impl BulkImport<'_> {
         Ok(())
     }
 
-    /// Commits what is in flight and returns the committed progress.
+    /// Commits what is in flight and returns the committed progress (for a dry run, what
+    /// would have been imported; nothing is written).
     pub async fn finish(mut self) -> Result<ImportProgress> {
+        if self.dry_run {
+            return Ok(self.decided.unwrap_or(self.committed));
+        }
         self.settle().await?;
         Ok(self.committed)
     }

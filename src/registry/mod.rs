@@ -9,6 +9,7 @@ mod error;
 mod feed;
 mod geocode;
 mod import;
+mod import_file;
 mod parking;
 mod population;
 mod streets;
@@ -22,6 +23,7 @@ pub use geocode::{
     MAX_ADDRESS_QUERY_CHARS, MAX_GEOCODE_LIMIT,
 };
 pub use import::{BatchReport, BulkImport, ImportRow};
+pub use import_file::{read_import_records, ImportInput, ReadOptions};
 pub use parking::LotProgress;
 pub use population::{PopulationCache, PopulationData};
 pub use streets::{
