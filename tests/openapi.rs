@@ -40,6 +40,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/codes/{code}"),
     ("GET", "/api/reverse"),
     ("GET", "/api/search"),
+    ("GET", "/api/geocode"),
+    ("POST", "/api/geocode/batch"),
     ("GET", "/api/communes"),
     ("GET", "/api/communes/{code}"),
     ("GET", "/api/changes"),

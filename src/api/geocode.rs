@@ -163,7 +163,7 @@ impl From<CsvBatchError> for Problem {
         `code`, `full_address`, `commune_code`, `match_level` and `score` added (empty when \
         nothing matched), streamed as it is computed. The file is checked whole first, so an \
         answer never stops half-written.",
-    params(("column" = Vec<String>, Query, description = "The address column(s), by header name (case and diacritics ignored).")),
+    params(("column" = Vec<String>, Query, example = "dia_chi", description = "The address column(s), by header name (case and diacritics ignored); repeat it to join several columns in order.")),
     request_body(content((String = "text/csv"))),
     responses(
         (status = 200, description = "The file with the five columns added.", body = String, content_type = "text/csv"),
