@@ -460,6 +460,13 @@ await step('staff CSV matching: columns ticked in order, a summary and the answe
     assert(lines[0] === 'STT;Số nhà;Đường;Phường;code;full_address;commune_code;match_level;score', 'header: ' + lines[0]);
     assert(lines.length === 5 && lines[1].startsWith('1;12;') && lines[1].includes(houseCode) && lines[1].includes(';house;'), 'row 1: ' + lines[1]);
     if (width < 400) { await page.close(); continue; }
+    // Another card, then the panel again: as it was left, file and answer.
+    await page.fill('#code-input', keoCode);
+    await page.click('#code-form button[type="submit"]');
+    await page.waitForSelector('#place-card');
+    await page.click('#btn-geocode-batch');
+    await page.waitForSelector('#batch-summary');
+    assert(await page.locator('#batch-file').evaluate((i) => i.files.length === 1), 'the file is still chosen');
     // A file the API refuses (not UTF-8 after the header the panel read): its reason, in
     // Vietnamese; and one whose header is not UTF-8, refused before it is sent.
     const bad = Buffer.concat([Buffer.from('Địa chỉ\n' + 'Phố Hiến\n'.repeat(7000)), Buffer.from([0xc0, 0x0a])]);

@@ -7,6 +7,7 @@ import { fold } from './geocode.js';
 import { lang, onLanguageChange, t } from './i18n.js';
 import { endMode } from './mode.js';
 import { openSheet } from './panel.js';
+import * as state from './state.js';
 import { $, esc } from './util.js';
 
 // As the API: the largest body it takes (MAX_BATCH_BYTES).
@@ -19,6 +20,12 @@ const LEVELS = ['house', 'street', 'place', 'commune'];
 // answer (its summary and download link) and what went wrong (a function, so that a language
 // switch says it again in the other language).
 let file = null, delimiter = ',', header = [], picked = [], answer = null, busy = false, problem = null;
+// The file input, made once and put back at every redraw: it holds the chosen file (a new one
+// would say that no file is chosen). `owner`: the token the panel's work was done with.
+let fileInput = null, owner = null;
+// Counts the runs: an answer that comes after another file was chosen, or after someone else
+// signed in, belongs to no one and is dropped.
+let runs = 0;
 
 // The delimiter as the API finds it: `,`, `;` or tab, whichever the first line has most of
 // outside quotes (a tie goes to the earlier of the three).
@@ -80,19 +87,28 @@ function forgetAnswer() {
   answer = null;
 }
 
+// The panel comes back as it was left (a file being matched goes on while another card is
+// shown), unless someone else signed in since: their file and answer are not shown to them.
 $('btn-geocode-batch').onclick = () => {
   endMode();
-  forgetAnswer();
-  file = null; header = []; picked = []; problem = null;
-  $('view').innerHTML = ''; // a fresh panel: no file kept from an earlier one
+  if (owner !== state.token) {
+    forgetAnswer();
+    file = null; header = []; picked = []; problem = null; fileInput = null; busy = false; runs++;
+  }
+  owner = state.token;
   render();
   openSheet();
 };
+// Redraws the panel if it is on screen.
+const redraw = () => { if ($('batch-card')) render(); };
 
 function render() {
   const view = $('view');
-  // The file input is kept across redraws: a new one would say that no file is chosen.
-  const input = $('batch-file');
+  if (!fileInput) {
+    fileInput = document.createElement('input');
+    Object.assign(fileInput, { id: 'batch-file', type: 'file', accept: '.csv,.tsv,.txt,text/csv,text/tab-separated-values' });
+    fileInput.onchange = () => readFile(fileInput.files[0]);
+  }
   const cols = header.map((h, i) => {
     const at = picked.indexOf(i);
     return `<li><label class="col-pick"><input type="checkbox" data-col="${i}" ${at >= 0 ? 'checked' : ''}>
@@ -102,7 +118,7 @@ function render() {
     <h3 id="batch-h">${t('batch_h')}</h3>
     <p class="small muted">${t('batch_help')}</p>
     <label for="batch-file">${t('batch_file')}</label>
-    <input id="batch-file" type="file" accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values">
+    <span id="batch-file-slot"></span>
     ${file ? `<p class="small muted" id="batch-info">${esc(file.name)} · ${esc(size(file.size))}${header.length ? ' · ' + t('batch_cols_n', { n: header.length }) + ' · ' + t('batch_delim') + ' ' + t('delims')[delimiter] : ''}</p>` : ''}
     ${header.length ? `<fieldset class="batch-cols"><legend>${t('batch_pick')}</legend>
       <ol class="col-list" id="batch-columns">${cols}</ol>
@@ -112,13 +128,12 @@ function render() {
     <p id="batch-error" class="error" role="alert">${problem ? esc(problem()) : ''}</p>
     <div id="batch-result" aria-live="polite">${busy ? `<p class="muted">${t('batch_busy')}</p>` : answer ? resultHtml() : ''}</div>
   </section>`;
-  if (input) $('batch-file').replaceWith(input);
-  $('batch-file').onchange = (e) => readFile(e.target.files[0]);
+  $('batch-file-slot').replaceWith(fileInput);
   view.querySelectorAll('input[data-col]').forEach((box) => {
     box.onchange = () => {
       const i = +box.dataset.col;
       picked = box.checked ? picked.filter((x) => x !== i).concat(i) : picked.filter((x) => x !== i);
-      render();
+      redraw();
       const again = view.querySelector(`input[data-col="${i}"]`);
       if (again) again.focus();
     };
@@ -132,43 +147,43 @@ const size = (b) => (b < 1024 ? b + ' B' : b < 1048576 ? (b / 1024).toFixed(1) +
 // delimiter as the API will find it, and a column named like an address ticked to begin with.
 async function readFile(f) {
   forgetAnswer();
-  file = f || null; header = []; picked = []; problem = null;
-  if (!file) { render(); return; }
-  if (file.size > MAX_BYTES) { problem = () => t('batch_too_large'); render(); return; }
+  file = f || null; header = []; picked = []; problem = null; busy = false; runs++;
+  if (!file) { redraw(); return; }
+  if (file.size > MAX_BYTES) { problem = () => t('batch_too_large'); redraw(); return; }
   const head = await file.slice(0, HEAD_BYTES).arrayBuffer();
   let text;
   try {
     // `stream` when the slice may cut a character in two at its end.
     text = new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: file.size > HEAD_BYTES });
   } catch (e) {
-    problem = () => t('batch_not_utf8'); render(); return;
+    problem = () => t('batch_not_utf8'); redraw(); return;
   }
   text = text.replace(/^\uFEFF/, '');
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  if (!firstLine.trim()) { problem = () => t('batch_empty'); render(); return; }
+  if (!firstLine.trim()) { problem = () => t('batch_empty'); redraw(); return; }
   delimiter = detectDelimiter(firstLine);
   parseCsv(text, delimiter, (r) => { header = r.map((h) => h.trim()); }, 1);
   const address = header.findIndex((h) => /^(dia chi|address)/.test(fold(h)));
   if (address >= 0) picked = [address];
-  render();
+  redraw();
 }
 
 async function run() {
   if (!file || !picked.length || busy) return;
   forgetAnswer();
   busy = true; problem = null;
-  const sent = file;
+  const mine = ++runs;
   render();
   const query = picked.map((i) => 'column=' + encodeURIComponent(header[i])).join('&');
   const r = await api('POST', '/api/geocode/batch?' + query, file, { 'Content-Type': 'text/csv; charset=utf-8', Accept: 'text/csv' });
+  if (mine !== runs) return;
   busy = false;
-  if (file !== sent) { render(); return; } // another file was chosen meanwhile
-  if (!r.ok || typeof r.body !== 'string') { problem = () => batchProblem(r); render(); return; }
+  if (!r.ok || typeof r.body !== 'string') { problem = () => batchProblem(r); redraw(); return; }
   // A byte-order mark in front, as the file may have had: without it Excel reads UTF-8 as
   // the Windows code page and garbles the Vietnamese; the API reads the file back either way.
   const blob = new Blob(['\uFEFF', r.body], { type: 'text/csv;charset=utf-8' });
   answer = { url: URL.createObjectURL(blob), name: answeredName(file.name), summary: summarise(r.body, delimiter) };
-  render();
+  redraw();
   const link = $('batch-download');
   if (link) link.focus();
 }
@@ -204,4 +219,4 @@ function batchProblem(r) {
   return detail ? t('error') + ' ' + r.status + ': ' + detail : problemText(r);
 }
 
-onLanguageChange(() => { if ($('batch-card')) render(); });
+onLanguageChange(redraw);

@@ -16,9 +16,10 @@ const MAX_CHARS = 300;
 export const fold = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase();
 
 // Whole words that only an address has (folded): số / SN, alley and street types, hamlet
-// words, administrative units and their abbreviations.
+// words, administrative units and their abbreviations. Not "thị" (thị trấn, thị xã) nor
+// "quận": folded, they are "Thị" and "Quân" of people's names.
 const KEYWORDS = new Set(['so', 'sn', 'ngo', 'ngach', 'hem', 'kiet', 'duong', 'pho', 'phuong', 'xa',
-  'huyen', 'tinh', 'thon', 'xom', 'tdp', 'kp', 'tp', 'tx', 'quan', 'thi']);
+  'huyen', 'tinh', 'thon', 'xom', 'tdp', 'kp', 'tp', 'tx']);
 
 // Whether a text reads like an address rather than a place's name: a house number followed
 // by words ("12 Nguyễn Văn Linh", "12A/5 …"), a comma, an address keyword, or an abbreviated
@@ -79,7 +80,7 @@ const STREET_WORDS = { duong: 'đường', pho: 'phố' };
 export function parsedRows(parsed) {
   if (!parsed) return [];
   const rows = [];
-  const unit = (u) => (u && u.names && u.names.length ? u.names.join(' / ') : u && u.written) + (u && u.former ? ' (' + t('geo_former') + ')' : '');
+  const unit = (u) => ((u.names && u.names.length ? u.names.join(' / ') : u.written) || '') + (u.former ? ' (' + t('geo_former') + ')' : '');
   if (parsed.house_number) rows.push([t('geo_p_house'), parsed.house_number]);
   for (const a of parsed.alleys || []) rows.push([t('geo_alleys')[a.kind] || a.kind, a.value]);
   if (parsed.street) {
