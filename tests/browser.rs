@@ -75,6 +75,20 @@ fn the_viewer_works_in_a_real_browser() {
     let demo_code = demo["properties"]["code"].as_str().unwrap().to_owned();
     certify(&s, &reviewer, &demo_code);
 
+    // A house with its address, for the geocoder step: typed as "12 Nguyễn Văn Linh, …" in
+    // the search box it is found by its address (its name says nothing of it).
+    let house = s.post(
+        "/api/places",
+        Some(&editor),
+        &json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [106.0665, 20.6622]},
+                "properties": {"kind": "house", "name": "Nhà bà Trần Thị Lan",
+                    "address": {"house_number": "12", "street": "phố Nguyễn Văn Linh"}}}),
+    );
+    assert_eq!(house.status(), 201);
+    let house: Value = house.json().unwrap();
+    let house_code = house["properties"]["code"].as_str().unwrap().to_owned();
+    certify(&s, &reviewer, &house_code);
+
     // Houses on both sides of where the test draws "Phố Thử Nghiệm" (lat 20.6600), with
     // residents for the population layer.
     let mut csv = String::from("code,residents,households\n");
@@ -96,7 +110,14 @@ fn the_viewer_works_in_a_real_browser() {
     let out = Command::new("node")
         .current_dir(&dir)
         .arg("run.mjs")
-        .args([&s.base, &editor, &reviewer, &keo_code, &demo_code])
+        .args([
+            &s.base,
+            &editor,
+            &reviewer,
+            &keo_code,
+            &demo_code,
+            &house_code,
+        ])
         .env("SCREENSHOT_DIR", &shots)
         .env("CHROMIUM", &chromium)
         .output()

@@ -33,6 +33,8 @@ const FILES: &[(&str, &str, &[u8])] = &[
     js_module!("api.js"),
     js_module!("app.js"),
     js_module!("forms.js"),
+    js_module!("geocode-batch.js"),
+    js_module!("geocode.js"),
     js_module!("i18n.js"),
     js_module!("kinds.js"),
     js_module!("map.js"),
@@ -104,10 +106,10 @@ const GLYPHS: &[(&str, &[u8])] = &[
     operation_id = "viewer_file",
     summary = "A file of the map viewer (script or style sheet)",
     description = "The viewer: `app.css` and its ES modules, `app.js` (the entry) importing \
-        `api.js`, `forms.js`, `i18n.js`, `kinds.js`, `map.js`, `mode.js`, `panel.js`, \
-        `place-card.js`, `place-edit.js`, `population.js`, `progress.js`, `register.js`, \
-        `search.js`, `signin.js`, `state.js`, `streets.js`, `style.js`, `util.js` and \
-        `what-is-here.js`; `maplibre-gl.js` and `maplibre-gl.css` (MapLibre GL JS, \
+        `api.js`, `forms.js`, `geocode.js`, `geocode-batch.js`, `i18n.js`, `kinds.js`, `map.js`, \
+        `mode.js`, `panel.js`, `place-card.js`, `place-edit.js`, `population.js`, `progress.js`, \
+        `register.js`, `search.js`, `signin.js`, `state.js`, `streets.js`, `style.js`, `util.js` \
+        and `what-is-here.js`; `maplibre-gl.js` and `maplibre-gl.css` (MapLibre GL JS, \
         BSD-3-Clause, vendored in `web/vendor/`).",
     params(("file" = String, Path, description = "The file name.", example = "app.js")),
     responses(

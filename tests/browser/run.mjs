@@ -3,18 +3,19 @@
 // and registers the data these steps expect.
 //
 // Usage: node tests/browser/run.mjs BASE_URL EDITOR_TOKEN REVIEWER_TOKEN CHUA_KEO_CODE DEMO_CODE
+//        HOUSE_CODE (a certified house at số 12 phố Nguyễn Văn Linh, Phường Phố Hiến)
 // Environment: SCREENSHOT_DIR (default ./screenshots), CHROMIUM (default /usr/bin/chromium).
 // Every step takes a screenshot and asserts on what the page shows: DOM text and the map's
 // pixels in the colour of the expected layer. All steps run; the exit code is 1 if any failed.
 
 import { chromium } from 'playwright-core';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const [base, editor, reviewer, keoCode, demoCode] = process.argv.slice(2);
-if (!base || !editor || !reviewer || !keoCode || !demoCode) {
-  console.error('usage: run.mjs BASE_URL EDITOR REVIEWER CHUA_KEO_CODE DEMO_CODE');
+const [base, editor, reviewer, keoCode, demoCode, houseCode] = process.argv.slice(2);
+if (!base || !editor || !reviewer || !keoCode || !demoCode || !houseCode) {
+  console.error('usage: run.mjs BASE_URL EDITOR REVIEWER CHUA_KEO_CODE DEMO_CODE HOUSE_CODE');
   process.exit(2);
 }
 const shots = process.env.SCREENSHOT_DIR || 'screenshots';
@@ -361,6 +362,127 @@ await step('progress dashboard answers or says it is not there', async () => {
   assert(body.length > 0, 'something is shown');
   await page.screenshot({ path: join(shots, '09-progress.png') });
   await page.close();
+});
+
+const grouped = (code) => code.replace(/(\d{4})(?=\d)/g, '$1 ');
+
+await step('an address in the search box: the geocoder finds the house, a street answer has its card', async () => {
+  for (const [width, height, suffix] of [[1280, 800, ''], [360, 740, '-phone']]) {
+    const page = await newPage(width, height);
+    await load(page);
+    // The pre-2025 form: converted to today's ward, and said so.
+    await page.fill('#search', '12 Nguyễn Văn Linh, P. Hiến Nam, TP. Hưng Yên');
+    const option = page.locator('#search-list li.geo-option', { hasText: 'Số 12, phố Nguyễn Văn Linh' });
+    await option.first().waitFor();
+    const first = await text(page, '#search-list li:first-child');
+    assert(first.startsWith('Số nhà'), 'the best answer first, at house level: ' + first);
+    assert(first.includes('phường Phố Hiến, tỉnh Hưng Yên'), 'today\'s full address: ' + first);
+    assert(first.includes('Chuyển từ: Phường Hiến Nam, TP. Hưng Yên ·'), 'the conversion (no province of the same name): ' + first);
+    assert(first.includes(grouped(houseCode)), 'its code: ' + first);
+    if (width < 400) {
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 0, 'no horizontal overflow: ' + overflow);
+    }
+    await page.screenshot({ path: join(shots, `12-geocode-list${suffix}.png`) });
+    // Enter with nothing selected takes the best answer: the house's card, by its code.
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#place-card');
+    assert((await text(page, '#place-name')).startsWith('Nhà bà Trần Thị Lan'), 'the house card');
+    assert((await text(page, '#place-address')).includes('số 12 phố Nguyễn Văn Linh'), 'its address');
+    assert(page.url().endsWith('#code=' + houseCode), 'share link of the house');
+    // A number that is not registered: the street, never another house.
+    await page.fill('#search', 'Số 14, phố Nguyễn Văn Linh, phường Phố Hiến');
+    const street = page.locator('#search-list li.geo-option', { hasText: 'Nguyễn Văn Linh' });
+    await street.first().waitFor();
+    const levels = await page.locator('#search-list li.geo-option .lvl').allInnerTexts();
+    assert(levels[0] === 'Đường' && !levels.includes('Số nhà'), 'the street, no house: ' + levels);
+    await street.first().click();
+    await page.waitForSelector('#geo-card');
+    const card = await text(page, '#geo-card');
+    assert((await text(page, '#geo-level')) === 'Đường', 'level on the card');
+    assert(/Độ khớp \d+%/.test(card), 'the score: ' + card);
+    assert((await text(page, '#geo-missing')).includes('Số nhà 14 chưa có'), 'the number is not registered');
+    const parsed = await text(page, '#geo-parsed');
+    for (const w of ['Số nhà', '14', 'Đường', 'phố Nguyễn Văn Linh', 'Xã/Phường', 'Phường Phố Hiến']) assert(parsed.includes(w), `understood ${w}: ${parsed}`);
+    assert(!page.url().includes('#code='), 'no place link for a street');
+    await page.evaluate(() => new Promise((r) => { const m = window.__viewer.map; if (!m.isMoving()) r(); else m.once('moveend', r); }));
+    const zoom = await page.evaluate(() => window.__viewer.map.getZoom());
+    assert(zoom > 16, 'flew to the street: zoom ' + zoom);
+    await idle(page);
+    await page.screenshot({ path: join(shots, `13-geocode-street${suffix}.png`) });
+    // The English switch redraws the card.
+    await page.click('#lang');
+    assert((await text(page, '#geo-level')) === 'Street', 'English level');
+    assert((await text(page, '#geo-parsed')).includes('House number'), 'English labels');
+    await page.click('#lang');
+    await page.close();
+  }
+});
+
+await step('staff CSV matching: columns ticked in order, a summary and the answered file', async () => {
+  const csv = '\uFEFFSTT;Số nhà;Đường;Phường\n1;12;phố Nguyễn Văn Linh;Phố Hiến\n2;14;phố Nguyễn Văn Linh;Phố Hiến\n'
+    + '3;;;Phường Phố Hiến\n4;5;Tràng Tiền;"Hoàn Kiếm; Hà Nội"\n';
+  for (const [width, height, suffix] of [[1280, 800, ''], [360, 740, '-phone']]) {
+    const page = await newPage(width, height);
+    await load(page);
+    assert(await page.locator('#btn-geocode-batch').isHidden(), 'not offered before signing in');
+    await signIn(page, editor);
+    await page.click('#btn-geocode-batch');
+    await page.waitForSelector('#batch-card');
+    assert((await text(page, '#batch-h')) === 'Đối chiếu địa chỉ (CSV)', 'panel title');
+    await page.setInputFiles('#batch-file', { name: 'dia-chi.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.waitForSelector('#batch-columns');
+    const info = await text(page, '#batch-info');
+    assert(info.includes('4 cột') && info.includes('dấu chấm phẩy'), 'header read: ' + info);
+    assert(await page.locator('#batch-run').isDisabled(), 'nothing to match before a column is ticked');
+    for (const c of ['Số nhà', 'Đường', 'Phường']) await page.locator('.col-pick', { hasText: c }).locator('input').click();
+    assert((await text(page, '#batch-joined')).endsWith('Số nhà + Đường + Phường'), 'joined in order: ' + (await text(page, '#batch-joined')));
+    assert(await page.locator('#batch-file').evaluate((i) => i.files.length === 1), 'the file input still holds the file');
+    await page.click('#batch-run');
+    await page.waitForSelector('#batch-summary');
+    assert((await text(page, '#batch-rows')) === '4', 'four rows');
+    const count = async (level) => (await page.locator(`#batch-summary tr[data-level="${level}"] td`).first().innerText()).trim();
+    for (const [level, n] of [['house', '1'], ['street', '1'], ['commune', '1'], ['none', '1']]) {
+      assert((await count(level)) === n, `${level}: ${await count(level)}`);
+    }
+    if (width < 400) {
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 0, 'no horizontal overflow: ' + overflow);
+    }
+    await page.locator('#batch-card').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, `14-batch-summary${suffix}.png`) });
+    const download = page.waitForEvent('download');
+    await page.click('#batch-download');
+    const d = await download;
+    assert(d.suggestedFilename() === 'dia-chi-doi-chieu.csv', 'file name: ' + d.suggestedFilename());
+    const answered = readFileSync(await d.path(), 'utf8');
+    const lines = answered.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    assert(lines[0] === 'STT;Số nhà;Đường;Phường;code;full_address;commune_code;match_level;score', 'header: ' + lines[0]);
+    assert(lines.length === 5 && lines[1].startsWith('1;12;') && lines[1].includes(houseCode) && lines[1].includes(';house;'), 'row 1: ' + lines[1]);
+    if (width < 400) { await page.close(); continue; }
+    // Another card, then the panel again: as it was left, file and answer.
+    await page.fill('#code-input', keoCode);
+    await page.click('#code-form button[type="submit"]');
+    await page.waitForSelector('#place-card');
+    await page.click('#btn-geocode-batch');
+    await page.waitForSelector('#batch-summary');
+    assert(await page.locator('#batch-file').evaluate((i) => i.files.length === 1), 'the file is still chosen');
+    // A file the API refuses (not UTF-8 after the header the panel read): its reason, in
+    // Vietnamese; and one whose header is not UTF-8, refused before it is sent.
+    const bad = Buffer.concat([Buffer.from('Địa chỉ\n' + 'Phố Hiến\n'.repeat(7000)), Buffer.from([0xc0, 0x0a])]);
+    await page.setInputFiles('#batch-file', { name: 'loi.csv', mimeType: 'text/csv', buffer: bad });
+    await page.waitForSelector('#batch-columns');
+    assert((await text(page, '#batch-joined')).includes('Địa chỉ'), 'the address column ticked to begin with');
+    await page.click('#batch-run');
+    await page.waitForFunction(() => document.getElementById('batch-error').textContent.length > 0);
+    const why = await text(page, '#batch-error');
+    assert(why.includes('không ở mã UTF-8 (lỗi tại byte'), 'the 422, readable: ' + why);
+    await page.screenshot({ path: join(shots, '15-batch-error.png') });
+    await page.setInputFiles('#batch-file', { name: 'ansi.csv', mimeType: 'text/csv', buffer: Buffer.from([0x53, 0xe8, 0x20, 0x6e, 0x68, 0xe0, 0x0a]) });
+    await page.waitForFunction(() => document.getElementById('batch-error').textContent.includes('UTF-8'));
+    assert(await page.locator('#batch-run').isDisabled(), 'nothing to send');
+    await page.close();
+  }
 });
 
 await step('a 360 px phone: bottom sheet, no horizontal scrolling, keyboard reachable', async () => {

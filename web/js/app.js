@@ -9,12 +9,14 @@ import { loadCommunes, map, refreshStreets } from './map.js';
 import { openFromHash, redrawPlaceCard } from './place-card.js';
 import { renderPopLegend } from './population.js';
 import { renderSession, restoreSession } from './signin.js';
-// Imported for what they set up: the search box, map clicks and the staff tools.
+// Imported for what they set up: the search box, map clicks and the staff tools (the
+// geocoder's part of the search box comes with search.js).
 import './search.js';
 import './what-is-here.js';
 import './register.js';
 import './streets.js';
 import './progress.js';
+import './geocode-batch.js';
 
 onLanguageChange(() => { renderLegend(); renderSession(); renderPopLegend(); redrawPlaceCard(); });
 

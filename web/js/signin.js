@@ -16,6 +16,7 @@ export function renderSession() {
     $('who').textContent = t('signed_as', { name: s.name, role: t('role_' + s.role) }) + (s.communes && s.communes.length ? ' · ' + s.communes.join(', ') : '');
     $('btn-register').hidden = !state.canWrite();
     $('btn-street').hidden = !state.canWrite();
+    $('btn-geocode-batch').hidden = !state.canRead();
   }
 }
 $('signin').onclick = () => {

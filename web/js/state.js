@@ -10,5 +10,7 @@ export function setToken(value) { token = value; }
 export function setSession(value) { session = value; }
 
 export function role() { return session && session.role; }
+// The staff ladder (reader < editor < reviewer < admin); the system roles stand beside it.
+export const canRead = () => ['reader', 'editor', 'reviewer', 'admin'].includes(role());
 export const canWrite = () => ['editor', 'reviewer', 'admin'].includes(role());
 export const canReview = () => ['reviewer', 'admin'].includes(role());
