@@ -25,6 +25,7 @@ const CHUNK: usize = 1000;
 pub struct ExportQuery {
     format: Option<String>,
     commune: Option<String>,
+    crs: Option<String>,
 }
 
 /// `GET /api/exports/places?format=geojson|ndjson|csv[&commune=CODE]` (reader and above).
@@ -42,6 +43,7 @@ pub struct ExportQuery {
     params(
         ("format" = Option<String>, Query, description = "`geojson` (default), `ndjson` or `csv`."),
         ("commune" = Option<String>, Query, description = "Only this commune (5-digit code)."),
+        ("crs" = Option<String>, Query, description = "The coordinates' system: CRS84 (default), `EPSG:4756`, `EPSG:9205`–`9218` (Hưng Yên: `EPSG:9209`) or `EPSG:3405`/`3406`. CSV then has `x`, `y` (easting, northing) instead of `lon`, `lat`; GeoJSON names the system in a `crs` member.", example = "EPSG:9209"),
     ),
     responses(
         (status = 200, description = "The places, with `Content-Disposition: attachment`. With `format=ndjson`, one place Feature per line (`application/geo+json-seq`); with `format=csv`, `text/csv`.", body = schema::PlaceCollection, content_type = "application/geo+json",
@@ -88,7 +90,9 @@ pub async fn places(
     let (_, codes) = state
         .registry
         .with_catalog(|c| c.list(&filter, 0, usize::MAX));
-    let writer = FeatureWriter::new(Vec::new(), format).map_err(|e| Problem::internal(&e))?;
+    let crs = super::places::crs_param(q.crs.as_deref())?;
+    let writer =
+        FeatureWriter::in_crs(Vec::new(), format, crs).map_err(|e| Problem::internal(&e))?;
     let chunks: Vec<Vec<LocationCode>> = codes.chunks(CHUNK).map(<[_]>::to_vec).collect();
     let registry = state.registry.clone();
     let stream = futures_util::stream::unfold(

@@ -21,6 +21,7 @@ use super::AppState;
 use crate::auth::Actor;
 use crate::code::LocationCode;
 use crate::commune::{is_commune_code, Commune, CommuneIndex};
+use crate::crs::{Crs, OGC_CRS};
 use crate::place::{PlaceKind, Status};
 use crate::registry::PlaceFilter;
 
@@ -32,13 +33,39 @@ const JSON: &str = "application/json";
 
 /// The conformance classes this service implements.
 /// (Not `…/conf/oas30`: the API is described in OpenAPI 3.1, see `/api/openapi.json`.)
-pub const CONFORMANCE: [&str; 5] = [
+pub const CONFORMANCE: [&str; 6] = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 ];
+
+/// The systems a client may ask for with `crs` and `bbox-crs`, by their URI.
+fn ogc_crs(uri: &str, param: &str) -> ApiResult<Crs> {
+    OGC_CRS
+        .iter()
+        .copied()
+        .find(|c| c.uri() == uri.trim())
+        .ok_or_else(|| {
+            bad(format!(
+                "{param} is one of {}",
+                OGC_CRS.map(|c| c.uri()).join(", ")
+            ))
+        })
+}
+
+/// Writes a body's coordinates in `crs` and says so in `Content-Crs` (OGC API – Features
+/// Part 2).
+fn respond_in(crs: Crs, media: &'static str, mut body: Value) -> Response {
+    crs.transform_geojson(&mut body);
+    let mut response = respond(media, body);
+    if let Ok(v) = header::HeaderValue::from_str(&format!("<{}>", crs.uri())) {
+        response.headers_mut().insert("content-crs", v);
+    }
+    response
+}
 
 /// The absolute base URL of this request (`http://HOST`), for links.
 fn base(headers: &HeaderMap) -> String {
@@ -138,7 +165,8 @@ fn collection(b: &str, id: &str, communes: &CommuneIndex) -> Value {
         "title": title,
         "description": description,
         "itemType": "feature",
-        "crs": [CRS84],
+        "crs": OGC_CRS.map(|c| c.uri()),
+        "storageCrs": CRS84,
         "extent": {"spatial": {"bbox": [extent(communes)], "crs": CRS84}},
         "links": [
             link(format!("{b}/ogc/collections/{id}"), "self", JSON, title),
@@ -256,7 +284,10 @@ pub async fn queryables(Path(id): Path<String>, headers: HeaderMap) -> ApiResult
 
 /// Validated items parameters.
 struct ItemsQuery {
+    /// CRS84 degrees, whatever `bbox-crs` the client wrote it in.
     bbox: Option<[f64; 4]>,
+    /// The system the coordinates are answered in.
+    crs: Crs,
     limit: usize,
     offset: usize,
     kind: Option<PlaceKind>,
@@ -278,6 +309,7 @@ fn parse_items_query(
         "places" => &[
             "bbox",
             "bbox-crs",
+            "crs",
             "limit",
             "offset",
             "f",
@@ -288,13 +320,14 @@ fn parse_items_query(
         "streets" => &[
             "bbox",
             "bbox-crs",
+            "crs",
             "limit",
             "offset",
             "f",
             "commune_code",
             "street_type",
         ],
-        _ => &["bbox", "bbox-crs", "limit", "offset", "f"],
+        _ => &["bbox", "bbox-crs", "crs", "limit", "offset", "f"],
     };
     let mut map: HashMap<&str, &str> = HashMap::new();
     for (k, v) in params {
@@ -313,36 +346,17 @@ fn parse_items_query(
             return Err(bad("f is json or geojson"));
         }
     }
-    if let Some(crs) = map.get("bbox-crs") {
-        if *crs != CRS84 {
-            return Err(bad(format!("bbox-crs must be {CRS84}")));
-        }
-    }
-    let bbox = map
-        .get("bbox")
-        .map(|b| {
-            let n: Vec<f64> = b
-                .split(',')
-                .map(|x| x.trim().parse::<f64>())
-                .collect::<Result<_, _>>()
-                .map_err(|_| bad("bbox is four numbers: min lon, min lat, max lon, max lat"))?;
-            let [x0, y0, x1, y1] = <[f64; 4]>::try_from(n)
-                .map_err(|_| bad("bbox is four numbers: min lon, min lat, max lon, max lat"))?;
-            if ![x0, y0, x1, y1].iter().all(|v| v.is_finite())
-                || x0 > x1
-                || y0 > y1
-                || x0 < -180.0
-                || x1 > 180.0
-                || y0 < -90.0
-                || y1 > 90.0
-            {
-                return Err(bad(
-                    "bbox corners must be lon −180…180, lat −90…90, min ≤ max",
-                ));
-            }
-            Ok([x0, y0, x1, y1])
-        })
-        .transpose()?;
+    let crs = map
+        .get("crs")
+        .map(|c| ogc_crs(c, "crs"))
+        .transpose()?
+        .unwrap_or(Crs::Crs84);
+    let bbox_crs = map
+        .get("bbox-crs")
+        .map(|c| ogc_crs(c, "bbox-crs"))
+        .transpose()?
+        .unwrap_or(Crs::Crs84);
+    let bbox = map.get("bbox").map(|b| bbox_in(b, bbox_crs)).transpose()?;
     let limit = match map.get("limit") {
         None => DEFAULT_LIMIT,
         Some(l) => match l.parse::<u64>() {
@@ -395,6 +409,7 @@ fn parse_items_query(
     };
     Ok(ItemsQuery {
         bbox,
+        crs,
         limit,
         offset,
         kind,
@@ -402,6 +417,34 @@ fn parse_items_query(
         statuses,
         street_type,
     })
+}
+
+/// A `bbox` in `crs` (its axis order), as the CRS84 box around it.
+fn bbox_in(b: &str, crs: Crs) -> ApiResult<[f64; 4]> {
+    let shape =
+        "bbox is four numbers: the lower corner then the upper one, in bbox-crs's axis order";
+    let n: Vec<f64> = b
+        .split(',')
+        .map(|x| x.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad(shape))?;
+    let [a0, b0, a1, b1] = <[f64; 4]>::try_from(n).map_err(|_| bad(shape))?;
+    if ![a0, b0, a1, b1].iter().all(|v| v.is_finite()) || a0 > a1 || b0 > b1 {
+        return Err(bad(format!("{shape}; min ≤ max")));
+    }
+    // A projected box's corners are not the box of its CRS84 corners: take all four.
+    let corners = [(a0, b0), (a0, b1), (a1, b0), (a1, b1)].map(|(a, b)| crs.from_axes(a, b));
+    let [x0, y0, x1, y1] = corners
+        .iter()
+        .fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |m, [x, y]| {
+            [m[0].min(*x), m[1].min(*y), m[2].max(*x), m[3].max(*y)]
+        });
+    if x0 < -180.0 || x1 > 180.0 || y0 < -90.0 || y1 > 90.0 || !(x0.is_finite() && y1.is_finite()) {
+        return Err(bad(
+            "bbox corners must be lon −180…180, lat −90…90 (in CRS84)",
+        ));
+    }
+    Ok([x0, y0, x1, y1])
 }
 
 /// The `next`/`prev`/`self` links of an items page.
@@ -486,8 +529,9 @@ fn commune_feature(c: &Commune) -> Value {
     params(
         ("id" = schema::CollectionId, Path, description = "The collection: `places`, `streets` or `communes`."),
         ("bbox" = Option<Vec<f64>>, Query, style = Form, explode = false, min_items = 4, max_items = 4,
-            description = "Only features that intersect the box `min lon,min lat,max lon,max lat` (CRS84 degrees).", example = json!([106.0, 20.6, 106.1, 20.7])),
-        ("bbox-crs" = Option<String>, Query, description = "Only `http://www.opengis.net/def/crs/OGC/1.3/CRS84`."),
+            description = "Only features that intersect the box: lower corner then upper corner in `bbox-crs`'s axis order (CRS84: `min lon,min lat,max lon,max lat`).", example = json!([106.0, 20.6, 106.1, 20.7])),
+        ("bbox-crs" = Option<String>, Query, description = "The system of `bbox` (Part 2): CRS84 (default), or EPSG:4756, 9209 or 3405 by URI (`http://www.opengis.net/def/crs/EPSG/0/9209`)."),
+        ("crs" = Option<String>, Query, description = "The system of the answer's coordinates (Part 2): CRS84 (default), `http://www.opengis.net/def/crs/EPSG/0/4756` (VN-2000, latitude then longitude), `…/9209` (VN-2000 / TM-3 105-30, Hưng Yên's; easting, northing) or `…/3405` (VN-2000 / UTM 48N). The answer says which in `Content-Crs`."),
         ("limit" = Option<u64>, Query, minimum = 1, description = "Page size (default 100; larger values are clamped to 10000)."),
         ("offset" = Option<u32>, Query, description = "Features to skip (default 0)."),
         ("f" = Option<String>, Query, description = "Output format: `json` or `geojson` (both answer GeoJSON)."),
@@ -574,7 +618,8 @@ pub async fn items(
     };
     let b = base(&headers);
     let links = page_links(&b, &id, &params, &q, matched, features.len());
-    Ok(respond(
+    Ok(respond_in(
+        q.crs,
         GEOJSON,
         json!({
             "type": "FeatureCollection",
@@ -599,6 +644,8 @@ pub async fn items(
     params(
         ("id" = schema::CollectionId, Path, description = "The collection: `places`, `streets` or `communes`."),
         ("featureId" = String, Path, description = "A location code (`places`) or a commune code (`communes`).", example = "798580039614"),
+        ("crs" = Option<String>, Query, description = "The system of the coordinates, as for the items (Part 2)."),
+        ("f" = Option<String>, Query, description = "`json` or `geojson`."),
     ),
     responses(
         (status = 200, description = "The feature, with `self` and `collection` links.", body = schema::Item, content_type = "application/geo+json"),
@@ -610,9 +657,23 @@ pub async fn item(
     State(state): State<AppState>,
     Auth(actor): Auth,
     Path((id, fid)): Path<(String, String)>,
+    Query(params): Query<Vec<(String, String)>>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     known_collection(&id)?;
+    let mut crs = Crs::Crs84;
+    for (k, v) in &params {
+        match k.as_str() {
+            "crs" => crs = ogc_crs(v, "crs")?,
+            "f" if matches!(v.as_str(), "json" | "geojson") => {}
+            "f" => return Err(bad("f is json or geojson")),
+            other => {
+                return Err(bad(format!(
+                    "unknown query parameter {other:?}; a feature takes crs and f"
+                )))
+            }
+        }
+    }
     let b = base(&headers);
     let mut feature = if id == "places" {
         let code: LocationCode = fid
@@ -643,5 +704,5 @@ pub async fn item(
             "the collection"
         ),
     ]);
-    Ok(respond(GEOJSON, feature))
+    Ok(respond_in(crs, GEOJSON, feature))
 }

@@ -6,12 +6,15 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::extract::{if_match, require_signed_in, required_if_match, Auth, CodePath, JsonBody};
+use super::extract::{
+    if_match, require_signed_in, required_if_match, Auth, CodePath, JsonBody, QueryParams,
+};
 use super::problem::{ApiResult, Problem};
 use super::reply;
 use super::responses;
 use super::schema;
 use super::AppState;
+use crate::crs::Crs;
 use crate::place::{Place, PlaceDraft};
 use crate::registry::IdempotencyRequest;
 
@@ -128,10 +131,11 @@ pub async fn create(
     params(
         ("code" = String, Path, description = "The 12-digit location code; spaces, dots and hyphens between digits are accepted.", example = "798580039614"),
         ("If-None-Match" = Option<String>, Header, nullable = false, description = "ETags the client holds; the current one makes a 304."),
+        ("crs" = Option<String>, Query, description = "The coordinates' system: CRS84 (default), `EPSG:4756` (VN-2000; latitude, longitude), `EPSG:9209` (Hưng Yên's VN-2000 / TM-3 zone; easting, northing), any VN-2000 TM-3 zone `EPSG:9205`–`9218`, or `EPSG:3405`/`3406` (UTM); the answer's `Content-Crs` says which.", example = "EPSG:9209"),
     ),
     responses(
         (status = 200, description = "The place.", body = schema::PlaceFeature, content_type = "application/geo+json",
-            headers(("ETag" = String, description = "Strong ETag `\"CODE-VERSION\"`"))),
+            headers(("ETag" = String, description = "Strong ETag `\"CODE-VERSION\"`"), ("Content-Crs" = String, description = "`<URI>` of the coordinates' system"))),
         (status = 304, description = "Not modified.",
             headers(("ETag" = String, description = "The current ETag"))),
         responses::InvalidCode,
@@ -143,8 +147,10 @@ pub async fn get(
     State(state): State<AppState>,
     Auth(actor): Auth,
     CodePath(code): CodePath,
+    QueryParams(q): QueryParams<CrsQuery>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
+    let crs = crs_param(q.crs.as_deref())?;
     let place = state.registry.get(&actor, code).await?;
     let etag = place.etag();
     let not_modified = headers
@@ -154,8 +160,32 @@ pub async fn get(
     if not_modified {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
     }
-    let feature = state.registry.feature_for(&actor, &place);
-    Ok(reply::geojson_with_etag(StatusCode::OK, etag, &feature))
+    let mut feature = state.registry.feature_for(&actor, &place);
+    crs.transform_geojson(&mut feature);
+    let mut response = reply::geojson_with_etag(StatusCode::OK, etag, &feature);
+    if let Ok(v) = header::HeaderValue::from_str(&format!("<{}>", crs.uri())) {
+        response.headers_mut().insert("content-crs", v);
+    }
+    Ok(response)
+}
+
+/// The `crs` of a read.
+#[derive(Debug, serde::Deserialize)]
+pub struct CrsQuery {
+    crs: Option<String>,
+}
+
+/// A `crs` parameter: CRS84 when absent.
+pub fn crs_param(crs: Option<&str>) -> ApiResult<Crs> {
+    match crs {
+        None => Ok(Crs::Crs84),
+        Some(c) => Crs::parse(c).ok_or_else(|| {
+            Problem::bad_request(
+                "invalid-query",
+                format!("crs {c:?}: CRS84, EPSG:4756, EPSG:9205 to EPSG:9218 (Hưng Yên: EPSG:9209), EPSG:3405 or EPSG:3406"),
+            )
+        }),
+    }
 }
 
 /// `PATCH /api/places/{code}` — JSON merge patch of the Feature; needs `If-Match`.

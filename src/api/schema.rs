@@ -796,8 +796,11 @@ pub struct Collection {
     pub description: String,
     #[serde(rename = "itemType")]
     pub item_type: ItemType,
-    /// Only CRS84.
+    /// The systems features can be asked in (`crs`): CRS84, EPSG:4756, 9209 and 3405.
     pub crs: Vec<String>,
+    /// CRS84: the system the registry keeps.
+    #[serde(rename = "storageCrs")]
+    pub storage_crs: String,
     pub extent: Extent,
     /// `self`, `items`, queryables.
     pub links: Vec<Link>,

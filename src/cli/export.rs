@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use crate::crs::Crs;
 use crate::formats::{FeatureWriter, Format};
 use crate::registry::Registry;
 use crate::store::StoreError;
@@ -20,6 +21,10 @@ pub struct ExportArgs {
     /// Output file (default: standard output).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// The coordinates' system: CRS84 (default), EPSG:4756, EPSG:9205–9218 (Hưng Yên:
+    /// EPSG:9209) or EPSG:3405/3406; CSV then has x, y (easting, northing) columns.
+    #[arg(long)]
+    crs: Option<String>,
 }
 
 pub async fn run(registry: &Registry, args: ExportArgs) -> anyhow::Result<()> {
@@ -34,7 +39,13 @@ pub async fn run(registry: &Registry, args: ExportArgs) -> anyhow::Result<()> {
         Some(path) => Box::new(std::fs::File::create(path)?),
         None => Box::new(std::io::stdout()),
     };
-    let mut writer = FeatureWriter::new(BufWriter::new(out), format)?;
+    let crs = match &args.crs {
+        Some(c) => Crs::parse(c).ok_or_else(|| {
+            anyhow::anyhow!("--crs {c:?}: CRS84, EPSG:4756, EPSG:9205 to EPSG:9218 (Hưng Yên: EPSG:9209), EPSG:3405 or EPSG:3406")
+        })?,
+        None => Crs::Crs84,
+    };
+    let mut writer = FeatureWriter::in_crs(BufWriter::new(out), format, crs)?;
     registry
         .export_places(args.commune.as_deref(), &mut |place| {
             writer

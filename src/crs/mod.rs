@@ -175,6 +175,87 @@ impl Crs {
     }
 }
 
+/// The systems OGC API – Features serves besides CRS84 (Part 2): VN-2000 geographic, Hưng
+/// Yên's TM-3 zone and UTM 48N.
+pub const OGC_CRS: [Crs; 4] = [
+    Crs::Crs84,
+    Crs::Vn2000,
+    Crs::HUNG_YEN,
+    Crs::Vn2000Tm {
+        epsg: 3405,
+        lon0: 105.0,
+        k0: 0.9996,
+    },
+];
+
+impl Crs {
+    /// A point in this system's own axis order, as OGC API – Features Part 2 writes it:
+    /// EPSG:4756 is latitude, longitude; the projected systems easting, northing; CRS84
+    /// longitude, latitude. Metres are rounded to the millimetre, degrees to 1e-9.
+    pub fn to_axes(self, lon: f64, lat: f64) -> [f64; 2] {
+        let [x, y] = self.from_wgs84(lon, lat);
+        match self {
+            Crs::Vn2000 => [round(y, 1e9), round(x, 1e9)],
+            Crs::Vn2000Tm { .. } => [round(x, 1e3), round(y, 1e3)],
+            Crs::Crs84 => [x, y],
+        }
+    }
+
+    /// The WGS 84 longitude and latitude of a point given in this system's axis order.
+    pub fn from_axes(self, a: f64, b: f64) -> [f64; 2] {
+        match self {
+            Crs::Vn2000 => self.to_wgs84(b, a),
+            _ => self.to_wgs84(a, b),
+        }
+    }
+
+    /// A GeoJSON value with every coordinate pair written in this system (geometries,
+    /// Features, FeatureCollections; a Feature's `footprint` property too).
+    pub fn transform_geojson(self, value: &mut serde_json::Value) {
+        if self == Crs::Crs84 {
+            return;
+        }
+        use serde_json::Value;
+        match value {
+            Value::Object(o) => {
+                if let Some(c) = o.get_mut("coordinates") {
+                    self.transform_coordinates(c);
+                }
+                for key in ["geometry", "geometries", "features"] {
+                    if let Some(v) = o.get_mut(key) {
+                        self.transform_geojson(v);
+                    }
+                }
+                if let Some(f) = o.get_mut("properties").and_then(|p| p.get_mut("footprint")) {
+                    self.transform_geojson(f);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| self.transform_geojson(v)),
+            _ => {}
+        }
+    }
+
+    fn transform_coordinates(self, c: &mut serde_json::Value) {
+        use serde_json::Value;
+        let Value::Array(items) = c else {
+            return;
+        };
+        if let [Value::Number(x), Value::Number(y), ..] = items.as_slice() {
+            if let (Some(lon), Some(lat)) = (x.as_f64(), y.as_f64()) {
+                let [a, b] = self.to_axes(lon, lat);
+                items[0] = a.into();
+                items[1] = b.into();
+            }
+            return;
+        }
+        items.iter_mut().for_each(|v| self.transform_coordinates(v));
+    }
+}
+
+fn round(x: f64, scale: f64) -> f64 {
+    (x * scale).round() / scale
+}
+
 impl fmt::Display for Crs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -233,6 +314,28 @@ mod tests {
         let [we, wn] = tmerc::forward(wrong[0] - 105.5, wrong[1], 0.9999);
         let moved = ((we + FALSE_EASTING - e).powi(2) + (wn - n).powi(2)).sqrt();
         assert!((0.4..1.0).contains(&moved), "{moved} m");
+    }
+
+    #[test]
+    fn axis_order_and_geojson() {
+        let [lat, lon] = Crs::Vn2000.to_axes(106.05, 20.66);
+        assert!((20.6..20.7).contains(&lat) && (106.0..106.1).contains(&lon));
+        let [e, n] = Crs::HUNG_YEN.to_axes(106.05, 20.66);
+        assert_eq!([e, n], [557_111.143, 2_285_411.234]);
+        let back = Crs::Vn2000.from_axes(lat, lon);
+        assert!((back[0] - 106.05).abs() < 1e-8 && (back[1] - 20.66).abs() < 1e-8);
+        let mut f = serde_json::json!({"type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [106.05, 20.66]},
+            "properties": {"footprint": {"type": "Polygon", "coordinates": [[[106.05, 20.66], [106.06, 20.66], [106.05, 20.67], [106.05, 20.66]]]}}});
+        Crs::HUNG_YEN.transform_geojson(&mut f);
+        assert_eq!(
+            f["geometry"]["coordinates"],
+            serde_json::json!([557_111.143, 2_285_411.234])
+        );
+        assert_eq!(
+            f["properties"]["footprint"]["coordinates"][0][0],
+            f["geometry"]["coordinates"]
+        );
     }
 
     #[test]
