@@ -51,9 +51,9 @@ impl<W: Write> FeatureWriter<W> {
             Format::GeoJson if crs == Crs::Crs84 => {
                 out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?
             }
-            Format::GeoJson => write!(
+            Format::GeoJson => writeln!(
                 out,
-                "{{\"type\":\"FeatureCollection\",\"crs\":{{\"type\":\"name\",\"properties\":{{\"name\":\"EPSG:{}\"}}}},\"features\":[\n",
+                "{{\"type\":\"FeatureCollection\",\"crs\":{{\"type\":\"name\",\"properties\":{{\"name\":\"EPSG:{}\"}}}},\"features\":[",
                 crs.epsg()
             )?,
             Format::NdJson => {}
