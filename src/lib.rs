@@ -15,6 +15,7 @@ pub mod crs;
 pub mod event;
 pub mod formats;
 pub mod generate;
+pub mod geopackage;
 pub mod numbering;
 pub mod parking;
 pub mod payment;

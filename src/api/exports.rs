@@ -41,7 +41,7 @@ pub struct ExportQuery {
         external_ids,footprint,generated,version,created_at,updated_at` (objects as JSON text).",
     security(("bearer" = [])),
     params(
-        ("format" = Option<String>, Query, description = "`geojson` (default), `ndjson` or `csv`."),
+        ("format" = Option<String>, Query, description = "`geojson` (default), `ndjson`, `csv`, or `gpkg` (a GeoPackage with the places, streets and communes as layers, for QGIS; built, then sent)."),
         ("commune" = Option<String>, Query, description = "Only this commune (5-digit code)."),
         ("crs" = Option<String>, Query, description = "The coordinates' system: CRS84 (default), `EPSG:4756`, `EPSG:9205`–`9218` (Hưng Yên: `EPSG:9209`) or `EPSG:3405`/`3406`. CSV then has `x`, `y` (easting, northing) instead of `lon`, `lat`; GeoJSON names the system in a `crs` member.", example = "EPSG:9209"),
     ),
@@ -61,10 +61,15 @@ pub async fn places(
     if !actor.can_read_all() {
         return Err(Problem::unauthorized("exports need a reader token"));
     }
+    let gpkg = q
+        .format
+        .as_deref()
+        .is_some_and(|f| f.eq_ignore_ascii_case("gpkg"));
     let format = match q.format.as_deref() {
         None => Format::GeoJson,
+        Some(_) if gpkg => Format::GeoJson,
         Some(f) => Format::parse(f).ok_or_else(|| {
-            Problem::bad_request("invalid-query", "format is geojson, ndjson or csv")
+            Problem::bad_request("invalid-query", "format is geojson, ndjson, csv or gpkg")
         })?,
     };
     let commune = match q.commune.as_deref() {
@@ -91,6 +96,9 @@ pub async fn places(
         .registry
         .with_catalog(|c| c.list(&filter, 0, usize::MAX));
     let crs = super::places::crs_param(q.crs.as_deref())?;
+    if gpkg {
+        return geopackage(&state, crs, commune.as_deref()).await;
+    }
     let writer =
         FeatureWriter::in_crs(Vec::new(), format, crs).map_err(|e| Problem::internal(&e))?;
     let chunks: Vec<Vec<LocationCode>> = codes.chunks(CHUNK).map(<[_]>::to_vec).collect();
@@ -140,6 +148,43 @@ pub async fn places(
             ),
         ],
         Body::from_stream(stream),
+    )
+        .into_response())
+}
+
+/// A GeoPackage of the places (and the streets and communes) as a download. A GeoPackage is
+/// a database, not a stream: it is built in a temporary file, then sent.
+async fn geopackage(
+    state: &AppState,
+    crs: crate::crs::Crs,
+    commune: Option<&str>,
+) -> ApiResult<Response> {
+    let path = std::env::temp_dir().join(format!(
+        "diachiso-export-{}-{}.gpkg",
+        std::process::id(),
+        rand::random::<u64>()
+    ));
+    let written = state.registry.export_geopackage(&path, crs, commune).await;
+    let bytes = tokio::fs::read(&path).await;
+    let _ = tokio::fs::remove_file(&path).await;
+    written?;
+    let bytes = bytes.map_err(|e| Problem::internal(&e))?;
+    let name = match commune {
+        Some(c) => format!("places-{c}.gpkg"),
+        None => "places.gpkg".to_owned(),
+    };
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/geopackage+sqlite3".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
     )
         .into_response())
 }

@@ -501,19 +501,6 @@ fn encode(s: &str) -> String {
         .collect()
 }
 
-fn commune_feature(c: &Commune) -> Value {
-    json!({
-        "type": "Feature",
-        "id": c.code,
-        "geometry": geojson::GeometryValue::from(&c.boundary),
-        "properties": {
-            "code": c.code, "name": c.name, "full_name": c.full_name, "unit_type": c.unit_type,
-            "province_code": c.province_code, "province_name": c.province_name,
-            "area_km2": (c.area_km2 * 100.0).round() / 100.0,
-        }
-    })
-}
-
 /// `GET /ogc/collections/{id}/items`.
 #[utoipa::path(
     get,
@@ -612,7 +599,7 @@ pub async fn items(
             .iter()
             .skip(q.offset)
             .take(q.limit)
-            .map(|c| commune_feature(c))
+            .map(|c| c.feature())
             .collect();
         (hits.len(), page)
     };
@@ -688,7 +675,7 @@ pub async fn item(
         let c = communes
             .get(&fid)
             .ok_or_else(|| Problem::not_found(format!("no commune {fid:?}")))?;
-        commune_feature(c)
+        c.feature()
     };
     feature["links"] = json!([
         link(

@@ -36,6 +36,23 @@ pub struct Commune {
     pub boundary: MultiPolygon<f64>,
 }
 
+impl Commune {
+    /// The commune as a GeoJSON Feature (its boundary; area rounded to 0.01 km²).
+    pub fn feature(&self) -> serde_json::Value {
+        serde_json::json!({
+            "type": "Feature",
+            "id": self.code,
+            "geometry": geojson::GeometryValue::from(&self.boundary),
+            "properties": {
+                "code": self.code, "name": self.name, "full_name": self.full_name,
+                "unit_type": self.unit_type, "province_code": self.province_code,
+                "province_name": self.province_name,
+                "area_km2": (self.area_km2 * 100.0).round() / 100.0,
+            }
+        })
+    }
+}
+
 /// Whether `s` is an official 5-digit commune code.
 ///
 /// ```

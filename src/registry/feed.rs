@@ -81,6 +81,51 @@ impl Registry {
         Ok(self.store.export_places(commune, sink).await?)
     }
 
+    /// Writes a GeoPackage at `path` with the places (of one commune, or all; every status),
+    /// the streets and the communes as layers, coordinates in `crs`. Returns each layer's
+    /// feature count.
+    pub async fn export_geopackage(
+        &self,
+        path: &std::path::Path,
+        crs: crate::crs::Crs,
+        commune: Option<&str>,
+    ) -> Result<Vec<(&'static str, usize)>> {
+        use crate::geopackage::{registry_layers, GeoPackage};
+        let failed = |e: crate::geopackage::GeoPackageError| RegistryError::Internal(e.to_string());
+        let [places, streets, communes] = registry_layers();
+        let mut gpkg = GeoPackage::create(path, crs).await.map_err(failed)?;
+        gpkg.layer(places).await.map_err(failed)?;
+        let filter = super::PlaceFilter {
+            commune: commune.and_then(|c| c.parse().ok()),
+            statuses: crate::place::Status::ALL.to_vec(),
+            ..super::PlaceFilter::default()
+        };
+        let (_, codes) = self.with_catalog(|c| c.list(&filter, 0, usize::MAX));
+        for chunk in codes.chunks(1000) {
+            for place in self.places(chunk).await? {
+                gpkg.add(&self.feature(&place)).await.map_err(failed)?;
+            }
+        }
+        gpkg.layer(streets).await.map_err(failed)?;
+        let all_streets: Vec<_> = self.with_streets(|s| s.all().cloned().collect());
+        for street in all_streets
+            .iter()
+            .filter(|s| commune.is_none_or(|c| s.communes.iter().any(|x| x == c)))
+        {
+            gpkg.add(&street.feature()).await.map_err(failed)?;
+        }
+        gpkg.layer(communes).await.map_err(failed)?;
+        for c in self
+            .communes()
+            .all()
+            .iter()
+            .filter(|c| commune.is_none_or(|x| x == c.code))
+        {
+            gpkg.add(&c.feature()).await.map_err(failed)?;
+        }
+        gpkg.finish().await.map_err(failed)
+    }
+
     /// Houses numbered by an approved plan (not retired), per commune code.
     pub async fn numbered_houses(&self) -> Result<Vec<(String, i64)>> {
         Ok(self.store.numbered_houses().await?)
