@@ -388,7 +388,7 @@ pub fn row_place(
                 columns.header[i]
             ));
         }
-        attributes.insert(columns.header[i].clone(), value.into());
+        attributes.insert(attribute_name(&columns.header[i]), value.into());
     }
     let declared_commune = columns
         .cell(row, Role::CommuneCode)
@@ -472,6 +472,18 @@ fn coordinates(
     Ok([round7(lon), round7(lat)])
 }
 
+/// An attribute name from a header: folded, words joined by `_` ("Ghi chú" → "ghi_chu",
+/// "Điện thoại" → "dien_thoai"), as attribute names are identifiers.
+pub fn attribute_name(header: &str) -> String {
+    let name = header_key(header).replace(' ', "_");
+    let name: String = name.chars().take(64).collect();
+    if name.is_empty() {
+        "column".to_owned()
+    } else {
+        name
+    }
+}
+
 /// Degrees to 7 decimals (about 1 cm): what a survey point carries.
 fn round7(x: f64) -> f64 {
     (x * 1e7).round() / 1e7
@@ -524,6 +536,48 @@ mod tests {
     }
 
     #[test]
+    fn headers_as_communes_write_them() {
+        for (written, role) in [
+            ("Tên", Role::Name),
+            ("Tên địa điểm", Role::Name),
+            ("TÊN CƠ SỞ", Role::Name),
+            ("Loại", Role::Kind),
+            ("Loại hình", Role::Kind),
+            ("Phân loại", Role::Kind),
+            ("Địa chỉ", Role::Address),
+            ("Địa chỉ chi tiết", Role::Address),
+            ("Số nhà", Role::HouseNumber),
+            ("Đường/Phố", Role::Street),
+            ("Tên đường", Role::Street),
+            ("Thôn/Xóm/TDP", Role::Hamlet),
+            ("Tổ dân phố", Role::Hamlet),
+            ("Khu phố", Role::Hamlet),
+            ("Kinh độ", Role::Lon),
+            ("Vĩ độ", Role::Lat),
+            ("Longitude", Role::Lon),
+            ("lat", Role::Lat),
+            ("X", Role::X),
+            ("Tọa độ X", Role::X),
+            ("Toạ độ Y", Role::Y),
+            ("Easting", Role::Easting),
+            ("Northing", Role::Northing),
+            ("Mã xã", Role::CommuneCode),
+            ("commune_code", Role::CommuneCode),
+            ("Xã/Phường", Role::Commune),
+            ("STT", Role::Skip),
+            ("Ghi chú", Role::Keep),
+            ("Điện thoại", Role::Keep),
+        ] {
+            let key = header_key(written);
+            let got = SYNONYMS
+                .iter()
+                .find(|(s, _)| *s == key)
+                .map_or(Role::Keep, |(_, r)| r.clone());
+            assert_eq!(got, role, "{written}");
+        }
+    }
+
+    #[test]
     fn a_survey_row_in_vn2000() {
         let c = Columns::from_header(
             &header(&["STT", "Tên", "Loại", "X", "Y", "Điện thoại"]),
@@ -549,7 +603,7 @@ mod tests {
         );
         assert_eq!(p.feature["properties"]["kind"], "religious_site");
         assert_eq!(
-            p.feature["properties"]["attributes"]["Điện thoại"],
+            p.feature["properties"]["attributes"]["dien_thoai"],
             "0221 3862 111"
         );
         // The same numbers the GIS way round are recognised.

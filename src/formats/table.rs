@@ -78,10 +78,32 @@ pub fn read_csv_table(
         Some(Err(e)) => return Err(TableError::Csv(1, e.to_string())),
         None => return Err(TableError::NoHeader),
     };
+    // Lines counted from byte offsets: the reader's own line count is off with CRLF endings.
+    let (mut counted_to, mut line_at) = (0usize, 1u64);
+    let mut line_of = |byte: u64| {
+        let mut byte = (byte as usize).min(text.len());
+        // With CRLF the reader's record starts at the line feed before it.
+        while byte < text.len() && matches!(text.as_bytes()[byte], b'\r' | b'\n') {
+            byte += 1;
+        }
+        if byte >= counted_to {
+            line_at += text.as_bytes()[counted_to..byte]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            counted_to = byte;
+        }
+        line_at
+    };
     for record in records {
-        let record = record
-            .map_err(|e| TableError::Csv(e.position().map_or(0, |p| p.line()), e.to_string()))?;
-        let line = record.position().map_or(0, |p| p.line());
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| line_of(p.byte()));
+                return Err(TableError::Csv(line, e.to_string()));
+            }
+        };
+        let line = record.position().map_or(0, |p| line_of(p.byte()));
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -203,5 +225,18 @@ mod tests {
             read_csv_table(b"a\n\xff\n", |_, _| true),
             Err(TableError::NotUtf8(2))
         );
+    }
+}
+#[cfg(test)]
+mod crlf {
+    #[test]
+    fn crlf_lines() {
+        let mut lines = Vec::new();
+        super::read_csv_table(b"a;b\r\n1;2\r\n3;4\r\n", |_, r| {
+            lines.push(r.line);
+            true
+        })
+        .unwrap();
+        assert_eq!(lines, [2, 3]);
     }
 }

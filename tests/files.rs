@@ -1,0 +1,356 @@
+//! The files communes already have, on both stores: a survey table in VN-2000 (CSV and Excel)
+//! imported with `--crs EPSG:9209` to within half a metre of where each point belongs, kinds
+//! from words, extra columns kept; metres refused without a system; a dry run that writes
+//! nothing; `--strict`; GeoJSON from another tool with extra properties; VN-2000 out through
+//! OGC API – Features Part 2 and `?crs=`, compared with PROJ; and GeoPackages GDAL reads.
+
+mod common;
+
+use std::process::Command;
+
+use common::{Server, PHO_HIEN};
+use diachiso::crs::Crs;
+use serde_json::{json, Value};
+
+fn data(name: &str) -> String {
+    format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The survey table's WGS 84 truth: (STT, lon, lat).
+fn truth() -> Vec<(u32, f64, f64)> {
+    std::fs::read_to_string(data("survey-9209-wgs84.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (
+                f[0].parse().unwrap(),
+                f[1].parse().unwrap(),
+                f[2].parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Every place the server serves, once it has caught up with `n` places written by the
+/// command line (nodes apply the event log within a quarter second).
+fn exported(s: &Server, reader: &str, n: usize) -> Vec<Value> {
+    for _ in 0..100 {
+        let all: Value = s
+            .get("/api/exports/places?format=geojson", Some(reader))
+            .json()
+            .unwrap();
+        let features = all["features"].as_array().cloned().unwrap_or_default();
+        if features.len() >= n {
+            return features;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("the server never served {n} places");
+}
+
+fn metres(a: [f64; 2], b: [f64; 2]) -> f64 {
+    let dy = (a[1] - b[1]) * 110_574.0;
+    let dx = (a[0] - b[0]) * 111_320.0 * a[1].to_radians().cos();
+    dx.hypot(dy)
+}
+
+/// Imports the survey table and checks every place against the truth.
+fn survey_imports(file: &str) {
+    let s = Server::start();
+    let reader = s.token("reader", &[]);
+    let path = data(file);
+
+    // Metres without a system are refused, not guessed; nothing is written.
+    let (ok, _, stderr) = s.cli(&["import", "places", &path]);
+    assert!(!ok && stderr.contains("crs"), "{stderr}");
+    assert_eq!(s.stats(&reader)["places"], 0);
+
+    // A dry run decides every row and writes nothing.
+    let report = s.scratch("report.csv");
+    let (ok, _, stderr) = s.cli(&[
+        "import",
+        "places",
+        &path,
+        "--crs",
+        "EPSG:9209",
+        "--dry-run",
+        "--report",
+        &report,
+    ]);
+    assert!(ok, "{stderr}");
+    assert!(stderr.contains("10 places would be imported"), "{stderr}");
+    assert_eq!(s.stats(&reader)["places"], 0);
+    let lines = std::fs::read_to_string(&report).unwrap();
+    assert_eq!(lines.lines().count(), 11, "{lines}");
+    assert!(
+        lines
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("2,would be imported,"),
+        "{lines}"
+    );
+
+    // --strict refuses the columns the registry does not know, and fails.
+    let (ok, _, stderr) = s.cli(&["import", "places", &path, "--crs", "EPSG:9209", "--strict"]);
+    assert!(!ok, "{stderr}");
+    assert_eq!(s.stats(&reader)["places"], 0);
+
+    // The import.
+    let (ok, _, stderr) = s.cli(&[
+        "import",
+        "places",
+        &path,
+        "--crs",
+        "EPSG:9209",
+        "--report",
+        &report,
+    ]);
+    assert!(ok, "{stderr}");
+    assert!(stderr.contains("imported 10 places"), "{stderr}");
+    let features = exported(&s, &reader, 10);
+    assert_eq!(features.len(), 10);
+    for (stt, lon, lat) in truth() {
+        let f = features
+            .iter()
+            .find(|f| f["properties"]["attributes"]["ghi_chu"] == format!("điểm khảo sát {stt}"))
+            .unwrap_or_else(|| panic!("row {stt} imported with its note kept"));
+        let c = &f["geometry"]["coordinates"];
+        let d = metres([c[0].as_f64().unwrap(), c[1].as_f64().unwrap()], [lon, lat]);
+        assert!(d < 0.5, "row {stt} is {d} m from where it belongs");
+        let p = &f["properties"];
+        assert_eq!(
+            p["attributes"]["dien_thoai"],
+            format!("0221 38{:02} 111", stt - 1)
+        );
+        assert_eq!(p["address"]["house_number"], stt.to_string());
+        let expected = match stt {
+            1 | 8 => "religious_site",
+            2 => "government_office",
+            3 => "parking_lot",
+            4 | 9 => "public_building",
+            5 => "community_point",
+            6 | 10 => "business",
+            7 => "bus_station",
+            _ => unreachable!(),
+        };
+        assert_eq!(p["kind"], expected, "row {stt}: {}", p["name"]);
+    }
+}
+
+#[test]
+fn a_survey_table_in_csv_imports_in_vn2000() {
+    survey_imports("survey-9209.csv");
+}
+
+#[test]
+fn a_survey_table_in_excel_imports_in_vn2000() {
+    survey_imports("survey-9209.xlsx");
+}
+
+#[test]
+fn geojson_from_another_tool_keeps_what_it_carries() {
+    let s = Server::start();
+    let reader = s.token("reader", &[]);
+    let file = s.scratch("other.ndjson");
+    let rows = [
+        json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": PHO_HIEN},
+               "properties": {"kind": "Chùa", "name": "Chùa Chuông", "pid": 17, "commune_code": "11953"}}),
+        json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [106.097, 20.6384]},
+               "properties": {"kind": "business", "name": "Chợ Tân Hưng", "pid": 18, "commune_code": "11953", "status": "active"}}),
+    ];
+    std::fs::write(
+        &file,
+        rows.iter().map(|r| format!("{r}\n")).collect::<String>(),
+    )
+    .unwrap();
+    let report = s.scratch("report.csv");
+    let (ok, _, stderr) = s.cli(&["import", "places", &file, "--report", &report]);
+    assert!(ok, "{stderr}");
+    assert!(stderr.contains("imported 2 places"), "{stderr}");
+    let lines = std::fs::read_to_string(&report).unwrap();
+    let second = lines.lines().find(|l| l.starts_with("2,")).unwrap();
+    assert!(
+        second.contains("the file says commune 11953") && second.contains("11977"),
+        "{lines}"
+    );
+    let chua = exported(&s, &reader, 2)
+        .into_iter()
+        .find(|f| f["properties"]["name"] == "Chùa Chuông")
+        .unwrap();
+    assert_eq!(chua["properties"]["kind"], "religious_site");
+    assert_eq!(chua["properties"]["attributes"]["pid"], 17);
+    assert_eq!(
+        chua["properties"]["status"], "provisional",
+        "status is the registry's"
+    );
+    // --strict refuses the unknown property.
+    let strict = s.scratch("strict.ndjson");
+    std::fs::write(&strict, format!("{}\n", json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [106.06, 20.66]}, "properties": {"kind": "business", "name": "X", "pid": 1}}))).unwrap();
+    let (ok, _, _) = s.cli(&["import", "places", &strict, "--strict"]);
+    assert!(!ok);
+}
+
+/// The PROJ fixture's points of Hưng Yên's zone that lie in a loaded commune.
+fn fixture_9209(s: &Server) -> Vec<([f64; 2], [f64; 2])> {
+    std::fs::read_to_string(data("vn2000-proj.csv"))
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("9209,"))
+        .map(|l| {
+            let f: Vec<f64> = l.split(',').skip(1).map(|v| v.parse().unwrap()).collect();
+            ([f[0], f[1]], [f[2], f[3]])
+        })
+        .filter(|(p, _)| {
+            let r = s.get(
+                &format!("/api/reverse?lon={}&lat={}&limit=1", p[0], p[1]),
+                None,
+            );
+            r.json::<Value>().unwrap()["commune"].is_object()
+        })
+        .take(8)
+        .collect()
+}
+
+#[test]
+fn vn2000_out_agrees_with_proj() {
+    let s = Server::start();
+    let admin = s.token("admin", &[]);
+    let points = fixture_9209(&s);
+    assert!(points.len() >= 5, "enough fixture points in the province");
+    let mut codes = Vec::new();
+    for (i, (lonlat, _)) in points.iter().enumerate() {
+        let body = json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": lonlat},
+            "properties": {"kind": "other", "name": format!("Mốc khảo sát {i}")}});
+        let r = s.post("/api/places", Some(&admin), &body);
+        assert_eq!(r.status(), 201);
+        codes.push(
+            r.json::<Value>().unwrap()["properties"]["code"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let uri = "http://www.opengis.net/def/crs/EPSG/0/9209";
+    for ((_, en), code) in points.iter().zip(&codes) {
+        // One feature, OGC and the place API.
+        for path in [
+            format!("/ogc/collections/places/items/{code}?crs={uri}"),
+            format!("/api/places/{code}?crs=EPSG:9209"),
+        ] {
+            let r = s.get(&path, Some(&admin));
+            assert_eq!(r.status(), 200, "{path}");
+            assert_eq!(r.headers()["content-crs"], format!("<{uri}>"));
+            let f: Value = r.json().unwrap();
+            let c = &f["geometry"]["coordinates"];
+            let (e, n) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+            assert!(
+                (e - en[0]).abs() < 0.05 && (n - en[1]).abs() < 0.05,
+                "{path}: {e},{n} against PROJ {en:?}"
+            );
+        }
+    }
+    // A page in EPSG:9209, asked by a box in EPSG:9209.
+    let (e0, n0) = points
+        .iter()
+        .map(|(_, en)| (en[0], en[1]))
+        .fold((f64::MAX, f64::MAX), |a, b| (a.0.min(b.0), a.1.min(b.1)));
+    let (e1, n1) = points
+        .iter()
+        .map(|(_, en)| (en[0], en[1]))
+        .fold((f64::MIN, f64::MIN), |a, b| (a.0.max(b.0), a.1.max(b.1)));
+    let r = s.get(
+        &format!(
+            "/ogc/collections/places/items?crs={uri}&bbox-crs={uri}&bbox={},{},{},{}",
+            e0 - 1.0,
+            n0 - 1.0,
+            e1 + 1.0,
+            n1 + 1.0
+        ),
+        Some(&admin),
+    );
+    assert_eq!(r.status(), 200);
+    let page: Value = r.json().unwrap();
+    assert_eq!(page["numberMatched"], points.len());
+    // The collection says which systems it serves; an unknown one is a 400.
+    let meta: Value = s.get("/ogc/collections/places", None).json().unwrap();
+    assert!(meta["crs"].as_array().unwrap().iter().any(|c| c == uri));
+    assert_eq!(
+        meta["storageCrs"],
+        "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+    );
+    common::expect_problem(
+        s.get(
+            "/ogc/collections/places/items?crs=http://www.opengis.net/def/crs/EPSG/0/2154",
+            None,
+        ),
+        400,
+    );
+    // CSV exports in VN-2000 have x, y.
+    let csv = s
+        .get("/api/exports/places?format=csv&crs=EPSG:9209", Some(&admin))
+        .text()
+        .unwrap();
+    assert!(csv.starts_with("code,x,y,kind"), "{csv}");
+    let _ = Crs::HUNG_YEN;
+}
+
+fn ogr_count(path: &str, layer: &str) -> Option<u64> {
+    let out = Command::new("ogrinfo")
+        .args(["-so", path, layer])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find_map(|l| l.strip_prefix("Feature Count: "))
+        .and_then(|n| n.trim().parse().ok())
+}
+
+#[test]
+fn a_geopackage_has_every_place_as_gdal_counts_them() {
+    let s = Server::start();
+    let reader = s.token("reader", &[]);
+    let (ok, _, stderr) = s.cli(&["demo", "--places", "300"]);
+    assert!(ok, "{stderr}");
+    let count = s.stats(&reader)["places"].as_u64().unwrap();
+    exported(&s, &reader, count as usize);
+    let file = s.scratch("places.gpkg");
+    let (ok, _, stderr) = s.cli(&[
+        "export",
+        "places",
+        "--format",
+        "gpkg",
+        "--out",
+        &file,
+        "--crs",
+        "EPSG:9209",
+    ]);
+    assert!(ok, "{stderr}");
+    if Command::new("ogrinfo").arg("--version").output().is_err() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "ogrinfo is needed (scripts/test installs gdal-bin)"
+        );
+        return;
+    }
+    assert_eq!(ogr_count(&file, "places"), Some(count));
+    assert!(ogr_count(&file, "communes").is_some_and(|n| n >= 100));
+    assert!(ogr_count(&file, "streets").is_some_and(|n| n > 0));
+    let srs = Command::new("ogrinfo")
+        .args(["-so", &file, "places"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&srs.stdout).contains("TM-3 105-30"));
+    // The same over HTTP, in CRS84.
+    let r = s.get("/api/exports/places?format=gpkg", Some(&reader));
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/geopackage+sqlite3"
+    );
+    let http = s.scratch("http.gpkg");
+    std::fs::write(&http, r.bytes().unwrap()).unwrap();
+    assert_eq!(ogr_count(&http, "places"), Some(count));
+}
