@@ -1,19 +1,18 @@
 //! `diachiso import places`: streaming, batched, resumable bulk import.
 
-use std::io::{IsTerminal, Read, Seek, SeekFrom};
-use std::path::{Path, PathBuf};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use clap::Args;
-use sha2::{Digest, Sha256};
-
 use crate::auth::Actor;
 use crate::registry::{
-    read_import_records, BatchReport, ImportInput, ImportRow, ReadOptions, Registry,
+    BatchReport, ImportEnd, ImportInput, ImportObserver, ImportSettings, ReadOptions, Registry,
+    REPORT_HEADER,
 };
 use crate::store::ImportProgress;
+use clap::Args;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -72,26 +71,6 @@ impl ImportArgs {
     }
 }
 
-/// Identifies an input file across runs without reading all of it: its size and a hash of
-/// its first and last MiB.
-fn fingerprint(path: &Path) -> std::io::Result<String> {
-    const PART: u64 = 1 << 20;
-    let mut file = std::fs::File::open(path)?;
-    let size = file.metadata()?.len();
-    let mut hasher = Sha256::new();
-    hasher.update(size.to_le_bytes());
-    let mut buf = Vec::new();
-    (&mut file).take(PART).read_to_end(&mut buf)?;
-    hasher.update(&buf);
-    if size > PART {
-        file.seek(SeekFrom::Start(size.saturating_sub(PART).max(PART)))?;
-        buf.clear();
-        file.take(PART).read_to_end(&mut buf)?;
-        hasher.update(&buf);
-    }
-    Ok(hex::encode(hasher.finalize()))
-}
-
 /// Progress output: a rewritten line on a terminal, plain lines otherwise.
 struct Meter {
     terminal: bool,
@@ -147,65 +126,60 @@ impl Meter {
     }
 }
 
-/// The row-by-row report (`--report`): line, outcome, code, problems.
-struct Report {
-    out: Option<csv::Writer<std::fs::File>>,
+/// The command line's view of an import: a progress line, each refused record on stderr,
+/// the row-by-row report (`--report`), and Ctrl-C.
+struct Console {
+    meter: Meter,
+    report: Option<csv::Writer<std::fs::File>>,
+    report_error: Option<anyhow::Error>,
     dry_run: bool,
+    interrupted: Arc<AtomicBool>,
 }
 
-impl Report {
-    fn create(path: Option<&Path>, dry_run: bool) -> anyhow::Result<Report> {
-        let out = match path {
-            Some(p) => {
-                let mut w = csv::Writer::from_path(p)
-                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", p.display()))?;
-                w.write_record(["line", "outcome", "code", "problems"])?;
-                Some(w)
-            }
-            None => None,
-        };
-        Ok(Report { out, dry_run })
-    }
-
-    fn batch(&mut self, report: &BatchReport) -> anyhow::Result<()> {
-        let Some(out) = &mut self.out else {
+impl Console {
+    fn write_report(&mut self, report: &BatchReport) -> anyhow::Result<()> {
+        let Some(out) = &mut self.report else {
             return Ok(());
         };
-        let imported = if self.dry_run {
-            "would be imported"
-        } else {
-            "imported"
-        };
-        let mut rows: Vec<(u64, &str, String, String)> = Vec::new();
-        for (line, code) in &report.accepted {
-            let notes: Vec<&str> = report
-                .warnings
-                .iter()
-                .filter(|(l, _)| l == line)
-                .map(|(_, w)| w.as_str())
-                .collect();
-            rows.push((*line, imported, code.to_string(), notes.join("; ")));
-        }
-        for (line, why) in &report.rejected {
-            rows.push((*line, "rejected", String::new(), why.clone()));
-        }
-        for (line, codes) in &report.duplicates {
-            rows.push((
-                *line,
-                "possible duplicate",
-                String::new(),
-                format!(
-                    "similar to {} within 15 m (set confirm_distinct to import it)",
-                    codes.join(", ")
-                ),
-            ));
-        }
-        rows.sort_by_key(|r| r.0);
-        for (line, outcome, code, problems) in rows {
-            out.write_record([line.to_string(), outcome.to_owned(), code, problems])?;
+        for row in report.rows(self.dry_run) {
+            out.write_record([
+                row.line.to_string(),
+                row.outcome.to_owned(),
+                row.code,
+                row.problems,
+            ])?;
         }
         out.flush()?;
         Ok(())
+    }
+}
+
+impl ImportObserver for Console {
+    fn resumed(&mut self, progress: &ImportProgress) {
+        eprintln!(
+            "resuming {} after {} records already committed",
+            progress.source, progress.records_done
+        );
+        self.meter = Meter::new(progress.records_done);
+    }
+
+    fn batch(&mut self, report: &BatchReport, progress: &ImportProgress) -> bool {
+        if let Err(e) = self.write_report(report) {
+            self.report_error = Some(e);
+            return false;
+        }
+        let clear = if self.meter.terminal { "\r\x1b[2K" } else { "" };
+        for (number, why) in &report.rejected {
+            eprintln!("{clear}record {number}: {why}");
+        }
+        for (number, codes) in &report.duplicates {
+            eprintln!(
+                "{clear}record {number}: possible duplicate of {} (skipped; set confirm_distinct to import it)",
+                codes.join(", ")
+            );
+        }
+        self.meter.tick(progress);
+        !self.interrupted.load(Ordering::SeqCst)
     }
 }
 
@@ -218,32 +192,14 @@ pub async fn run(registry: &Registry, args: ImportArgs) -> anyhow::Result<()> {
         args.strict,
     )
     .map_err(|e| anyhow::anyhow!("--{e}"))?;
-    let input = ImportInput::Path(args.file.clone());
     if args.batch_size == 0 {
         anyhow::bail!("--batch-size must be at least 1");
     }
-    let key = fingerprint(&args.file)
+    let input = ImportInput::Path(args.file.clone());
+    let key = input
+        .fingerprint()
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
-    let source_name = args.file.display().to_string();
-    let fresh = ImportProgress::new(key.clone(), source_name.clone());
-    let progress = match registry.import_progress(&key).await? {
-        _ if args.dry_run => fresh,
-        Some(p) if p.finished => {
-            eprintln!(
-                "{source_name} was imported already: {} imported, {} rejected, {} duplicates",
-                p.accepted, p.rejected, p.duplicates
-            );
-            return Ok(());
-        }
-        Some(p) => {
-            eprintln!(
-                "resuming {source_name} after {} records already committed",
-                p.records_done
-            );
-            p
-        }
-        None => fresh,
-    };
+    let source_name = input.name();
 
     // Ctrl-C / SIGTERM: finish the batch in hand, commit it, and stop.
     let interrupted = Arc::new(AtomicBool::new(false));
@@ -254,95 +210,61 @@ pub async fn run(registry: &Registry, args: ImportArgs) -> anyhow::Result<()> {
             flag.store(true, Ordering::SeqCst);
         });
     }
-
-    // The reader runs on its own thread and hands records over a bounded channel, so parsing
-    // and committing overlap (two cores) and memory stays bounded.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<ImportRow>(args.batch_size * 2);
-    let skip = progress.records_done;
-    let reader = {
-        let registry_admin = registry.admin_context();
-        std::thread::spawn(move || {
-            read_import_records(&input, &options, &registry_admin.gazetteer, skip, |row| {
-                tx.send(row).is_ok()
-            })
-        })
+    let report = match &args.report {
+        Some(p) => {
+            let mut w = csv::Writer::from_path(p)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", p.display()))?;
+            w.write_record(REPORT_HEADER)?;
+            Some(w)
+        }
+        None => None,
     };
-    let mut report_file = Report::create(args.report.as_deref(), args.dry_run)?;
-
-    let mut meter = Meter::new(progress.records_done);
-    let mut import = registry
-        .bulk_import(Actor::Local, args.strict, progress)
-        .await;
-    if args.certified {
-        import.certify_on_import()?;
+    let mut console = Console {
+        meter: Meter::new(0),
+        report,
+        report_error: None,
+        dry_run: args.dry_run,
+        interrupted,
+    };
+    let settings = ImportSettings {
+        strict: args.strict,
+        dry_run: args.dry_run,
+        certified: args.certified,
+        batch_size: args.batch_size,
+        exclusive: true,
+    };
+    let summary = registry
+        .import_file(Actor::Local, input, key, options, &settings, &mut console)
+        .await?;
+    console.meter.done();
+    if let Some(e) = console.report_error {
+        return Err(e.context("cannot write the report"));
     }
-    if args.dry_run {
-        import.dry_run();
-    }
-    let mut stopped_strict = false;
-    let mut batch = Vec::with_capacity(args.batch_size);
-    let mut rx = Some(rx);
-    while let Some(receiver) = rx.as_ref() {
-        batch.clear();
-        while batch.len() < args.batch_size {
-            match receiver.recv() {
-                Ok(row) => batch.push(row),
-                Err(_) => {
-                    rx = None;
-                    break;
-                }
-            }
-        }
-        if batch.is_empty() {
-            break;
-        }
-        let rows = std::mem::take(&mut batch);
-        let report = import.push(rows).await?;
-        report_file.batch(&report)?;
-        for (number, why) in &report.rejected {
+    let progress = summary.progress;
+    match summary.end {
+        ImportEnd::AlreadyImported => {
             eprintln!(
-                "{}record {number}: {why}",
-                if meter.terminal { "\r\x1b[2K" } else { "" }
+                "{source_name} was imported already: {} imported, {} rejected, {} duplicates",
+                progress.accepted, progress.rejected, progress.duplicates
             );
+            return Ok(());
         }
-        for (number, codes) in &report.duplicates {
-            eprintln!(
-                "{}record {number}: possible duplicate of {} (skipped; set confirm_distinct to import it)",
-                if meter.terminal { "\r\x1b[2K" } else { "" },
-                codes.join(", ")
-            );
-        }
-        meter.tick(import.progress());
-        if report.stopped {
-            stopped_strict = true;
-            break;
-        }
-        if interrupted.load(Ordering::SeqCst) {
-            let progress = import.finish().await?;
-            meter.done();
+        ImportEnd::Interrupted => {
             eprintln!(
                 "interrupted after {} records; everything before is committed. Run the same command to resume.",
                 progress.records_done
             );
             std::process::exit(130);
         }
-    }
-    drop(rx);
-    let mut progress = import.finish().await?;
-    meter.done();
-    if stopped_strict {
-        anyhow::bail!(
+        ImportEnd::StoppedStrict => anyhow::bail!(
             "stopped at the first bad record (--strict); {} records before it are committed",
             progress.records_done
-        );
-    }
-    match reader.join() {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => anyhow::bail!(
+        ),
+        ImportEnd::Unreadable(e) => anyhow::bail!(
             "{e}; {} records before the error are committed",
             progress.records_done
         ),
-        Err(_) => anyhow::bail!("the reader thread failed"),
+        ImportEnd::Complete => {}
     }
     if args.dry_run {
         eprintln!(
@@ -350,8 +272,7 @@ pub async fn run(registry: &Registry, args: ImportArgs) -> anyhow::Result<()> {
             progress.accepted, progress.rejected, progress.duplicates, progress.records_done
         );
     } else {
-        progress.finished = true;
-        registry.save_import_progress(&progress).await?;
+        let meter = &console.meter;
         eprintln!(
             "imported {} places from {source_name}: {} rejected, {} duplicates, {} records in {:.1} s ({:.0} records/s)",
             progress.accepted,

@@ -211,9 +211,24 @@ impl Registry {
         Ok(self.store.save_import_progress(progress).await?)
     }
 
-    /// Starts a bulk import. The import holds the registry's write lock until it is finished
-    /// (it is meant for the command line, not for a serving process).
+    /// Starts a bulk import that holds the registry's write lock until it is finished, so
+    /// one batch is decided while the previous one commits (the command line, where nothing
+    /// else writes).
     pub async fn bulk_import(
+        &self,
+        actor: Actor,
+        strict: bool,
+        progress: ImportProgress,
+    ) -> BulkImport<'_> {
+        let mut import = self.bulk_import_shared(actor, strict, progress);
+        import.held = Some(self.writes.lock().await);
+        import
+    }
+
+    /// Starts a bulk import that takes the registry's write lock for each batch and commits
+    /// the batch before letting go, so officers' writes go on between batches (a serving
+    /// process).
+    pub fn bulk_import_shared(
         &self,
         actor: Actor,
         strict: bool,
@@ -221,7 +236,7 @@ impl Registry {
     ) -> BulkImport<'_> {
         BulkImport {
             registry: self,
-            _write: self.writes.lock().await,
+            held: None,
             actor,
             strict,
             dry_run: false,
@@ -245,7 +260,8 @@ struct InFlight {
 /// transaction commits on another, so parsing, deciding and writing overlap on two cores.
 pub struct BulkImport<'a> {
     registry: &'a Registry,
-    _write: tokio::sync::MutexGuard<'a, ()>,
+    /// The write lock, when held for the whole import; otherwise each batch takes it.
+    held: Option<tokio::sync::MutexGuard<'a, ()>>,
     actor: Actor,
     strict: bool,
     /// Decide everything, write nothing.
@@ -296,6 +312,11 @@ impl BulkImport<'_> {
     /// record sets `confirm_distinct`. The indexes learn the places after their commit.
     pub async fn push(&mut self, rows: Vec<ImportRow>) -> Result<BatchReport> {
         let registry = self.registry;
+        // Without the lock held throughout, this batch holds it until it is committed.
+        let _batch_lock = match self.held {
+            Some(_) => None,
+            None => Some(registry.writes.lock().await),
+        };
         let communes = registry.communes();
         let mut report = BatchReport::default();
         let mut processed = 0u64;
@@ -385,6 +406,10 @@ impl BulkImport<'_> {
             progress: next.clone(),
         });
         self.decided = Some(next);
+        if self.held.is_none() {
+            self.settle().await?;
+            self.pending = Pending::default();
+        }
         Ok(report)
     }
 

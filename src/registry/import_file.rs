@@ -2,7 +2,9 @@
 //! `POST /api/imports`: spreadsheets (CSV with any delimiter, Excel workbooks) by their
 //! headers, GeoJSON and newline-delimited GeoJSON, and the CSV `diachiso export places` writes.
 
-use std::io::Cursor;
+use std::io::{Cursor, Read, Seek, SeekFrom};
+
+use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
 use super::ImportRow;
@@ -23,11 +25,45 @@ pub enum ImportInput {
 }
 
 impl ImportInput {
-    fn name(&self) -> String {
+    /// The file's name (its path, or the name it was sent with).
+    pub fn name(&self) -> String {
         match self {
             ImportInput::Path(p) => p.display().to_string(),
             ImportInput::Bytes { name, .. } => name.clone(),
         }
+    }
+
+    /// Identifies the input across runs without reading all of a file: its size and a
+    /// SHA-256 of its first and last MiB (hex).
+    pub fn fingerprint(&self) -> std::io::Result<String> {
+        const PART: u64 = 1 << 20;
+        let mut hasher = Sha256::new();
+        match self {
+            ImportInput::Path(path) => {
+                let mut file = std::fs::File::open(path)?;
+                let size = file.metadata()?.len();
+                hasher.update(size.to_le_bytes());
+                let mut buf = Vec::new();
+                (&mut file).take(PART).read_to_end(&mut buf)?;
+                hasher.update(&buf);
+                if size > PART {
+                    file.seek(SeekFrom::Start(size.saturating_sub(PART).max(PART)))?;
+                    buf.clear();
+                    file.take(PART).read_to_end(&mut buf)?;
+                    hasher.update(&buf);
+                }
+            }
+            ImportInput::Bytes { bytes, .. } => {
+                let size = bytes.len() as u64;
+                hasher.update(size.to_le_bytes());
+                let part = PART as usize;
+                hasher.update(&bytes[..bytes.len().min(part)]);
+                if size > PART {
+                    hasher.update(&bytes[bytes.len().saturating_sub(part).max(part)..]);
+                }
+            }
+        }
+        Ok(hex::encode(hasher.finalize()))
     }
 
     fn bytes(&self) -> Result<Vec<u8>, String> {

@@ -10,6 +10,7 @@ mod feed;
 mod geocode;
 mod import;
 mod import_file;
+mod importer;
 mod parking;
 mod population;
 mod streets;
@@ -24,6 +25,9 @@ pub use geocode::{
 };
 pub use import::{BatchReport, BulkImport, ImportRow};
 pub use import_file::{read_import_records, ImportInput, ReadOptions};
+pub use importer::{
+    ImportEnd, ImportObserver, ImportSettings, ImportSummary, ReportRow, REPORT_HEADER,
+};
 pub use parking::LotProgress;
 pub use population::{PopulationCache, PopulationData};
 pub use streets::{
