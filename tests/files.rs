@@ -8,7 +8,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{Server, PHO_HIEN};
+use common::{expect_problem, Server, PHO_HIEN};
 use diachiso::crs::Crs;
 use serde_json::{json, Value};
 
@@ -353,4 +353,193 @@ fn a_geopackage_has_every_place_as_gdal_counts_them() {
     let http = s.scratch("http.gpkg");
     std::fs::write(&http, r.bytes().unwrap()).unwrap();
     assert_eq!(ogr_count(&http, "places"), Some(count));
+}
+
+/// Starts an import over HTTP and waits for its job to end; returns the job.
+fn http_import(s: &Server, token: &str, file: &str, query: &str) -> Value {
+    let bytes = std::fs::read(data(file)).unwrap();
+    let r = s.send(
+        s.request(
+            reqwest::Method::POST,
+            &format!("/api/imports?name={file}&{query}"),
+        )
+        .header("content-type", "application/octet-stream")
+        .body(bytes),
+        Some(token),
+    );
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let status = r.status();
+    let job: Value = r.json().unwrap();
+    assert_eq!(status, 202, "{job}");
+    let location = location.expect("a Location");
+    assert_eq!(location, job["links"]["self"]);
+    for _ in 0..300 {
+        let job: Value = s.get(&location, Some(token)).json().unwrap();
+        if job["state"] != "running" {
+            return job;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("the import never ended");
+}
+
+/// The report of a job, as CSV lines.
+fn http_report(s: &Server, token: &str, job: &Value) -> Vec<String> {
+    let r = s.get(job["links"]["report"].as_str().unwrap(), Some(token));
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    r.text().unwrap().lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn staff_import_a_survey_table_over_http() {
+    let s = Server::start();
+    let reader = s.token("reader", &[]);
+    let editor = s.token("editor", &["11953"]);
+    let other_editor = s.token("editor", &["11977"]);
+    let reviewer = s.token("reviewer", &[]);
+    let admin = s.token("admin", &[]);
+    let csv = std::fs::read(data("survey-9209.csv")).unwrap();
+    let post = |query: &str, token: Option<&str>, content_type: &str| {
+        s.send(
+            s.request(reqwest::Method::POST, &format!("/api/imports?{query}"))
+                .header("content-type", content_type)
+                .body(csv.clone()),
+            token,
+        )
+    };
+
+    // Who may import, and how the file is sent.
+    expect_problem(post("name=a.csv", None, "text/csv"), 401);
+    expect_problem(post("name=a.csv", Some(&reader), "text/csv"), 403);
+    expect_problem(
+        post("name=a.csv&certified=true", Some(&editor), "text/csv"),
+        403,
+    );
+    expect_problem(
+        post("name=a.csv", Some(&editor), "multipart/form-data"),
+        415,
+    );
+    expect_problem(
+        post("name=a.csv&crs=EPSG:1", Some(&editor), "text/csv"),
+        400,
+    );
+    expect_problem(post("name=a.pdf", Some(&editor), "application/pdf"), 400);
+    expect_problem(
+        post("name=a.csv&colour=red", Some(&editor), "text/csv"),
+        400,
+    );
+
+    // Metres without a system: the job says so, nothing is written.
+    let job = http_import(&s, &editor, "survey-9209.csv", "dry_run=true");
+    assert_eq!(job["state"], "unreadable", "{job}");
+    assert!(
+        job["message"].as_str().unwrap().contains("EPSG:9209"),
+        "{job}"
+    );
+
+    // A dry run: the editor's commune is in, the nine others are row errors; nothing written.
+    let job = http_import(&s, &editor, "survey-9209.csv", "crs=EPSG:9209&dry_run=true");
+    assert_eq!(job["state"], "complete", "{job}");
+    assert_eq!(
+        (
+            job["records_done"].as_u64(),
+            job["accepted"].as_u64(),
+            job["rejected"].as_u64()
+        ),
+        (Some(10), Some(1), Some(9)),
+        "{job}"
+    );
+    let lines = http_report(&s, &editor, &job);
+    assert_eq!(lines[0], "line,outcome,code,problems");
+    assert_eq!(lines.len(), 11, "{lines:?}");
+    assert!(lines[1].starts_with("2,would be imported,"), "{lines:?}");
+    assert!(
+        lines[2..]
+            .iter()
+            .all(|l| l.contains(",rejected,,not allowed to write in commune")),
+        "{lines:?}"
+    );
+    assert_eq!(s.stats(&reader)["places"], 0);
+    // The same report as JSON.
+    let report: Value = s
+        .get(
+            &format!("{}?format=json", job["links"]["report"].as_str().unwrap()),
+            Some(&editor),
+        )
+        .json()
+        .unwrap();
+    assert_eq!(report["rows"].as_array().unwrap().len(), 10);
+    assert_eq!(report["rows"][0]["outcome"], "would be imported");
+
+    // Another editor does not see the job; an admin does.
+    let path = job["links"]["self"].as_str().unwrap();
+    expect_problem(s.get(path, Some(&other_editor)), 404);
+    assert_eq!(s.get(path, Some(&admin)).status(), 200);
+
+    // The import, then the same file again: nothing more.
+    let job = http_import(&s, &editor, "survey-9209.csv", "crs=EPSG:9209");
+    assert_eq!(
+        (job["state"].as_str(), job["accepted"].as_u64()),
+        (Some("complete"), Some(1)),
+        "{job}"
+    );
+    let lines = http_report(&s, &editor, &job);
+    let code = lines[1].split(',').nth(2).unwrap().to_owned();
+    assert!(
+        lines[1].starts_with("2,imported,") && code.len() == 12,
+        "{lines:?}"
+    );
+    let place: Value = s
+        .get(&format!("/api/places/{code}"), Some(&reader))
+        .json()
+        .unwrap();
+    assert_eq!(place["properties"]["name"], "Chùa Phố Hiến");
+    assert_eq!(place["properties"]["status"], "provisional");
+    let again = http_import(&s, &editor, "survey-9209.csv", "crs=EPSG:9209");
+    assert_eq!(again["state"], "already_imported", "{again}");
+    assert_eq!(s.stats(&reader)["places"], 1);
+
+    // A reviewer imports the workbook province-wide, certified: the temple the editor
+    // imported is caught as a duplicate.
+    let job = http_import(
+        &s,
+        &reviewer,
+        "survey-9209.xlsx",
+        "crs=EPSG:9209&certified=true",
+    );
+    assert_eq!(job["state"], "complete", "{job}");
+    assert_eq!(
+        (job["accepted"].as_u64(), job["duplicates"].as_u64()),
+        (Some(9), Some(1)),
+        "{job}"
+    );
+    let lines = http_report(&s, &reviewer, &job);
+    assert!(
+        lines[1].starts_with("2,possible duplicate,,similar to "),
+        "{lines:?}"
+    );
+    let stats = s.stats(&reader);
+    assert_eq!(stats["places"], 10, "{stats}");
+
+    // The editor's list: their four imports, newest first.
+    let list: Value = s.get("/api/imports", Some(&editor)).json().unwrap();
+    let states: Vec<&str> = list["imports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        states,
+        ["already_imported", "complete", "complete", "unreadable"]
+    );
+    expect_problem(s.get("/api/imports", None), 401);
 }

@@ -7,6 +7,7 @@ mod communes;
 mod exports;
 mod extract;
 mod geocode;
+mod imports;
 mod lookup;
 mod meta;
 mod ogc;
@@ -101,6 +102,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(communes::get))
         .routes(routes!(changes::list))
         .routes(routes!(exports::places))
+        .routes(routes!(imports::start, imports::list))
+        .routes(routes!(imports::get))
+        .routes(routes!(imports::report))
         .routes(routes!(tokens::create, tokens::list))
         .routes(routes!(tokens::revoke))
         .routes(routes!(ogc::landing))

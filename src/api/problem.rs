@@ -131,7 +131,10 @@ impl From<RegistryError> for Problem {
             }
             RegistryError::NotFound(_)
             | RegistryError::StreetNotFound(_)
-            | RegistryError::PlanNotFound(_) => Problem::not_found(detail),
+            | RegistryError::PlanNotFound(_)
+            | RegistryError::ImportNotFound(_) => Problem::not_found(detail),
+            RegistryError::Busy(_) => Problem::new(StatusCode::TOO_MANY_REQUESTS, "busy", detail)
+                .header(header::RETRY_AFTER, "30"),
             RegistryError::Rows(rows) => {
                 let rows = serde_json::to_value(rows.iter().take(1000).collect::<Vec<_>>())
                     .unwrap_or_default();

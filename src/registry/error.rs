@@ -58,6 +58,13 @@ pub enum RegistryError {
     TokenNotFound(i64),
     #[error("the transaction {0} was already recorded with other content; nothing was written")]
     TransactionConflict(String),
+    #[error(
+        "no import {0} (imports are kept for a day, and only their owner and admins see them)"
+    )]
+    ImportNotFound(String),
+    /// Too much is running already; try again later (429).
+    #[error("{0}")]
+    Busy(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     /// A failure of the service itself (a background task that died, embedded data that does

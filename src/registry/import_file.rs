@@ -170,6 +170,12 @@ fn source_of(name: &str, format: Option<&str>, bytes: &[u8]) -> Result<Source, S
     )
 }
 
+/// Whether the file's format can be told (from `format`, else the name's extension); the
+/// message says what to give otherwise.
+pub fn check_import_format(name: &str, format: Option<&str>, bytes: &[u8]) -> Result<(), String> {
+    source_of(name, format, bytes).map(|_| ())
+}
+
 /// Reads an import file's records (on the calling thread), after the first `skip`, to `send`
 /// (which returns `false` to stop). A file that cannot be read as a whole (no header, no
 /// coordinate column, metres without a system) is an `Err` before any record.

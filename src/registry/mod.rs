@@ -10,6 +10,7 @@ mod feed;
 mod geocode;
 mod import;
 mod import_file;
+mod import_jobs;
 mod importer;
 mod parking;
 mod population;
@@ -24,7 +25,8 @@ pub use geocode::{
     MAX_ADDRESS_QUERY_CHARS, MAX_GEOCODE_LIMIT,
 };
 pub use import::{BatchReport, BulkImport, ImportRow};
-pub use import_file::{read_import_records, ImportInput, ReadOptions};
+pub use import_file::{check_import_format, read_import_records, ImportInput, ReadOptions};
+pub use import_jobs::{ImportJob, ImportRequest, JobState, MAX_RUNNING_IMPORTS};
 pub use importer::{
     ImportEnd, ImportObserver, ImportSettings, ImportSummary, ReportRow, REPORT_HEADER,
 };
@@ -99,6 +101,8 @@ pub struct Registry {
     population: PopulationCache,
     /// Tokens recently seen, by hash.
     tokens: TokenCache,
+    /// Imports started over HTTP.
+    import_jobs: import_jobs::ImportJobs,
 }
 
 /// A reason (for certifying or retiring) is bounded text without control characters.
@@ -240,6 +244,7 @@ impl Registry {
             applied_street_seq: std::sync::atomic::AtomicI64::new(applied_street_seq),
             population: PopulationCache::default(),
             tokens: TokenCache::default(),
+            import_jobs: import_jobs::ImportJobs::default(),
         })
     }
 
