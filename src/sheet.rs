@@ -653,4 +653,64 @@ mod tests {
         assert_eq!(p.declared_commune.as_deref(), Some("Phố Hiến"));
         assert!(!c.needs_crs(&row));
     }
+
+    #[test]
+    fn every_synonym_is_recognised_as_written_and_without_diacritics() {
+        for (synonym, role) in SYNONYMS.iter() {
+            // Each entry is in the folded form header_key makes, or it could never match.
+            assert_eq!(header_key(synonym), *synonym);
+            let upper = synonym.to_uppercase().replace(' ', " / ");
+            // The other coordinate, which a sheet needs.
+            let others: &[&str] = match role {
+                Role::Lon => &["Vĩ độ"],
+                Role::Lat => &["Kinh độ"],
+                Role::X => &["Y"],
+                Role::Y => &["X"],
+                Role::Easting => &["Northing"],
+                Role::Northing => &["Easting"],
+                _ => &["Kinh độ", "Vĩ độ"],
+            };
+            let mut written = vec![upper.as_str()];
+            written.extend(others);
+            if *role != Role::Name {
+                written.push("Tên");
+            }
+            let columns = Columns::from_header(&header(&written), &[])
+                .unwrap_or_else(|e| panic!("{upper}: {e}"));
+            assert_eq!(columns.roles[0], *role, "{upper}");
+        }
+    }
+
+    #[test]
+    fn every_system_reads_as_proj_does() {
+        // Every reference point of every system, written as a surveyor's sheet writes it:
+        // comma decimals, X the northing and Y the easting (lon/lat for EPSG:4756).
+        let comma = |v: f64| format!("{v:.6}").replace('.', ",");
+        let metres = Columns::from_header(&header(&["Tên", "Loại", "X", "Y"]), &[]).unwrap();
+        let degrees =
+            Columns::from_header(&header(&["Tên", "Loại", "Kinh độ", "Vĩ độ"]), &[]).unwrap();
+        let points = crate::crs::proj_fixture();
+        let mut systems = std::collections::BTreeSet::new();
+        for (crs, lon, lat, x, y) in points {
+            let (columns, row) = if crs.is_projected() {
+                (&metres, header(&["Điểm", "Chùa", &comma(y), &comma(x)]))
+            } else {
+                (
+                    &degrees,
+                    header(&["Điểm", "Chùa", &format!("{x:.10}"), &format!("{y:.10}")]),
+                )
+            };
+            let p = row_place(columns, &row, Some(crs), false, None).unwrap();
+            let got = &p.feature["geometry"]["coordinates"];
+            let (glon, glat) = (got[0].as_f64().unwrap(), got[1].as_f64().unwrap());
+            // 1 cm is about 9e-8 degrees; the sheet's mm rounding adds at most 1e-8.
+            assert!(
+                (glon - lon).abs() < 1e-7 && (glat - lat).abs() < 1e-7,
+                "{crs}: {glon},{glat} against PROJ {lon},{lat}"
+            );
+            systems.insert(crs.epsg());
+        }
+        let expected: Vec<u32> = [4756, 3405, 3406].into_iter().chain(9205..=9218).collect();
+        assert!(expected.iter().all(|e| systems.contains(e)), "{systems:?}");
+    }
 }

@@ -191,6 +191,30 @@ fn geojson_from_another_tool_keeps_what_it_carries() {
     std::fs::write(&strict, format!("{}\n", json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [106.06, 20.66]}, "properties": {"kind": "business", "name": "X", "pid": 1}}))).unwrap();
     let (ok, _, _) = s.cli(&["import", "places", &strict, "--strict"]);
     assert!(!ok);
+    // A file none of whose records can be imported fails, dry run or not; one that can
+    // succeeds even when some records are refused.
+    let none = s.scratch("none.ndjson");
+    std::fs::write(&none, format!("{}\n", json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [2.35, 48.85]}, "properties": {"kind": "business", "name": "Paris"}}))).unwrap();
+    for dry in [true, false] {
+        let mut args = vec!["import", "places", none.as_str()];
+        if dry {
+            args.push("--dry-run");
+        }
+        let (ok, _, stderr) = s.cli(&args);
+        assert!(
+            !ok && stderr.contains("no record could be imported"),
+            "{stderr}"
+        );
+    }
+    let some = s.scratch("some.ndjson");
+    std::fs::write(&some, format!("{}\n{}\n", json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [2.35, 48.85]}, "properties": {"kind": "business", "name": "Paris"}}), json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [106.06, 20.66]}, "properties": {"kind": "Đình", "name": "Đình Hiến"}}))).unwrap();
+    let (ok, _, stderr) = s.cli(&["import", "places", &some, "--dry-run"]);
+    assert!(
+        ok && stderr.contains("1 places would be imported, 1 rejected"),
+        "{stderr}"
+    );
+    let (ok, _, stderr) = s.cli(&["import", "places", &some, "--dry-run", "--strict"]);
+    assert!(!ok, "{stderr}");
 }
 
 /// The PROJ fixture's points of Hưng Yên's zone that lie in a loaded commune.

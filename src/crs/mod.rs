@@ -265,21 +265,24 @@ impl fmt::Display for Crs {
     }
 }
 
+/// The reference points from PROJ (`scripts/vn2000-fixture`): system, WGS 84 lon and lat,
+/// and the point in that system (easting and northing, or VN-2000 lon and lat).
+#[cfg(test)]
+pub(crate) fn proj_fixture() -> Vec<(Crs, f64, f64, f64, f64)> {
+    include_str!("../../tests/data/vn2000-proj.csv")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("epsg"))
+        .map(|l| {
+            let f: Vec<f64> = l.split(',').map(|v| v.parse().unwrap()).collect();
+            (Crs::from_epsg(f[0] as u32).unwrap(), f[1], f[2], f[3], f[4])
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    use super::proj_fixture as fixture;
     use super::*;
-
-    /// The fixture from PROJ (`scripts/vn2000-fixture`).
-    fn fixture() -> Vec<(Crs, f64, f64, f64, f64)> {
-        include_str!("../../tests/data/vn2000-proj.csv")
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.starts_with("epsg"))
-            .map(|l| {
-                let f: Vec<f64> = l.split(',').map(|v| v.parse().unwrap()).collect();
-                (Crs::from_epsg(f[0] as u32).unwrap(), f[1], f[2], f[3], f[4])
-            })
-            .collect()
-    }
 
     #[test]
     fn within_a_centimetre_of_proj_both_ways() {
