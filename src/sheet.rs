@@ -127,8 +127,27 @@ const SYNONYMS: [(&str, Role); 58] = [
     ("stt", Role::Skip),
 ];
 
-/// A header as compared: folded, punctuation and underscores as spaces.
+/// A header as compared: folded, punctuation and underscores as spaces, and what is in
+/// brackets left out (units and systems: "X (m)", "Kinh độ [WGS84]", "Tọa độ Y (VN-2000)").
 fn header_key(h: &str) -> String {
+    let mut depth = 0u32;
+    let outside: String = h
+        .chars()
+        .filter(|&c| {
+            match c {
+                '(' | '[' => depth += 1,
+                ')' | ']' => depth = depth.saturating_sub(1),
+                _ => return depth == 0,
+            }
+            false
+        })
+        .collect();
+    // A header that is all brackets keeps its words.
+    let h = if outside.trim().is_empty() {
+        h
+    } else {
+        &outside
+    };
     fold(h)
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -567,6 +586,10 @@ mod tests {
             ("STT", Role::Skip),
             ("Ghi chú", Role::Keep),
             ("Điện thoại", Role::Keep),
+            ("X (m)", Role::X),
+            ("Tọa độ Y (VN-2000)", Role::Y),
+            ("Kinh độ [WGS84]", Role::Lon),
+            ("(Ghi chú)", Role::Keep),
         ] {
             let key = header_key(written);
             let got = SYNONYMS

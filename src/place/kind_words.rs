@@ -5,7 +5,7 @@ use super::PlaceKind;
 use crate::text::fold;
 
 /// Folded words (or their start) → kind, longest first so that "nha van hoa" wins over "nha".
-const WORDS: [(&str, PlaceKind); 59] = [
+const WORDS: &[(&str, PlaceKind)] = &[
     // The identifiers and the Vietnamese labels themselves.
     ("public_building", PlaceKind::PublicBuilding),
     ("government_office", PlaceKind::GovernmentOffice),
@@ -48,11 +48,24 @@ const WORDS: [(&str, PlaceKind); 59] = [
     ("hdnd", PlaceKind::GovernmentOffice),
     ("tru so", PlaceKind::GovernmentOffice),
     ("cong an", PlaceKind::GovernmentOffice),
+    ("dang uy", PlaceKind::GovernmentOffice),
+    ("uy ban", PlaceKind::GovernmentOffice),
+    ("mat tran to quoc", PlaceKind::GovernmentOffice),
+    ("kho bac", PlaceKind::GovernmentOffice),
+    ("chi cuc", PlaceKind::GovernmentOffice),
+    ("toa an", PlaceKind::GovernmentOffice),
+    ("vien kiem sat", PlaceKind::GovernmentOffice),
+    ("ban chi huy quan su", PlaceKind::GovernmentOffice),
     // Community points before public buildings ("nhà văn hóa" before "nhà").
     ("nha van hoa", PlaceKind::CommunityPoint),
     ("nvh", PlaceKind::CommunityPoint),
     ("diem sinh hoat", PlaceKind::CommunityPoint),
     ("khu vui choi", PlaceKind::CommunityPoint),
+    ("quang truong", PlaceKind::CommunityPoint),
+    ("cong vien", PlaceKind::CommunityPoint),
+    ("vuon hoa", PlaceKind::CommunityPoint),
+    ("san choi", PlaceKind::CommunityPoint),
+    ("nha thieu nhi", PlaceKind::CommunityPoint),
     // Public buildings.
     ("truong", PlaceKind::PublicBuilding),
     ("thcs", PlaceKind::PublicBuilding),
@@ -64,6 +77,16 @@ const WORDS: [(&str, PlaceKind); 59] = [
     ("buu dien", PlaceKind::PublicBuilding),
     ("thu vien", PlaceKind::PublicBuilding),
     ("san van dong", PlaceKind::PublicBuilding),
+    ("nha thi dau", PlaceKind::PublicBuilding),
+    ("trung tam y te", PlaceKind::PublicBuilding),
+    ("phong kham", PlaceKind::PublicBuilding),
+    ("tieu hoc", PlaceKind::PublicBuilding),
+    ("trung hoc", PlaceKind::PublicBuilding),
+    ("dai hoc", PlaceKind::PublicBuilding),
+    ("cao dang", PlaceKind::PublicBuilding),
+    ("nha tre", PlaceKind::PublicBuilding),
+    ("bao tang", PlaceKind::TouristSite),
+    ("khu du lich", PlaceKind::TouristSite),
     // Businesses.
     ("cho", PlaceKind::Business),
     ("cua hang", PlaceKind::Business),
@@ -72,10 +95,28 @@ const WORDS: [(&str, PlaceKind); 59] = [
     ("cong ty", PlaceKind::Business),
     ("nha nghi", PlaceKind::Business),
     ("khach san", PlaceKind::Business),
+    // "Nhà hàng", "nhà thuốc" before "nhà" (a house).
+    ("nha hang", PlaceKind::Business),
+    ("nha thuoc", PlaceKind::Business),
+    ("hieu thuoc", PlaceKind::Business),
+    ("quay thuoc", PlaceKind::Business),
+    ("cay xang", PlaceKind::Business),
+    ("tram xang", PlaceKind::Business),
+    ("xang dau", PlaceKind::Business),
+    ("ngan hang", PlaceKind::Business),
+    ("tiem", PlaceKind::Business),
+    ("ca phe", PlaceKind::Business),
+    ("cafe", PlaceKind::Business),
+    ("tap hoa", PlaceKind::Business),
+    ("hop tac xa", PlaceKind::Business),
+    ("doanh nghiep", PlaceKind::Business),
+    ("nha may", PlaceKind::Business),
+    ("xuong", PlaceKind::Business),
+    ("van phong cong ty", PlaceKind::Business),
 ];
 
 /// Further words for sites and houses, checked after [`WORDS`].
-const MORE_WORDS: [(&str, PlaceKind); 6] = [
+const MORE_WORDS: &[(&str, PlaceKind)] = &[
     ("di tich", PlaceKind::TouristSite),
     ("danh thang", PlaceKind::TouristSite),
     ("lang nghe", PlaceKind::TouristSite),
@@ -145,6 +186,15 @@ mod tests {
             ("Nhà", PlaceKind::House),
             ("Di tích", PlaceKind::TouristSite),
             ("bãi đỗ xe", PlaceKind::ParkingLot),
+            ("Nhà hàng Hương Sen", PlaceKind::Business),
+            ("Nhà thuốc", PlaceKind::Business),
+            ("Cây xăng", PlaceKind::Business),
+            ("Ngân hàng Agribank", PlaceKind::Business),
+            ("Quảng trường", PlaceKind::CommunityPoint),
+            ("Trường Tiểu học", PlaceKind::PublicBuilding),
+            ("Đảng ủy xã", PlaceKind::GovernmentOffice),
+            ("Bảo tàng", PlaceKind::TouristSite),
+            ("Nhà thờ họ Nguyễn", PlaceKind::ReligiousSite),
         ] {
             assert_eq!(PlaceKind::from_words(word), Some(kind), "{word}");
         }
