@@ -147,7 +147,8 @@ pub async fn places(
                 format!("attachment; filename=\"{name}\""),
             ),
         ],
-        Body::from_stream(stream),
+        // Fused: a compressing layer may poll once more after the end.
+        Body::from_stream(futures_util::StreamExt::fuse(stream)),
     )
         .into_response())
 }
@@ -332,7 +333,7 @@ pub async fn addresses(
                 last_seq.to_string(),
             ),
         ],
-        Body::from_stream(head.chain(rows)),
+        Body::from_stream(head.chain(rows).fuse()),
     )
         .into_response())
 }

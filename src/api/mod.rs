@@ -72,6 +72,28 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(|_| {
             Problem::internal(&"a handler panicked").into_response()
         }))
+        .layer(compression())
+}
+
+/// Smallest answer worth compressing, bytes: below it the encoding's overhead and the CPU cost
+/// are not paid back.
+pub const COMPRESS_ABOVE_BYTES: u16 = 1024;
+
+/// gzip or brotli, as the client's `Accept-Encoding` prefers, for JSON, GeoJSON, CSV, vector
+/// tiles and the viewer's files above [`COMPRESS_ABOVE_BYTES`]; not for PNG images (already
+/// compressed). Streamed answers (exports, batch geocoding) stay streamed: each chunk is
+/// compressed as it passes. Brotli at a low level, since answers are compressed per request.
+fn compression(
+) -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+    use tower_http::compression::{CompressionLayer, CompressionLevel};
+    CompressionLayer::new()
+        .quality(CompressionLevel::Precise(4))
+        .compress_when(
+            SizeAbove::new(COMPRESS_ABOVE_BYTES)
+                .and(NotForContentType::IMAGES)
+                .and(NotForContentType::SSE),
+        )
 }
 
 /// Every route of the service with its documentation. `routes!` registers each handler under
