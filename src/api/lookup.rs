@@ -337,17 +337,24 @@ pub async fn search(
             && commune.is_none_or(|c| c == d.commune)
     };
     let keep = |d: &PlaceDoc| keep_in(d, commune);
+    // With a house number, the exact number is lifted from a wider list; otherwise only
+    // `limit` are wanted, and the index can stop early.
+    let wanted = if address.house_number.is_some() {
+        limit.max(50)
+    } else {
+        limit
+    };
     let response = state.registry.with_catalog(|catalog| {
         let by_code = as_code(text)
             .and_then(|code| catalog.by_code(code))
             .filter(|d| keep(d));
         // Read as an address first; when that finds nothing, the words were not a commune.
         let mut hits = match address_commune {
-            Some(c) => catalog.search(&address.text, near, limit.max(50), |d| keep_in(d, Some(c))),
+            Some(c) => catalog.search(&address.text, near, wanted, |d| keep_in(d, Some(c))),
             None => Vec::new(),
         };
         if hits.is_empty() {
-            hits = catalog.search(text, near, limit.max(50), keep);
+            hits = catalog.search(text, near, wanted, keep);
         }
         if let Some(number) = &address.house_number {
             let exact = |d: &PlaceDoc| {

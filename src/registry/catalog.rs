@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use crate::address::{street_key, AddressIndex, StreetKey};
 use crate::code::LocationCode;
 use crate::place::{Place, PlaceDoc, PlaceKind, Status};
-use crate::search::{DocId, QueryTerm, SearchIndex};
+use crate::search::{DocId, Order, QueryTerm, SearchIndex};
 use crate::spatial::{geodesic_distance_m, PlaceIndex};
 
 /// Which places a listing wants. `None` means "any".
@@ -39,6 +39,11 @@ fn index_address(index: &mut AddressIndex, id: DocId, doc: &PlaceDoc, add: bool)
     } else {
         index.remove(id, doc.commune, number, &key);
     }
+}
+
+/// A document's static rank in text search: shorter names first, then by code.
+fn rank_key(d: &PlaceDoc) -> u64 {
+    (d.name.len().min(0xff_ffff) as u64) << 40 | d.code.payload()
 }
 
 /// The in-memory catalog of places.
@@ -88,7 +93,7 @@ impl Catalog {
                 let mut keys: std::collections::HashMap<&str, Option<StreetKey>> =
                     std::collections::HashMap::new();
                 for (i, d) in docs.iter().enumerate() {
-                    text.add(i as DocId, &d.name, d.address_words());
+                    text.add(i as DocId, &d.name, d.address_words(), rank_key(d));
                     if let (Some(number), Some(street)) = (d.house_number(), d.street()) {
                         let key = keys.entry(street).or_insert_with(|| street_key(street));
                         if let Some(key) = key {
@@ -146,7 +151,8 @@ impl Catalog {
                 }
                 if (&old.name, old.address_words()) != (&new.name, new.address_words()) {
                     self.text.remove(id, &old.name, old.address_words());
-                    self.text.add(id, &new.name, new.address_words());
+                    self.text
+                        .add(id, &new.name, new.address_words(), rank_key(new));
                 }
                 if (old.commune, old.address_words()) != (new.commune, new.address_words()) {
                     index_address(&mut self.addresses, id, &old, false);
@@ -156,7 +162,8 @@ impl Catalog {
             None => {
                 let id = self.docs.len() as DocId;
                 self.points.insert(id, [new.lon, new.lat]);
-                self.text.add(id, &new.name, new.address_words());
+                self.text
+                    .add(id, &new.name, new.address_words(), rank_key(&new));
                 index_address(&mut self.addresses, id, &new, true);
                 self.by_code.insert(new.code, id);
                 self.docs.push(new);
@@ -246,35 +253,24 @@ impl Catalog {
         keep: impl Fn(&PlaceDoc) -> bool,
     ) -> Vec<(&PlaceDoc, u32, Option<f64>)> {
         let terms = QueryTerm::parse(query);
-        let mut hits: Vec<(&PlaceDoc, u32, Option<f64>)> = self
-            .text
-            .search(&terms, |id| keep(self.doc(id)))
-            .into_iter()
-            .map(|h| {
-                let d = self.doc(h.doc);
-                (
-                    d,
-                    h.score,
-                    near.map(|p| geodesic_distance_m(p, [d.lon, d.lat])),
-                )
-            })
-            .collect();
-        let order = |a: &(&PlaceDoc, u32, Option<f64>), b: &(&PlaceDoc, u32, Option<f64>)| {
-            b.1.cmp(&a.1)
-                .then_with(|| match (a.2, b.2) {
-                    (Some(x), Some(y)) => x.total_cmp(&y),
-                    _ => std::cmp::Ordering::Equal,
-                })
-                .then_with(|| a.0.name.len().cmp(&b.0.name.len()))
-                .then_with(|| a.0.code.cmp(&b.0.code))
+        let keep = |id: DocId| keep(self.doc(id));
+        let hits = match near {
+            Some(p) => {
+                let distance = |id: DocId| {
+                    let d = self.doc(id);
+                    geodesic_distance_m(p, [d.lon, d.lat])
+                };
+                let order = Order::Near {
+                    walk: Box::new(self.points.nearest_iter(p[0], p[1])),
+                    distance: &distance,
+                };
+                self.text.top(&terms, limit, order, keep)
+            }
+            None => self.text.top(&terms, limit, Order::Static, keep),
         };
-        // Only the best `limit` are wanted: select them in linear time, then sort those.
-        if limit < hits.len() {
-            hits.select_nth_unstable_by(limit, order);
-            hits.truncate(limit);
-        }
-        hits.sort_by(order);
-        hits
+        hits.into_iter()
+            .map(|h| (self.doc(h.doc), h.score, near.map(|_| h.key)))
+            .collect()
     }
 
     /// A page of the places a filter accepts, in code order, and how many it accepts in all.

@@ -12,5 +12,5 @@ mod index;
 mod query;
 
 pub use address::{parse_address_query, AddressQuery};
-pub use index::{DocId, Hit, SearchIndex};
+pub use index::{DocId, Hit, Order, SearchIndex};
 pub use query::{tokenize, MatchKind, QueryTerm};

@@ -103,6 +103,28 @@ impl PlaceIndex {
         best
     }
 
+    /// Every place, nearest to (lon, lat) first, as `(doc, distance, bound)` in metres:
+    /// `bound` never exceeds the distance of a place yielded later (the R-tree walks in
+    /// degrees; see [`PlaceIndex::nearest`]), so a caller can stop as soon as it has what
+    /// it needs. Distances are geodesic (WGS84), and come in increasing order only roughly.
+    ///
+    /// ```
+    /// use diachiso::spatial::PlaceIndex;
+    /// let index = PlaceIndex::bulk_load(vec![(0, [106.0680, 20.6634]), (1, [106.0690, 20.6634])]);
+    /// let walk: Vec<(u32, f64, f64)> = index.nearest_iter(106.0681, 20.6634).collect();
+    /// assert_eq!(walk[0].0, 0);
+    /// assert!(walk.iter().all(|&(_, d, bound)| bound <= d));
+    /// ```
+    pub fn nearest_iter(&self, lon: f64, lat: f64) -> impl Iterator<Item = (u32, f64, f64)> + '_ {
+        let shortest_m_per_deg = 111_000.0 * (lat.abs() + 1.0).min(89.0).to_radians().cos();
+        self.tree
+            .nearest_neighbor_iter_with_distance_2(&[lon, lat])
+            .map(move |(e, d2)| {
+                let d = geodesic_distance_m([lon, lat], *e.geom());
+                (e.data, d, (d2.sqrt() * shortest_m_per_deg).min(d))
+            })
+    }
+
     /// Number of points indexed.
     pub fn len(&self) -> usize {
         self.tree.size()
