@@ -110,6 +110,20 @@ fn a_lot_registered_by_an_editor_shows_a_working_vietqr_carrying_its_code() {
         .json()
         .unwrap();
     assert!(!ogc.to_string().contains("0011004455667"));
+    // Pages of items too (written straight from the places): hidden from the public only.
+    let page = |token: Option<&str>| -> String {
+        let page: Value = s
+            .get(
+                "/ogc/collections/places/items?kind=parking_lot&limit=1000",
+                token,
+            )
+            .json()
+            .unwrap();
+        assert!(page.to_string().contains(&code.to_string()), "{page}");
+        page.to_string()
+    };
+    assert!(!page(None).contains("0011004455667"));
+    assert!(page(Some(&reader)).contains("0011004455667"));
     let lookup: Value = s.get(&format!("/api/codes/{code}"), None).json().unwrap();
     assert!(!lookup.to_string().contains("0011004455667"));
     let full: Value = s

@@ -553,7 +553,12 @@ pub async fn items(
         let (matched, codes) = state
             .registry
             .with_catalog(|c| c.list(&filter, q.offset, q.limit));
-        let places = state.registry.places(&codes).await?;
+        let places = state.registry.places_for_page(&codes).await?;
+        if q.crs == Crs::Crs84 {
+            // The common case: written once, straight from the places.
+            let links = page_links(&base(&headers), &id, &params, &q, matched, places.len());
+            return place_page(&state, &actor, matched, links, &places);
+        }
         (
             matched,
             places
@@ -617,6 +622,51 @@ pub async fn items(
             "features": features,
         }),
     ))
+}
+
+/// A page of places in CRS84, serialised once from the places themselves (the same document
+/// the generic path builds as a JSON tree; compared in `place::feature`'s tests).
+fn place_page(
+    state: &AppState,
+    actor: &crate::auth::Actor,
+    matched: usize,
+    links: Vec<Value>,
+    places: &[std::sync::Arc<crate::place::Place>],
+) -> ApiResult<Response> {
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Page<'a> {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        time_stamp: String,
+        number_matched: usize,
+        number_returned: usize,
+        links: Vec<Value>,
+        features: Vec<crate::place::PlaceFeature<'a>>,
+    }
+    let communes = state.registry.communes();
+    let hidden = crate::registry::Registry::hidden_attributes(actor);
+    let page = Page {
+        kind: "FeatureCollection",
+        time_stamp: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        number_matched: matched,
+        number_returned: places.len(),
+        links,
+        features: places
+            .iter()
+            .map(|p| crate::place::PlaceFeature {
+                place: p,
+                commune_name: communes.get(&p.commune_code).map(|c| c.full_name.as_str()),
+                hidden,
+            })
+            .collect(),
+    };
+    let body = serde_json::to_vec(&page).map_err(|e| Problem::internal(&e))?;
+    let mut response = ([(header::CONTENT_TYPE, GEOJSON)], body).into_response();
+    if let Ok(v) = header::HeaderValue::from_str(&format!("<{}>", Crs::Crs84.uri())) {
+        response.headers_mut().insert("content-crs", v);
+    }
+    Ok(response)
 }
 
 /// `GET /ogc/collections/{id}/items/{featureId}`.

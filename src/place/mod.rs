@@ -18,7 +18,7 @@ pub(crate) use draft::{
 };
 pub(crate) use errors::Errors;
 pub use errors::{FieldError, ValidationError};
-pub use feature::{place_feature, place_from_feature};
+pub use feature::{place_feature, place_from_feature, PlaceFeature};
 pub use kind::{PlaceKind, Status};
 
 use std::collections::BTreeMap;

@@ -71,8 +71,9 @@ struct RecentPlaces {
 }
 
 impl RecentPlaces {
-    /// Most places kept (about 1 KB each).
-    const MAX: usize = 100_000;
+    /// Most places kept (under 1 KB each): GET by code and pages of OGC items read here
+    /// first; 200,000 covers a busy province's working areas within the 1 GiB budget.
+    const MAX: usize = 200_000;
 }
 
 impl Catalog {

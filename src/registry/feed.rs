@@ -7,6 +7,7 @@ use crate::code::LocationCode;
 use crate::event::Event;
 use crate::place::Place;
 use crate::store::{Counts, ImportProgress, StoreResult};
+use std::sync::Arc;
 
 /// Most events in one page of the change feed.
 pub const MAX_CHANGES_LIMIT: i64 = 10_000;
@@ -70,6 +71,53 @@ impl Registry {
     /// Callers filter what an actor may see ([`Registry::feature_for`]).
     pub async fn places(&self, codes: &[LocationCode]) -> Result<Vec<Place>> {
         Ok(self.store.get_places(codes).await?)
+    }
+
+    /// The places with these codes, in that order, for a page a reader asked for: those read
+    /// recently come from memory, the rest in one store read, remembered for the next page
+    /// (unless a change happened meanwhile; see [`super::Catalog::remember`]).
+    pub async fn places_for_page(&self, codes: &[LocationCode]) -> Result<Vec<Arc<Place>>> {
+        let (mut found, generation) = self.with_catalog(|c| {
+            let found: Vec<Option<Arc<Place>>> = codes.iter().map(|&code| c.recent(code)).collect();
+            (found, c.generation())
+        });
+        let missing: Vec<LocationCode> = codes
+            .iter()
+            .zip(&found)
+            .filter(|(_, p)| p.is_none())
+            .map(|(&c, _)| c)
+            .collect();
+        if !missing.is_empty() {
+            let read: Vec<Arc<Place>> = self
+                .store
+                .get_places(&missing)
+                .await?
+                .into_iter()
+                .map(Arc::new)
+                .collect();
+            self.with_catalog(|c| {
+                for p in &read {
+                    c.remember(p.clone(), generation);
+                }
+            });
+            let mut read: std::collections::HashMap<LocationCode, Arc<Place>> =
+                read.into_iter().map(|p| (p.code, p)).collect();
+            for (code, slot) in codes.iter().zip(found.iter_mut()) {
+                if slot.is_none() {
+                    *slot = read.remove(code);
+                }
+            }
+        }
+        Ok(found.into_iter().flatten().collect())
+    }
+
+    /// Attributes the actor may not read (left out of the features it is served).
+    pub fn hidden_attributes(actor: &Actor) -> &'static [&'static str] {
+        if actor.can_read_all() {
+            &[]
+        } else {
+            &[crate::place::parking::PAYMENT_ACCOUNTS]
+        }
     }
 
     /// Streams every place (of one commune, or all) in code order to `sink`.

@@ -350,12 +350,12 @@ impl Registry {
     /// details (a parking lot's `payment_accounts`).
     pub fn feature_for(&self, actor: &Actor, place: &Place) -> Value {
         let mut feature = self.feature(place);
-        if !actor.can_read_all() {
-            if let Some(Value::Object(a)) = feature
-                .get_mut("properties")
-                .and_then(|p| p.get_mut("attributes"))
-            {
-                a.remove(crate::place::parking::PAYMENT_ACCOUNTS);
+        if let Some(Value::Object(a)) = feature
+            .get_mut("properties")
+            .and_then(|p| p.get_mut("attributes"))
+        {
+            for hidden in Registry::hidden_attributes(actor) {
+                a.remove(*hidden);
             }
         }
         feature
