@@ -36,6 +36,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     js_module!("geocode-batch.js"),
     js_module!("geocode.js"),
     js_module!("i18n.js"),
+    js_module!("import.js"),
     js_module!("kinds.js"),
     js_module!("map.js"),
     js_module!("mode.js"),
@@ -106,11 +107,11 @@ const GLYPHS: &[(&str, &[u8])] = &[
     operation_id = "viewer_file",
     summary = "A file of the map viewer (script or style sheet)",
     description = "The viewer: `app.css` and its ES modules, `app.js` (the entry) importing \
-        `api.js`, `forms.js`, `geocode.js`, `geocode-batch.js`, `i18n.js`, `kinds.js`, `map.js`, \
-        `mode.js`, `panel.js`, `place-card.js`, `place-edit.js`, `population.js`, `progress.js`, \
-        `register.js`, `search.js`, `signin.js`, `state.js`, `streets.js`, `style.js`, `util.js` \
-        and `what-is-here.js`; `maplibre-gl.js` and `maplibre-gl.css` (MapLibre GL JS, \
-        BSD-3-Clause, vendored in `web/vendor/`).",
+        `api.js`, `forms.js`, `geocode.js`, `geocode-batch.js`, `i18n.js`, `import.js`, \
+        `kinds.js`, `map.js`, `mode.js`, `panel.js`, `place-card.js`, `place-edit.js`, \
+        `population.js`, `progress.js`, `register.js`, `search.js`, `signin.js`, `state.js`, \
+        `streets.js`, `style.js`, `util.js` and `what-is-here.js`; `maplibre-gl.js` and \
+        `maplibre-gl.css` (MapLibre GL JS, BSD-3-Clause, vendored in `web/vendor/`).",
     params(("file" = String, Path, description = "The file name.", example = "app.js")),
     responses(
         (status = 200, description = "The file.", content(
@@ -247,7 +248,10 @@ mod tests {
         for keyword in ["from", "import"] {
             for (at, _) in source.match_indices(keyword) {
                 let before = source[..at].chars().next_back();
-                if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.') {
+                // Part of a longer name: an identifier, a property, or an element id such as
+                // 'btn-import' (which is followed by a quote, like a specifier).
+                if before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '.' | '-'))
+                {
                     continue;
                 }
                 let rest = source[at + keyword.len()..].trim_start();
@@ -271,7 +275,8 @@ mod tests {
     fn the_import_scanner_finds_every_form() {
         let src =
             "import { a,\n  b } from './a.js';\nimport './b.js';\nimport * as c from \"./c.js\";\n\
-                   const d = await import('./d.js');\nconst from = 1; // imported from here\n";
+                   const d = await import('./d.js');\nconst from = 1; // imported from here\n\
+                   $('btn-import').onclick = () => {};\n";
         assert_eq!(imports(src), ["./a.js", "./c.js", "./b.js", "./d.js"]);
     }
 

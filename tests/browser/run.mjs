@@ -4,7 +4,8 @@
 //
 // Usage: node tests/browser/run.mjs BASE_URL EDITOR_TOKEN REVIEWER_TOKEN CHUA_KEO_CODE DEMO_CODE
 //        HOUSE_CODE (a certified house at số 12 phố Nguyễn Văn Linh, Phường Phố Hiến)
-// Environment: SCREENSHOT_DIR (default ./screenshots), CHROMIUM (default /usr/bin/chromium).
+// Environment: SCREENSHOT_DIR (default ./screenshots), CHROMIUM (default /usr/bin/chromium),
+// ONLY (run only the steps whose name contains it, while working on one).
 // Every step takes a screenshot and asserts on what the page shows: DOM text and the map's
 // pixels in the colour of the expected layer. All steps run; the exit code is 1 if any failed.
 
@@ -43,6 +44,7 @@ const browser = await chromium.launchPersistentContext(profile, {
 const results = [];
 const timings = {};
 async function step(name, fn) {
+  if (process.env.ONLY && !name.includes(process.env.ONLY)) return;
   const started = Date.now();
   try {
     await fn();
@@ -481,6 +483,173 @@ await step('staff CSV matching: columns ticked in order, a summary and the answe
     await page.setInputFiles('#batch-file', { name: 'ansi.csv', mimeType: 'text/csv', buffer: Buffer.from([0x53, 0xe8, 0x20, 0x6e, 0x68, 0xe0, 0x0a]) });
     await page.waitForFunction(() => document.getElementById('batch-error').textContent.includes('UTF-8'));
     assert(await page.locator('#batch-run').isDisabled(), 'nothing to send');
+    await page.close();
+  }
+});
+
+// A VN-2000 survey table as a commune officer gets it: EPSG:9209 metres with comma decimals,
+// X the northing and Y the easting. Its points are the fixture's row 1 (tests/data/
+// survey-9209.csv: Chùa Keo's point, in Phường Phố Hiến, the editor's commune) moved by whole
+// metres (1 m of grid is 1 m on the ground within 0.1 % here), two rows of the fixture in
+// other communes, and the demo place (generated data) again.
+function surveyCsv() {
+  const [x0, y0] = [2285794.089, 558985.371];
+  const m = (v) => v.toFixed(3).replace('.', ',');
+  const rows = [
+    ['1', 'Chùa Phố Hiến', 'Chùa', 'Số 1, Phường Phố Hiến', m(x0), m(y0), 'điểm khảo sát 1'],
+    ['2', 'UBND xã Như Quỳnh', 'UBND xã', 'Số 2, Xã Như Quỳnh', '2319668,076', '551483,072', 'ngoài phường'],
+    ['3', 'Bãi đỗ xe Hoàn Long', 'Bãi đỗ xe', 'Số 3, Xã Hoàn Long', '2313238,549', '552335,205', 'ngoài phường'],
+    // Written the GIS way round (easting first): the importer tells by the numbers, and says so.
+    ['4', 'Nhà văn hóa tổ dân phố 5', 'Nhà văn hóa', 'Tổ dân phố 5, Phường Phố Hiến', m(y0 + 80), m(x0 + 60), ''],
+    // Chùa Keo itself, registered already: a possible duplicate.
+    ['5', 'Chùa Keo', 'Điểm du lịch', 'Phường Phố Hiến', m(x0), m(y0), ''],
+    ['6', 'Quán Ông Sáu', 'Tàu vũ trụ', 'Phường Phố Hiến', m(x0 + 120), m(y0 - 40), 'loại sai'],
+    // The generated "Nhà văn hóa thôn Mẫu" (106.0650, 20.6620; cs2cs EPSG:4326 EPSG:9209): a
+    // possible duplicate of demo data, which the panel labels as such.
+    ['7', 'Nhà văn hóa thôn Mẫu', 'Nhà văn hóa', 'Phường Phố Hiến', '2285638,011', '558673,326', ''],
+  ];
+  return '\uFEFF' + ['STT;Tên;Loại;Địa chỉ;X;Y;Ghi chú', ...rows.map((r) => r.join(';'))].join('\r\n') + '\r\n';
+}
+
+await step('import places from a VN-2000 file: the system asked for, a dry run, the import and its report', async () => {
+  const file = { name: 'khao-sat-pho-hien.csv', mimeType: 'text/csv', buffer: Buffer.from(surveyCsv()) };
+  for (const [width, height, suffix] of [[1280, 800, ''], [360, 740, '-phone']]) {
+    const phone = width < 400;
+    const page = await newPage(width, height);
+    await load(page);
+    assert(await page.locator('#btn-import').isHidden(), 'not offered before signing in');
+    await signIn(page, editor);
+    await page.click('#btn-import');
+    await page.waitForSelector('#imp-card');
+    assert((await text(page, '#imp-h')) === 'Nhập địa điểm từ tệp', 'panel title');
+    assert(await page.locator('#imp-certified').count() === 0, 'an editor cannot certify on import');
+    assert(await page.locator('#imp-check').isDisabled(), 'nothing to check before a file is chosen');
+    // The panel's own file button (the browser's would say "Choose File"); the dry run first.
+    assert((await text(page, '#imp-pick')) === 'Chọn tệp…' && (await text(page, '#imp-info')) === 'Chưa chọn tệp', 'the file button');
+    assert((await text(page, '#imp-check')) === 'Thử trước (chưa ghi gì)', 'the dry run: ' + (await text(page, '#imp-check')));
+    await page.setInputFiles('#imp-file', file);
+    assert((await text(page, '#imp-info')).startsWith('khao-sat-pho-hien.csv · '), 'the file chosen: ' + (await text(page, '#imp-info')));
+    assert(await page.evaluate(() => document.activeElement.id) === 'imp-check', 'the dry run is next');
+    if (phone) {
+      await page.locator('#imp-h').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(shots, '16-import-file-phone.png') });
+    }
+    // Without the system: metres are refused, and the panel says which system to choose.
+    await page.click('#imp-check');
+    await page.waitForSelector('#imp-message');
+    const why = await text(page, '#imp-message');
+    assert(why.includes('mét') && why.includes('EPSG:9209') && why.includes('Hãy chọn hệ tọa độ'), 'choose EPSG:9209: ' + why);
+    assert(await page.locator('#imp-run').count() === 0, 'nothing to import');
+    await page.screenshot({ path: join(shots, `16-import-metres${suffix}.png`) });
+    // With it: the dry run.
+    await page.selectOption('#imp-crs', 'EPSG:9209');
+    await page.click('#imp-check');
+    await page.waitForSelector('#imp-summary [data-count="accepted"]');
+    const count = async (id) => (await page.locator(`#imp-summary tr[data-count="${id}"] td`).innerText()).trim();
+    const expected = phone
+      // The same file again: what the desktop run imported is now a possible duplicate.
+      ? { read: '7', accepted: '0', rejected: '3', duplicates: '4' }
+      : { read: '7', accepted: '2', rejected: '3', duplicates: '2' };
+    for (const [id, n] of Object.entries(expected)) assert((await count(id)) === n, `dry run ${id}: ${await count(id)} not ${n}`);
+    assert((await text(page, '#imp-summary')).includes('Sẽ nhập'), 'Vietnamese counts');
+    const row = async (line) => text(page, `#imp-rows tr[data-line="${line}"]`);
+    for (const [line, commune] of [[3, 'Như Quỳnh'], [4, 'Hoàn Long']]) {
+      const r = await row(line);
+      assert(r.includes('bị từ chối') && new RegExp(`ngoài xã, phường được giao \\(Xã ${commune}, \\d{5}\\)`).test(r), `line ${line}: ${r}`);
+    }
+    assert((await row(6)).includes('có thể trùng với ' + grouped(keoCode) + ' (trong 15 m)'), 'duplicate of Chùa Keo: ' + (await row(6)));
+    assert((await row(7)).includes('không rõ loại “Tàu vũ trụ”'), 'unknown kind: ' + (await row(7)));
+    // The demo place it may duplicate is labelled as generated data (looked up after the run).
+    assert((await row(8)).includes('có thể trùng với ' + grouped(demoCode)), 'duplicate of the demo place: ' + (await row(8)));
+    await page.waitForSelector('#imp-rows tr[data-line="8"] .badge.demo');
+    assert((await text(page, '#imp-rows tr[data-line="8"] .badge.demo')) === 'dữ liệu mẫu', 'demo data labelled');
+    assert(await page.locator('#imp-rows tr[data-line="6"] .badge.demo').count() === 0, 'Chùa Keo is not demo data');
+    if (phone) {
+      assert(await page.locator('#imp-run').count() === 0, 'nothing to import the second time');
+      assert((await text(page, '#imp-nothing')).includes('Không có dòng nào nhập được'), 'said so');
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 0, 'no horizontal overflow: ' + overflow);
+      await page.locator('#imp-summary').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(shots, '17-import-check-phone.png') });
+      await page.locator('#imp-rows tr[data-line="8"]').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(shots, '17-import-rows-phone.png') });
+      // The code a row may duplicate opens that place's card.
+      await page.locator('#imp-rows tr[data-line="2"] button[data-code]').click();
+      await page.waitForSelector('#place-card');
+      assert((await text(page, '#place-name')).startsWith('Chùa Phố Hiến'), 'the place it may duplicate');
+      await page.close();
+      continue;
+    }
+    const warned = await row(5);
+    assert(warned.includes('sẽ nhập · lưu ý') && warned.includes('X và Y được đọc là tọa độ Đông và Bắc'), 'the swapped columns noted: ' + warned);
+    // A dry run's code is the one the row would get: no place has it yet, so it opens nothing.
+    assert(warned.includes('(mã dự kiến)') && await page.locator('#imp-rows tr[data-line="5"] button[data-code]').count() === 0, 'the code it would get: ' + warned);
+    await page.locator('#imp-summary').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, '17-import-check.png') });
+    // The English switch redraws the panel; the API's reasons are then its own words.
+    await page.click('#lang');
+    assert((await text(page, '#imp-h')) === 'Import places from a file', 'English title');
+    assert((await row(3)).includes('outside the communes of this token (Xã Như Quỳnh, '), 'English reason: ' + (await row(3)));
+    assert((await row(7)).includes('unknown kind "Tàu vũ trụ"'), 'the API\'s own words: ' + (await row(7)));
+    assert((await text(page, '#imp-rows tr[data-line="8"] .badge.demo')) === 'demo data', 'demo data labelled in English');
+    assert((await text(page, '#imp-check')) === 'Try first (writes nothing)' && (await text(page, '#imp-pick')) === 'Choose another file…', 'English buttons');
+    await page.screenshot({ path: join(shots, '17-import-check-en.png') });
+    await page.click('#lang');
+    // The import itself. Its first two answers are held at "running", half done, to see the
+    // progress (all seven rows are read before the first poll).
+    assert((await text(page, '#imp-run')) === 'Nhập 2 địa điểm', 'the import button: ' + (await text(page, '#imp-run')));
+    let held = 0;
+    await page.route(`${base}/api/imports/*`, async (route) => {
+      const r = await route.fetch();
+      const job = await r.json();
+      if (held++ < 2) Object.assign(job, { state: 'running', records_done: 3, finished_at: null });
+      await route.fulfill({ response: r, json: job });
+    });
+    await page.click('#imp-run');
+    await page.waitForSelector('#imp-progress');
+    await page.waitForFunction(() => document.getElementById('imp-count')?.textContent.includes('3 /'));
+    assert((await text(page, '#imp-progress')).includes('Đang nhập…') && (await text(page, '#imp-count')) === 'Đã xử lý 3 / khoảng 7 dòng', 'progress: ' + (await text(page, '#imp-progress')));
+    assert(await page.locator('#imp-check').isDisabled(), 'no second run while one runs');
+    await page.screenshot({ path: join(shots, '18-import-progress.png') });
+    await page.waitForFunction(() => (document.getElementById('imp-summary-h') || {}).textContent?.startsWith('Kết quả nhập'));
+    for (const [id, n] of Object.entries({ read: '7', accepted: '2', rejected: '3', duplicates: '2' })) {
+      assert((await count(id)) === n, `import ${id}: ${await count(id)} not ${n}`);
+    }
+    assert(await page.locator('#imp-run').count() === 0, 'no second import button');
+    const code = await page.locator('#imp-rows tr[data-line="5"] button[data-code]').getAttribute('data-code');
+    assert(/^\d{12}$/.test(code), 'the warned row\'s new code: ' + code);
+    await page.locator('#imp-summary').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, '19-import-done.png') });
+    // The report, as Excel wants it.
+    const download = page.waitForEvent('download');
+    await page.click('#imp-download');
+    const d = await download;
+    assert(d.suggestedFilename() === 'khao-sat-pho-hien-bao-cao-nhap.csv', 'file name: ' + d.suggestedFilename());
+    const report = readFileSync(await d.path(), 'utf8');
+    assert(report.startsWith('\uFEFF'), 'a byte-order mark for Excel');
+    const lines = report.slice(1).trim().split(/\r?\n/);
+    assert(lines[0] === 'line,outcome,code,problems', 'header: ' + lines[0]);
+    assert(lines.length === 8, 'a line per row: ' + lines.length);
+    const imported = lines.filter((l) => /^\d+,imported,\d{12},/.test(l));
+    assert(imported.length === 2 && lines.some((l) => l.startsWith(`5,imported,${code},`)), 'the codes: ' + lines.join(' | '));
+    assert(lines.some((l) => l.startsWith('6,possible duplicate,,') && l.includes(keoCode)), 'the duplicate: ' + lines.join(' | '));
+    // The new place is in the register: the search finds it and opens its card.
+    await page.fill('#search', 'Nhà văn hóa tổ dân phố 5');
+    const option = page.locator('#search-list li[role="option"]', { hasText: 'Nhà văn hóa tổ dân phố 5' });
+    await option.first().waitFor();
+    await option.first().click();
+    await page.waitForSelector('#place-card');
+    assert(page.url().endsWith('#code=' + code), 'its card: ' + page.url());
+    const card = await text(page, '#place-card');
+    assert(card.includes('tạm thời') && card.includes('Phường Phố Hiến'), 'provisional, in Phường Phố Hiến: ' + card);
+    const f = await (await fetch(`${base}/api/places/${code}`, { headers: { Authorization: 'Bearer ' + editor } })).json();
+    await page.evaluate(() => new Promise((r) => { const m = window.__viewer.map; if (!m.isMoving()) r(); else m.once('moveend', r); }));
+    await page.locator('#lyr-communes').uncheck();
+    await expectColour(page, f.geometry.coordinates, COLOURS.community_point, 'the imported place on the map');
+    // Back to the panel: as it was left.
+    await page.click('#btn-import');
+    await page.waitForSelector('#imp-summary');
+    assert((await text(page, '#imp-summary-h')).startsWith('Kết quả nhập'), 'the result kept');
     await page.close();
   }
 });

@@ -17,6 +17,7 @@ import './register.js';
 import './streets.js';
 import './progress.js';
 import './geocode-batch.js';
+import './import.js';
 
 onLanguageChange(() => { renderLegend(); renderSession(); renderPopLegend(); redrawPlaceCard(); });
 

@@ -37,9 +37,12 @@ map.once('idle', () => {
 });
 map.on('moveend', () => refreshStreets());
 
+// Commune names by code, once loaded: the import panel names the commune a refused row is in.
+export const communeNames = new Map();
 export async function loadCommunes() {
   const r = await api('GET', '/ogc/collections/communes/items?limit=200');
   if (!r.ok || !r.body) return;
+  for (const f of r.body.features) communeNames.set(f.properties.code, f.properties.full_name || f.properties.name);
   map.getSource('communes').setData(r.body);
   const labels = r.body.features.map((f) => ({ type: 'Feature', properties: { name: f.properties.name, code: f.properties.code }, geometry: { type: 'Point', coordinates: labelPoint(f.geometry) } }));
   map.getSource('commune-labels').setData({ type: 'FeatureCollection', features: labels });

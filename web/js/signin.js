@@ -17,6 +17,7 @@ export function renderSession() {
     $('btn-register').hidden = !state.canWrite();
     $('btn-street').hidden = !state.canWrite();
     $('btn-geocode-batch').hidden = !state.canRead();
+    $('btn-import').hidden = !state.canWrite();
   }
 }
 $('signin').onclick = () => {
