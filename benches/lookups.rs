@@ -88,6 +88,27 @@ fn lookups(c: &mut Criterion) {
                 .len()
         })
     });
+    // The keystrokes of autocomplete, and common words, alone and near points.
+    for q in [
+        "n",
+        "ch",
+        "nha",
+        "chua ng",
+        "nha van hoa",
+        "truong tieu hoc",
+    ] {
+        c.bench_function(&format!("places_1m/search/{q}"), |b| {
+            b.iter(|| catalog.search(black_box(q), None, 10, |_| true).len())
+        });
+        c.bench_function(&format!("places_1m/search_near/{q}"), |b| {
+            b.iter(|| {
+                i = (i + 1) & 1023;
+                catalog
+                    .search(black_box(q), Some(points[i]), 10, |_| true)
+                    .len()
+            })
+        });
+    }
 }
 
 criterion_group! {

@@ -7,6 +7,7 @@
 
 mod gazetteer;
 mod index;
+mod keyword;
 mod number;
 mod parse;
 mod token;

@@ -33,7 +33,20 @@ pub struct SearchIndex {
     order: BTreeSet<(u64, DocId)>,
     /// `keys[doc]`: the document's static rank key.
     keys: Vec<u64>,
+    /// `in_order[doc]`: whether the document's id stands where its key does, i.e. among the
+    /// documents in order, id order is key order. Documents added in increasing id and key
+    /// order (as `registry::Catalog` builds the index) are; a later one with a smaller key,
+    /// or one re-added with another key, is displaced.
+    in_order: Vec<bool>,
+    /// The documents not in order (scored whole by a walk in static order).
+    displaced: BTreeSet<DocId>,
+    /// The document in order with the largest id, and its key.
+    last_in_order: Option<(DocId, u64)>,
 }
+
+/// With more displaced documents than this, a walk in static order goes through the sorted
+/// set of every document instead of the postings in id order.
+const MOST_DISPLACED: usize = 4_096;
 
 /// A scored hit.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -51,11 +64,11 @@ pub struct Hit {
 pub enum Order<'a> {
     /// By the static rank key (shorter name first, then code).
     Static,
-    /// By distance from a point: `walk` yields documents nearest first as
-    /// `(doc, distance, bound)`, `bound` being no more than the distance of any document it
-    /// yields later; `distance` gives the distance of any document.
+    /// By distance from a point: `walk` yields documents nearest first as `(doc, bound)`,
+    /// `bound` being no more than the distance of this document or any it yields later;
+    /// `distance` gives the distance of any document (asked only of those that may enter).
     Near {
-        walk: Box<dyn Iterator<Item = (DocId, f64, f64)> + 'a>,
+        walk: Box<dyn Iterator<Item = (DocId, f64)> + 'a>,
         distance: &'a dyn Fn(DocId) -> f64,
     },
 }
@@ -68,7 +81,8 @@ const BRUTE_FORCE_POSTINGS: usize = 4_096;
 const RARE_CLASS_POSTINGS: usize = 1_024;
 /// A walk stops after this many matches (times the limit)…
 const WALK_MATCHES_PER_RESULT: usize = 8;
-/// …or this many documents visited, when it scores every match instead.
+/// …or, walking every document, after at most this many visited, when it scores every
+/// match instead.
 const WALK_VISITS: usize = 20_000;
 
 /// One query word's matches: `best[word id]` is the best [`MatchKind`] as a number (0: no
@@ -126,10 +140,26 @@ impl SearchIndex {
             }
         }
         let at = doc as usize;
+        let in_order = if at < self.forward.len() {
+            // Re-added (after a change): in order if it was, with the same key.
+            self.in_order[at] && self.keys[at] == key
+        } else {
+            self.last_in_order
+                .is_none_or(|(last, last_key)| doc > last && key >= last_key)
+        };
         if self.forward.len() <= at {
             self.forward.resize_with(at + 1, Default::default);
             self.keys.resize(at + 1, u64::MAX);
+            self.in_order.resize(at + 1, false);
         }
+        if in_order {
+            if self.last_in_order.is_none_or(|(last, _)| doc > last) {
+                self.last_in_order = Some((doc, key));
+            }
+        } else {
+            self.displaced.insert(doc);
+        }
+        self.in_order[at] = in_order;
         self.forward[at] = own.into_boxed_slice();
         self.keys[at] = key;
         self.order.insert((key, doc));
@@ -216,7 +246,10 @@ impl SearchIndex {
         let mut total = 0;
         let mut all_in_name = true;
         let mut driver_weight = 0;
-        for (t, term) in terms.iter().enumerate() {
+        // The rarest word first: most documents fail on it.
+        let others = (0..terms.len()).filter(|&t| t != driver);
+        for t in std::iter::once(driver).chain(others) {
+            let term = &terms[t];
             // The best weight, a name match winning a tie.
             let mut best: Option<(u32, bool)> = None;
             for &entry in own.iter() {
@@ -295,6 +328,32 @@ impl SearchIndex {
         })
     }
 
+    /// Offers every match of the query to `best`, working out a document's key (a distance,
+    /// perhaps) only when its score could still enter.
+    fn offer_all(
+        &self,
+        best: &mut Best<'_>,
+        matched: &[TermMatches],
+        driver: usize,
+        keep: &dyn Fn(DocId) -> bool,
+        key: &dyn Fn(DocId) -> f64,
+    ) {
+        for doc in self.documents_of(&matched[driver].words, &[Field::Name, Field::Address]) {
+            if !keep(doc) {
+                continue;
+            }
+            if let Some((score, _)) = self.score(doc, matched, driver) {
+                if best.could_enter(score) {
+                    best.offer(Hit {
+                        doc,
+                        score,
+                        key: key(doc),
+                    });
+                }
+            }
+        }
+    }
+
     fn score_all(
         &self,
         matched: &[TermMatches],
@@ -357,9 +416,7 @@ impl SearchIndex {
         };
         let mut best = Best::new(limit, &self.keys);
         if self.postings_of(&matched[driver].words) <= BRUTE_FORCE_POSTINGS {
-            for hit in self.score_all(&matched, driver, &keep, key) {
-                best.offer(hit);
-            }
+            self.offer_all(&mut best, &matched, driver, &keep, key);
             return best.into_hits();
         }
 
@@ -397,7 +454,7 @@ impl SearchIndex {
                 continue;
             }
             if let Some((score, w)) = self.score(doc, &matched, driver) {
-                if rare.contains(&w) {
+                if rare.contains(&w) && best.could_enter(score) {
                     best.offer(Hit {
                         doc,
                         score,
@@ -428,25 +485,60 @@ impl SearchIndex {
             .sum();
         let ceiling = top_common + others + 1;
 
-        let walk: Box<dyn Iterator<Item = (DocId, f64, f64)> + '_> = match order {
-            Order::Static => Box::new(self.order.iter().map(|&(k, doc)| {
-                let k = k as f64;
-                (doc, k, k)
-            })),
+        // How far a walk may go before scoring every match instead is cheaper: a walk over
+        // the rarest word's own postings never gives up; one over every document (nearest
+        // first, or the sorted set) does after a share of what scoring them all would cost.
+        let driver_postings = self.postings_of(&matched[driver].words);
+        let mut most_visits = match &order {
+            Order::Static => WALK_VISITS,
+            Order::Near { .. } => (driver_postings / 8).clamp(256, WALK_VISITS),
+        };
+        let walk: Box<dyn Iterator<Item = (DocId, f64)> + '_> = match order {
+            Order::Static if self.displaced.len() <= MOST_DISPLACED => {
+                most_visits = usize::MAX;
+                // The displaced documents whole, then the driver's other postings in id order,
+                // which is key order for the documents in order: only matches of the rarest
+                // word are visited.
+                for &doc in &self.displaced {
+                    if !keep(doc) {
+                        continue;
+                    }
+                    if let Some((score, w)) = self.score(doc, &matched, driver) {
+                        if !rare.contains(&w) && best.could_enter(score) {
+                            best.offer(Hit {
+                                doc,
+                                score,
+                                key: key(doc),
+                            });
+                        }
+                    }
+                }
+                let rare = &rare;
+                let lists = matched[driver].words.iter().flat_map(|&(id, kind)| {
+                    [Field::Name, Field::Address]
+                        .into_iter()
+                        .filter(move |&f| !rare.contains(&weight(kind as u8, f as u32)))
+                        .map(move |f| self.postings[f as usize][id as usize].as_slice())
+                });
+                Box::new(
+                    merge_in_order(lists.collect())
+                        .filter(|&doc| self.in_order[doc as usize])
+                        .map(|doc| (doc, self.keys[doc as usize] as f64)),
+                )
+            }
+            Order::Static => Box::new(self.order.iter().map(|&(k, doc)| (doc, k as f64))),
             Order::Near { walk, .. } => walk,
         };
         let most_matches = limit.saturating_mul(WALK_MATCHES_PER_RESULT).max(32);
         let mut matches = 0;
-        for (visited, (doc, at, bound)) in walk.enumerate() {
+        for (visited, (doc, bound)) in walk.enumerate() {
             if best.settled(ceiling, bound) || matches >= most_matches {
                 return best.into_hits();
             }
-            if visited >= WALK_VISITS {
+            if visited >= most_visits {
                 // The matches are sparse along the walk: score them all instead.
                 let mut all = Best::new(limit, &self.keys);
-                for hit in self.score_all(&matched, driver, &keep, key) {
-                    all.offer(hit);
-                }
+                self.offer_all(&mut all, &matched, driver, &keep, key);
                 return all.into_hits();
             }
             if !keep(doc) {
@@ -459,14 +551,38 @@ impl SearchIndex {
                 continue;
             }
             matches += 1;
-            best.offer(Hit {
-                doc,
-                score,
-                key: at,
-            });
+            if best.could_enter(score) {
+                best.offer(Hit {
+                    doc,
+                    score,
+                    key: key(doc),
+                });
+            }
         }
         best.into_hits()
     }
+}
+
+/// The documents of sorted lists, each once, in increasing order (a k-way merge).
+fn merge_in_order(lists: Vec<&[DocId]>) -> impl Iterator<Item = DocId> + '_ {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let mut heads: BinaryHeap<Reverse<(DocId, usize, usize)>> = lists
+        .iter()
+        .enumerate()
+        .filter_map(|(l, list)| list.first().map(|&d| Reverse((d, l, 0))))
+        .collect();
+    let mut last: Option<DocId> = None;
+    std::iter::from_fn(move || loop {
+        let Reverse((doc, l, at)) = heads.pop()?;
+        if let Some(&next) = lists[l].get(at + 1) {
+            heads.push(Reverse((next, l, at + 1)));
+        }
+        if last != Some(doc) {
+            last = Some(doc);
+            return Some(doc);
+        }
+    })
 }
 
 /// The best hits so far, at most `limit`, best first.
@@ -500,6 +616,11 @@ impl<'k> Best<'k> {
         let at = self.hits.partition_point(|h| self.before(h, &hit));
         self.hits.insert(at, hit);
         self.hits.truncate(self.limit);
+    }
+
+    /// Whether a hit with this score might enter (it would, with a small enough key).
+    fn could_enter(&self, score: u32) -> bool {
+        self.hits.len() < self.limit || score >= self.hits[self.limit - 1].score
     }
 
     /// Whether nothing further along a walk can enter: every later document scores at most
@@ -581,6 +702,11 @@ mod tests {
     /// A province-sized index of common words: names "Nhà N đường S" and a few temples,
     /// with static keys in id order.
     fn common(n: u32) -> SearchIndex {
+        common_keyed(n, u64::from)
+    }
+
+    /// [`common`] with other static keys (documents whose id order is not their key order).
+    fn common_keyed(n: u32, key: impl Fn(u32) -> u64) -> SearchIndex {
         let mut i = SearchIndex::new();
         for d in 0..n {
             let name = if d % 50 == 7 {
@@ -591,7 +717,7 @@ mod tests {
                 format!("Nhà {d} đường Số {}", d % 97)
             };
             let address = format!("thôn {} Ngọc", d % 13);
-            i.add(d, &name, &address, u64::from(d));
+            i.add(d, &name, &address, key(d));
         }
         i
     }
@@ -643,6 +769,48 @@ mod tests {
     }
 
     #[test]
+    fn documents_out_of_key_order_rank_where_their_keys_say() {
+        let n = 30_000u32;
+        // A few displaced documents (walked postings plus those scored whole), then all of
+        // them (the walk over the sorted set of every document).
+        let few = common_keyed(n, |d| {
+            if d % 97 == 5 {
+                u64::from(d / 97)
+            } else {
+                u64::from(d) * 2 + 1_000
+            }
+        });
+        let all = common_keyed(n, |d| u64::from(n - d));
+        let mut renamed = common_keyed(n, |d| u64::from(d) + 1);
+        // Re-added with another key: displaced from then on.
+        renamed.remove(20_000, "Nhà 20000 đường Số 18", "thôn 6 Ngọc");
+        renamed.add(20_000, "Nhà", "thôn 6 Ngọc", 0);
+        assert!(few.displaced.len() > 100 && few.displaced.len() <= MOST_DISPLACED);
+        assert!(all.displaced.len() > MOST_DISPLACED);
+        assert_eq!(renamed.displaced.len(), 1);
+        for i in [&few, &all, &renamed] {
+            for q in ["n", "nha", "ch", "chua ng", "nha 1", "ng"] {
+                for limit in [1, 8, 50] {
+                    let top: Vec<(DocId, u32)> = i
+                        .top(&QueryTerm::parse(q), limit, Order::Static, |_| true)
+                        .iter()
+                        .map(|h| (h.doc, h.score))
+                        .collect();
+                    assert_eq!(
+                        top,
+                        exhaustive(i, q, limit, |_| true),
+                        "{q:?} limit {limit}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            renamed.top(&QueryTerm::parse("nha"), 1, Order::Static, |_| true)[0].doc,
+            20_000
+        );
+    }
+
+    #[test]
     fn a_walk_near_a_point_takes_the_nearest_of_the_best() {
         let i = common(30_000);
         // Documents on a line: the distance of d from the point at 20,000 is |d − 20,000|.
@@ -650,7 +818,7 @@ mod tests {
         let walk = || {
             let mut near: Vec<DocId> = (0..30_000).collect();
             near.sort_by(|&a, &b| distance(a).total_cmp(&distance(b)).then(a.cmp(&b)));
-            near.into_iter().map(move |d| (d, distance(d), distance(d)))
+            near.into_iter().map(move |d| (d, distance(d)))
         };
         for q in ["nha", "ch", "n", "ng"] {
             let top: Vec<DocId> = i

@@ -103,26 +103,29 @@ impl PlaceIndex {
         best
     }
 
-    /// Every place, nearest to (lon, lat) first, as `(doc, distance, bound)` in metres:
-    /// `bound` never exceeds the distance of a place yielded later (the R-tree walks in
-    /// degrees; see [`PlaceIndex::nearest`]), so a caller can stop as soon as it has what
-    /// it needs. Distances are geodesic (WGS84), and come in increasing order only roughly.
+    /// Every place, nearest to (lon, lat) first (in degrees), as `(doc, bound)`: `bound`, in
+    /// metres, is no more than the geodesic distance of this place or of any place yielded
+    /// later (the shortest ground length a degree can have near the point, as in
+    /// [`PlaceIndex::nearest`]), so a caller can stop as soon as it has what it needs, and work
+    /// out real distances only for the places it keeps.
     ///
     /// ```
-    /// use diachiso::spatial::PlaceIndex;
-    /// let index = PlaceIndex::bulk_load(vec![(0, [106.0680, 20.6634]), (1, [106.0690, 20.6634])]);
-    /// let walk: Vec<(u32, f64, f64)> = index.nearest_iter(106.0681, 20.6634).collect();
+    /// use diachiso::spatial::{geodesic_distance_m, PlaceIndex};
+    /// let at = [106.0681, 20.6634];
+    /// let points = [[106.0680, 20.6634], [106.0690, 20.6634], [106.0681, 20.6700]];
+    /// let index = PlaceIndex::bulk_load(points.iter().enumerate().map(|(i, p)| (i as u32, *p)).collect());
+    /// let walk: Vec<(u32, f64)> = index.nearest_iter(at[0], at[1]).collect();
     /// assert_eq!(walk[0].0, 0);
-    /// assert!(walk.iter().all(|&(_, d, bound)| bound <= d));
+    /// for (i, &(_, bound)) in walk.iter().enumerate() {
+    ///     // No place from here on is nearer than the bound (metres).
+    ///     assert!(walk[i..].iter().all(|&(doc, _)| geodesic_distance_m(at, points[doc as usize]) >= bound));
+    /// }
     /// ```
-    pub fn nearest_iter(&self, lon: f64, lat: f64) -> impl Iterator<Item = (u32, f64, f64)> + '_ {
+    pub fn nearest_iter(&self, lon: f64, lat: f64) -> impl Iterator<Item = (u32, f64)> + '_ {
         let shortest_m_per_deg = 111_000.0 * (lat.abs() + 1.0).min(89.0).to_radians().cos();
         self.tree
             .nearest_neighbor_iter_with_distance_2(&[lon, lat])
-            .map(move |(e, d2)| {
-                let d = geodesic_distance_m([lon, lat], *e.geom());
-                (e.data, d, (d2.sqrt() * shortest_m_per_deg).min(d))
-            })
+            .map(move |(e, d2)| (e.data, d2.sqrt() * shortest_m_per_deg))
     }
 
     /// Number of points indexed.
