@@ -18,8 +18,10 @@ pub const MVT: &str = "application/vnd.mapbox-vector-tile";
 /// Most bytes of tiles kept (a province-wide z10 tile at 1M places is about 1 MB).
 const CACHE_BYTES: usize = 256 * 1024 * 1024;
 
-/// Tiles already cut, valid for one generation of the catalog (any write starts afresh):
-/// low-zoom tiles over 1M places take a few hundred milliseconds to cut and change rarely.
+/// Tiles already cut, each with the generation of the catalog it was cut from. A tile of an
+/// older generation is still served when no change since touched its area (with the buffer
+/// its features may reach into): one registration redraws the few tiles over it, not the
+/// whole map (low-zoom tiles over 1M places take a few hundred milliseconds to cut).
 #[derive(Debug, Default)]
 pub struct TileCache {
     inner: std::sync::Mutex<TileCacheInner>,
@@ -27,27 +29,35 @@ pub struct TileCache {
 
 #[derive(Debug, Default)]
 struct TileCacheInner {
-    generation: u64,
     bytes: usize,
-    /// (z, x, y, sees every status) → the tile.
-    tiles: std::collections::HashMap<(u32, u32, u32, bool), axum::body::Bytes>,
+    /// (z, x, y, sees every status) → the generation it was cut from, and the tile.
+    tiles: std::collections::HashMap<(u32, u32, u32, bool), (u64, axum::body::Bytes)>,
 }
 
+type TileKey = (u32, u32, u32, bool);
+
 impl TileCache {
-    fn get(&self, generation: u64, key: (u32, u32, u32, bool)) -> Option<axum::body::Bytes> {
-        let inner = self.inner.lock().expect("tile cache");
-        (inner.generation == generation).then(|| inner.tiles.get(&key).cloned())?
+    fn get(&self, key: TileKey) -> Option<(u64, axum::body::Bytes)> {
+        let inner = self.inner.lock().ok()?;
+        inner.tiles.get(&key).cloned()
     }
 
-    fn put(&self, generation: u64, key: (u32, u32, u32, bool), tile: axum::body::Bytes) {
-        let mut inner = self.inner.lock().expect("tile cache");
-        if inner.generation != generation || inner.bytes + tile.len() > CACHE_BYTES {
+    /// Keeps a tile cut from `generation` (unless a newer one is kept already).
+    fn put(&self, generation: u64, key: TileKey, tile: axum::body::Bytes) {
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        if inner.tiles.get(&key).is_some_and(|(g, _)| *g > generation) {
+            return;
+        }
+        if inner.bytes + tile.len() > CACHE_BYTES {
             inner.tiles.clear();
             inner.bytes = 0;
-            inner.generation = generation;
         }
         inner.bytes += tile.len();
-        inner.tiles.insert(key, tile);
+        if let Some((_, old)) = inner.tiles.insert(key, (generation, tile)) {
+            inner.bytes -= old.len();
+        }
     }
 }
 
@@ -110,13 +120,25 @@ pub async fn tile(
     };
     let all = actor.can_read_all();
     let key = (z, x, y, all);
-    let generation = state.registry.with_catalog(|c| c.generation());
-    let bytes = match state.tiles.get(generation, key) {
-        Some(b) => b,
+    let bbox = tile.bbox(BUFFER);
+    // A tile cut before changes that all happened elsewhere is still this generation's.
+    let kept = state.tiles.get(key).and_then(|(cut_at, bytes)| {
+        state.registry.with_catalog(|c| {
+            let now = c.generation();
+            (cut_at == now || c.touched_since(cut_at, bbox) == Some(false))
+                .then_some((now, cut_at, bytes))
+        })
+    });
+    let (bytes, cache) = match kept {
+        Some((now, cut_at, b)) => {
+            if now != cut_at {
+                state.tiles.put(now, key, b.clone());
+            }
+            (b, "hit")
+        }
         None => {
             let registry = state.registry.clone();
             let cut = tokio::task::spawn_blocking(move || {
-                let bbox = tile.bbox(BUFFER);
                 registry.with_catalog(|c| {
                     (
                         c.generation(),
@@ -128,13 +150,14 @@ pub async fn tile(
             .map_err(|e| Problem::internal(&e))?;
             let bytes = axum::body::Bytes::from(cut.1);
             state.tiles.put(cut.0, key, bytes.clone());
-            bytes
+            (bytes, "miss")
         }
     };
     Ok((
         [
             (header::CONTENT_TYPE, MVT),
             (header::CACHE_CONTROL, "no-cache"),
+            (header::HeaderName::from_static("x-cache"), cache),
         ],
         bytes,
     )

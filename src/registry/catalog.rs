@@ -59,6 +59,8 @@ pub struct Catalog {
     taken: HashSet<LocationCode>,
     /// Recently read whole places, so that reads by code skip the store.
     recent: RecentPlaces,
+    /// Where each recent change happened, for caches of areas.
+    journal: super::ChangeJournal,
 }
 
 /// A bounded cache of whole places read by code. Every change to the catalog bumps a
@@ -132,12 +134,14 @@ impl Catalog {
             addresses,
             docs,
             recent: RecentPlaces::default(),
+            journal: super::ChangeJournal::default(),
         }
     }
 
     /// Adds a new place or replaces a changed one (after its write committed).
     pub fn upsert(&mut self, place: &Place) {
-        self.recent
+        let generation = 1 + self
+            .recent
             .generation
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         if let Ok(mut recent) = self.recent.places.lock() {
@@ -145,8 +149,13 @@ impl Catalog {
         }
         let new = PlaceDoc::of(place);
         self.taken.insert(new.code);
+        self.journal.record(generation, [new.lon, new.lat]);
         match self.by_code.get(&new.code) {
             Some(&id) => {
+                let old = &self.docs[id as usize];
+                if (old.lon, old.lat) != (new.lon, new.lat) {
+                    self.journal.record(generation, [old.lon, old.lat]);
+                }
                 let old = std::mem::replace(&mut self.docs[id as usize], new);
                 let new = &self.docs[id as usize];
                 if (old.lon, old.lat) != (new.lon, new.lat) {
@@ -190,6 +199,12 @@ impl Catalog {
         self.recent
             .generation
             .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Whether a change after `generation` touched a place (where it was or where it is)
+    /// inside `bbox`; `None` when that is too long ago to say.
+    pub fn touched_since(&self, generation: u64, bbox: [f64; 4]) -> Option<bool> {
+        self.journal.touched_since(generation, bbox)
     }
 
     /// Remembers a place read from the store, unless the catalog changed since `generation`.

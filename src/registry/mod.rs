@@ -12,6 +12,7 @@ mod import;
 mod import_file;
 mod import_jobs;
 mod importer;
+mod journal;
 mod parking;
 mod population;
 mod streets;
@@ -30,6 +31,7 @@ pub use import_jobs::{ImportJob, ImportRequest, JobState, MAX_RUNNING_IMPORTS};
 pub use importer::{
     ImportEnd, ImportObserver, ImportSettings, ImportSummary, ReportRow, REPORT_HEADER,
 };
+pub use journal::ChangeJournal;
 pub use parking::LotProgress;
 pub use population::{PopulationCache, PopulationData};
 pub use streets::{

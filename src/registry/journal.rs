@@ -1,0 +1,78 @@
+//! Where the catalog changed, and when: the points each change touched, by generation, so
+//! that caches of areas (tiles, answers near a point) drop only what a change can affect.
+
+use std::collections::VecDeque;
+
+/// The last changes of the catalog: for each, its generation and the points it touched
+/// (where the place was before and where it is after). Bounded; a question about a
+/// generation older than the oldest change kept gets no answer (`None`): the caller
+/// treats its entry as stale.
+#[derive(Debug, Default)]
+pub struct ChangeJournal {
+    changes: VecDeque<(u64, [f64; 2])>,
+    /// The generation of the newest change forgotten (0: none forgotten).
+    forgotten_through: u64,
+}
+
+impl ChangeJournal {
+    /// Most points kept (16 bytes each, plus the generation).
+    const MAX: usize = 1 << 16;
+
+    /// Records that the change of `generation` touched `point` (lon, lat in degrees).
+    pub fn record(&mut self, generation: u64, point: [f64; 2]) {
+        if self.changes.len() == Self::MAX {
+            if let Some((g, _)) = self.changes.pop_front() {
+                self.forgotten_through = g;
+            }
+        }
+        self.changes.push_back((generation, point));
+    }
+
+    /// Whether a change after generation `since` touched `bbox` (`[min lon, min lat, max
+    /// lon, max lat]`, edges included); `None` when changes after `since` are forgotten.
+    ///
+    /// ```
+    /// use diachiso::registry::ChangeJournal;
+    /// let mut journal = ChangeJournal::default();
+    /// journal.record(1, [106.05, 20.65]);
+    /// journal.record(2, [106.30, 20.90]);
+    /// let phố_hiến = [106.0, 20.6, 106.1, 20.7];
+    /// assert_eq!(journal.touched_since(0, phố_hiến), Some(true));
+    /// assert_eq!(journal.touched_since(1, phố_hiến), Some(false)); // only the far change since
+    /// ```
+    pub fn touched_since(&self, since: u64, bbox: [f64; 4]) -> Option<bool> {
+        if since < self.forgotten_through {
+            return None;
+        }
+        // The newest changes are at the back: walk back to `since`.
+        Some(
+            self.changes
+                .iter()
+                .rev()
+                .take_while(|(g, _)| *g > since)
+                .any(|(_, [x, y])| {
+                    (bbox[0]..=bbox[2]).contains(x) && (bbox[1]..=bbox[3]).contains(y)
+                }),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forgotten_changes_give_no_answer() {
+        let mut journal = ChangeJournal::default();
+        let everywhere = [-180.0, -90.0, 180.0, 90.0];
+        let nowhere = [0.0, 0.0, 0.0, 0.0];
+        for g in 1..=(ChangeJournal::MAX as u64 + 10) {
+            journal.record(g, [106.0, 20.6]);
+        }
+        assert_eq!(journal.touched_since(5, nowhere), None);
+        assert_eq!(journal.touched_since(10, nowhere), Some(false));
+        assert_eq!(journal.touched_since(10, everywhere), Some(true));
+        let newest = ChangeJournal::MAX as u64 + 10;
+        assert_eq!(journal.touched_since(newest, everywhere), Some(false));
+    }
+}
