@@ -27,11 +27,18 @@ pub struct TileCache {
     inner: std::sync::Mutex<TileCacheInner>,
 }
 
+/// One cut at a time per tile: the requests that find a tile stale while it is being cut wait
+/// for that cut instead of each cutting it again (32 clients on a z10 tile would otherwise
+/// cut it 32 times, each holding the catalog for ~145 ms at 1M places).
+type Gate = std::sync::Arc<tokio::sync::Mutex<()>>;
+
 #[derive(Debug, Default)]
 struct TileCacheInner {
     bytes: usize,
     /// (z, x, y, sees every status) → the generation it was cut from, and the tile.
     tiles: std::collections::HashMap<(u32, u32, u32, bool), (u64, axum::body::Bytes)>,
+    /// The tiles being cut now.
+    cutting: std::collections::HashMap<TileKey, Gate>,
 }
 
 type TileKey = (u32, u32, u32, bool);
@@ -40,6 +47,40 @@ impl TileCache {
     fn get(&self, key: TileKey) -> Option<(u64, axum::body::Bytes)> {
         let inner = self.inner.lock().ok()?;
         inner.tiles.get(&key).cloned()
+    }
+
+    /// The gate of a tile's cut (made when none is open).
+    fn gate(&self, key: TileKey) -> Gate {
+        match self.inner.lock() {
+            Ok(mut inner) => inner.cutting.entry(key).or_default().clone(),
+            Err(_) => Gate::default(),
+        }
+    }
+
+    /// Closes a tile's gate once it is cut (those already waiting hold it still).
+    fn cut(&self, key: TileKey) {
+        if let Ok(mut inner) = self.inner.lock() {
+            inner.cutting.remove(&key);
+        }
+    }
+
+    /// The tile kept for `key` if it is still current: cut from this generation, or from an
+    /// older one when no change since touched `bbox` (then it is marked current).
+    fn current(
+        &self,
+        registry: &crate::registry::Registry,
+        key: TileKey,
+        bbox: [f64; 4],
+    ) -> Option<axum::body::Bytes> {
+        let (cut_at, bytes) = self.get(key)?;
+        let now = registry.with_catalog(|c| {
+            let now = c.generation();
+            (cut_at == now || c.touched_since(cut_at, bbox) == Some(false)).then_some(now)
+        })?;
+        if now != cut_at {
+            self.put(now, key, bytes.clone());
+        }
+        Some(bytes)
     }
 
     /// Keeps a tile cut from `generation` (unless a newer one is kept already).
@@ -121,43 +162,39 @@ pub async fn tile(
     let all = actor.can_read_all();
     let key = (z, x, y, all);
     let bbox = tile.bbox(BUFFER);
-    // A tile cut before changes that all happened elsewhere is still this generation's.
-    let kept = state.tiles.get(key).and_then(|(cut_at, bytes)| {
-        state.registry.with_catalog(|c| {
-            let now = c.generation();
-            (cut_at == now || c.touched_since(cut_at, bbox) == Some(false))
-                .then_some((now, cut_at, bytes))
-        })
-    });
-    let (bytes, cache) = match kept {
-        Some((now, cut_at, b)) => {
-            if now != cut_at {
-                state.tiles.put(now, key, b.clone());
-            }
-            (b, "hit")
-        }
+    let cache = &state.tiles;
+    let (bytes, hit) = match cache.current(&state.registry, key, bbox) {
+        Some(b) => (b, "hit"),
         None => {
-            let registry = state.registry.clone();
-            let cut = tokio::task::spawn_blocking(move || {
-                registry.with_catalog(|c| {
-                    (
-                        c.generation(),
-                        places_tile(tile, c.in_box(bbox), |d| all || d.status == Status::Active),
-                    )
-                })
-            })
-            .await
-            .map_err(|e| Problem::internal(&e))?;
-            let bytes = axum::body::Bytes::from(cut.1);
-            state.tiles.put(cut.0, key, bytes.clone());
-            (bytes, "miss")
+            let gate = cache.gate(key);
+            let _turn = gate.lock().await;
+            match cache.current(&state.registry, key, bbox) {
+                // Cut by the request before this one.
+                Some(b) => (b, "hit"),
+                None => {
+                    let registry = state.registry.clone();
+                    let cut = tokio::task::spawn_blocking(move || {
+                        registry.with_catalog(|c| {
+                            let visible =
+                                |d: &crate::place::PlaceDoc| all || d.status == Status::Active;
+                            (c.generation(), places_tile(tile, c.in_box(bbox), visible))
+                        })
+                    })
+                    .await;
+                    cache.cut(key);
+                    let (generation, tile) = cut.map_err(|e| Problem::internal(&e))?;
+                    let bytes = axum::body::Bytes::from(tile);
+                    cache.put(generation, key, bytes.clone());
+                    (bytes, "miss")
+                }
+            }
         }
     };
     Ok((
         [
             (header::CONTENT_TYPE, MVT),
             (header::CACHE_CONTROL, "no-cache"),
-            (header::HeaderName::from_static("x-cache"), cache),
+            (header::HeaderName::from_static("x-cache"), hit),
         ],
         bytes,
     )
