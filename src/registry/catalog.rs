@@ -20,10 +20,21 @@ pub struct PlaceFilter {
 
 impl PlaceFilter {
     fn accepts(&self, d: &PlaceDoc) -> bool {
-        self.kind.is_none_or(|k| k == d.kind)
-            && self.commune.is_none_or(|c| c == d.commune)
-            && self.statuses.contains(&d.status)
+        self.accepts_class(&(d.status, d.kind, d.commune))
     }
+
+    fn accepts_class(&self, &(status, kind, commune): &Class) -> bool {
+        self.kind.is_none_or(|k| k == kind)
+            && self.commune.is_none_or(|c| c == commune)
+            && self.statuses.contains(&status)
+    }
+}
+
+/// What a filter without a box looks at: status, kind and commune.
+type Class = (Status, PlaceKind, u32);
+
+fn class_of(d: &PlaceDoc) -> Class {
+    (d.status, d.kind, d.commune)
 }
 
 /// Adds a document's house number on its street to the address index (or removes it).
@@ -61,6 +72,9 @@ pub struct Catalog {
     recent: RecentPlaces,
     /// Where each recent change happened, for caches of areas.
     journal: super::ChangeJournal,
+    /// How many places of each status, kind and commune: a listing counts its matches from
+    /// these (a few thousand classes) instead of looking at every place.
+    classes: std::collections::HashMap<Class, usize>,
 }
 
 /// A bounded cache of whole places read by code. Every change to the catalog bumps a
@@ -91,6 +105,10 @@ impl Catalog {
         // Document ids in static rank order: the text index then walks posting lists in id
         // order as in rank order (see `search::SearchIndex::top`).
         docs.sort_unstable_by_key(rank_key);
+        let mut classes = std::collections::HashMap::new();
+        for d in &docs {
+            *classes.entry(class_of(d)).or_default() += 1;
+        }
         let ((text, addresses), (points, by_code, taken)) = std::thread::scope(|scope| {
             let text = scope.spawn(|| {
                 let mut text = SearchIndex::new();
@@ -135,6 +153,7 @@ impl Catalog {
             docs,
             recent: RecentPlaces::default(),
             journal: super::ChangeJournal::default(),
+            classes,
         }
     }
 
@@ -150,9 +169,13 @@ impl Catalog {
         let new = PlaceDoc::of(place);
         self.taken.insert(new.code);
         self.journal.record(generation, [new.lon, new.lat]);
+        *self.classes.entry(class_of(&new)).or_default() += 1;
         match self.by_code.get(&new.code) {
             Some(&id) => {
                 let old = &self.docs[id as usize];
+                if let Some(n) = self.classes.get_mut(&class_of(old)) {
+                    *n -= 1;
+                }
                 if (old.lon, old.lat) != (new.lon, new.lat) {
                     self.journal.record(generation, [old.lon, old.lat]);
                 }
@@ -323,16 +346,21 @@ impl Catalog {
                 )
             }
             None => {
-                let mut matched = 0;
-                let mut page = Vec::with_capacity(limit.min(10_000));
-                for (code, &id) in &self.by_code {
-                    if filter.accepts(self.doc(id)) {
-                        if matched >= offset && page.len() < limit {
-                            page.push(*code);
-                        }
-                        matched += 1;
-                    }
-                }
+                let matched = self
+                    .classes
+                    .iter()
+                    .filter(|(class, _)| filter.accepts_class(class))
+                    .map(|(_, n)| n)
+                    .sum();
+                // In code order, up to the end of the page only.
+                let page = self
+                    .by_code
+                    .iter()
+                    .filter(|(_, &id)| filter.accepts(self.doc(id)))
+                    .skip(offset)
+                    .take(limit)
+                    .map(|(code, _)| *code)
+                    .collect();
                 (matched, page)
             }
         }
@@ -367,5 +395,88 @@ impl Catalog {
     /// The places within `radius_m` metres of a point (geodesic), with their distance.
     pub fn within(&self, lon: f64, lat: f64, radius_m: f64) -> Vec<(&PlaceDoc, f64)> {
         self.nearest(lon, lat, radius_m, usize::MAX, |_| true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::street::fixtures::house;
+
+    /// What a listing without a box must say: the brute-force count and page.
+    fn brute(
+        c: &Catalog,
+        f: &PlaceFilter,
+        offset: usize,
+        limit: usize,
+    ) -> (usize, Vec<LocationCode>) {
+        let all: Vec<LocationCode> = c
+            .by_code
+            .iter()
+            .filter(|(_, &id)| f.accepts(c.doc(id)))
+            .map(|(code, _)| *code)
+            .collect();
+        (
+            all.len(),
+            all.into_iter().skip(offset).take(limit).collect(),
+        )
+    }
+
+    #[test]
+    fn listings_count_from_classes_as_looking_at_every_place_would() {
+        let mut places: Vec<Place> = (0..60).map(|i| house(f64::from(i) * 20.0, 0.0)).collect();
+        for (i, p) in places.iter_mut().enumerate() {
+            if i % 3 == 0 {
+                p.status = Status::Provisional;
+            }
+            if i % 4 == 0 {
+                p.kind = PlaceKind::Business;
+            }
+        }
+        let mut c = Catalog::build(&places);
+        // Changes after the build: a status, a kind, and a new place.
+        let mut changed = places[3].clone();
+        changed.status = Status::Retired;
+        c.upsert(&changed);
+        let mut changed = places[5].clone();
+        changed.kind = PlaceKind::ReligiousSite;
+        c.upsert(&changed);
+        c.upsert(&house(0.0, 500.0));
+        let filters = [
+            PlaceFilter {
+                statuses: Status::ALL.to_vec(),
+                ..PlaceFilter::default()
+            },
+            PlaceFilter {
+                statuses: vec![Status::Active],
+                ..PlaceFilter::default()
+            },
+            PlaceFilter {
+                statuses: vec![Status::Active, Status::Provisional],
+                kind: Some(PlaceKind::Business),
+                ..PlaceFilter::default()
+            },
+            PlaceFilter {
+                statuses: vec![Status::Retired],
+                commune: Some(11953),
+                ..PlaceFilter::default()
+            },
+            PlaceFilter {
+                statuses: Status::ALL.to_vec(),
+                commune: Some(12004),
+                ..PlaceFilter::default()
+            },
+        ];
+        for f in &filters {
+            for (offset, limit) in [(0, 10), (7, 5), (55, 10), (100, 10)] {
+                assert_eq!(
+                    c.list(f, offset, limit),
+                    brute(&c, f, offset, limit),
+                    "{f:?}"
+                );
+            }
+        }
+        assert_eq!(c.list(&filters[0], 0, 1).0, 61);
+        assert_eq!(c.list(&filters[3], 0, 1).0, 1);
     }
 }

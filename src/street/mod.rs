@@ -21,7 +21,7 @@ mod rules;
 mod street_houses;
 
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 
 pub use decision::{
     decide, ensure_draft, ensure_street_unchanged, CurrentState, Decision, HouseRevision,
