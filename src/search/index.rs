@@ -53,7 +53,8 @@ const MOST_DISPLACED: usize = 4_096;
 pub struct Hit {
     pub doc: DocId,
     /// Higher is better: per query word, 3 (exact) / 2 (prefix) / 1 (typo), doubled when the
-    /// word matched in the name, plus 1 when every word matched in the name.
+    /// word matched in the name, plus 1 when every word matched in the name, and 1 more when
+    /// the name has no other words.
     pub score: u32,
     /// The order within a score: the distance in metres for a search near a point, else the
     /// static rank key.
@@ -271,7 +272,13 @@ impl SearchIndex {
                 driver_weight = w;
             }
         }
-        Some((total + u32::from(all_in_name), driver_weight))
+        // The name is the query's words and nothing more ("Nhà" for "nha"): first of its kind.
+        let name_words = own.iter().filter(|&&e| e & 1 == Field::Name as u32).count();
+        let whole_name = all_in_name && name_words == terms.len();
+        Some((
+            total + u32::from(all_in_name) + u32::from(whole_name),
+            driver_weight,
+        ))
     }
 
     /// The query's terms matched against the vocabulary, and the rarest of them (the one with
@@ -388,13 +395,17 @@ impl SearchIndex {
     /// ```
     /// use diachiso::search::{Order, QueryTerm, SearchIndex};
     /// let mut index = SearchIndex::new();
+    /// // Static keys as the catalog makes them: name length (bytes), then the document.
+    /// let key = |name: &str, doc: u32| (name.len() as u64) << 32 | u64::from(doc);
     /// for i in 0..10_000u32 {
-    ///     index.add(i, &format!("Nhà {i}"), "thôn Đông", u64::from(i));
+    ///     let name = format!("Nhà {i}");
+    ///     index.add(i, &name, "thôn Đông", key(&name, i));
     /// }
-    /// index.add(10_000, "Nhà", "", 99_999);
+    /// index.add(10_000, "Nhà", "", key("Nhà", 10_000)); // added last, ranked by its key
     /// let hits = index.top(&QueryTerm::parse("nha"), 3, Order::Static, |_| true);
-    /// // The exact name first, then the shortest names.
+    /// // The whole name first, then the shortest names.
     /// assert_eq!(hits.iter().map(|h| h.doc).collect::<Vec<_>>(), [10_000, 0, 1]);
+    /// assert!(hits[0].score > hits[1].score);
     /// ```
     pub fn top(
         &self,
@@ -483,7 +494,7 @@ impl SearchIndex {
                     .unwrap_or(0)
             })
             .sum();
-        let ceiling = top_common + others + 1;
+        let ceiling = top_common + others + 2;
 
         // How far a walk may go before scoring every match instead is cheaper: a walk over
         // the rarest word's own postings never gives up; one over every document (nearest
