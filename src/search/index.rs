@@ -298,13 +298,13 @@ impl SearchIndex {
     }
 
     /// Every document in the postings of these words, once, in id order.
-    fn documents_of(&self, words: &[(u32, MatchKind)], fields: &[Field]) -> Vec<DocId> {
+    fn documents_of(&self, words: &[(u32, MatchKind)]) -> Vec<DocId> {
         let mut docs: Vec<DocId> = words
             .iter()
             .flat_map(|(id, _)| {
-                fields
+                self.postings
                     .iter()
-                    .flat_map(move |f| self.postings[*f as usize][*id as usize].iter().copied())
+                    .flat_map(|f| f[*id as usize].iter().copied())
             })
             .collect();
         docs.sort_unstable();
@@ -330,9 +330,26 @@ impl SearchIndex {
         let Some((matched, driver)) = self.prepare(terms) else {
             return Vec::new();
         };
-        self.score_all(&matched, driver, &keep, &|doc| {
-            self.keys[doc as usize] as f64
-        })
+        self.matches(&matched, driver, &keep)
+            .map(|(doc, score)| Hit {
+                doc,
+                score,
+                key: self.keys[doc as usize] as f64,
+            })
+            .collect()
+    }
+
+    /// Every kept document matching the query, with its score, in id order.
+    fn matches<'s>(
+        &'s self,
+        matched: &'s [TermMatches],
+        driver: usize,
+        keep: &'s dyn Fn(DocId) -> bool,
+    ) -> impl Iterator<Item = (DocId, u32)> + 's {
+        self.documents_of(&matched[driver].words)
+            .into_iter()
+            .filter(move |&doc| keep(doc))
+            .filter_map(move |doc| Some((doc, self.score(doc, matched, driver)?.0)))
     }
 
     /// Offers every match of the query to `best`, working out a document's key (a distance,
@@ -345,41 +362,12 @@ impl SearchIndex {
         keep: &dyn Fn(DocId) -> bool,
         key: &dyn Fn(DocId) -> f64,
     ) {
-        for doc in self.documents_of(&matched[driver].words, &[Field::Name, Field::Address]) {
-            if !keep(doc) {
-                continue;
-            }
-            if let Some((score, _)) = self.score(doc, matched, driver) {
-                if best.could_enter(score) {
-                    best.offer(Hit {
-                        doc,
-                        score,
-                        key: key(doc),
-                    });
-                }
+        for (doc, score) in self.matches(matched, driver, keep) {
+            if best.could_enter(score) {
+                let key = key(doc);
+                best.offer(Hit { doc, score, key });
             }
         }
-    }
-
-    fn score_all(
-        &self,
-        matched: &[TermMatches],
-        driver: usize,
-        keep: &dyn Fn(DocId) -> bool,
-        key: &dyn Fn(DocId) -> f64,
-    ) -> Vec<Hit> {
-        self.documents_of(&matched[driver].words, &[Field::Name, Field::Address])
-            .into_iter()
-            .filter(|&doc| keep(doc))
-            .filter_map(|doc| {
-                let (score, _) = self.score(doc, matched, driver)?;
-                Some(Hit {
-                    doc,
-                    score,
-                    key: key(doc),
-                })
-            })
-            .collect()
     }
 
     /// The best `limit` documents that match every word of the query, best first: by score,
