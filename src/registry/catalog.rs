@@ -168,7 +168,15 @@ impl Catalog {
         }
         let new = PlaceDoc::of(place);
         self.taken.insert(new.code);
-        self.journal.record(generation, [new.lon, new.lat]);
+        // Caches of areas care only for what the document holds: an event applied again (a
+        // node's catch-up after its own write) or a change of attributes moves no tile.
+        let same = self
+            .by_code
+            .get(&new.code)
+            .is_some_and(|&id| self.docs[id as usize] == new);
+        if !same {
+            self.journal.record(generation, [new.lon, new.lat]);
+        }
         *self.classes.entry(class_of(&new)).or_default() += 1;
         match self.by_code.get(&new.code) {
             Some(&id) => {
