@@ -83,9 +83,7 @@ fn frontages(line: &[[f64; 2]]) -> Vec<Frontage> {
 /// `frontages` with the houses `k` for which `old(k)` holds numbered as a fresh numbering of
 /// those houses alone would number them; the others without a number.
 fn half_numbered(
-    line: &StreetLine,
-    frontages: &[Frontage],
-    old: impl Fn(usize) -> bool,
+    line: &StreetLine, frontages: &[Frontage], old: impl Fn(usize) -> bool,
 ) -> Vec<Frontage> {
     let numbered: Vec<Frontage> = frontages
         .iter()

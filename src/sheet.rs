@@ -172,8 +172,7 @@ impl Columns {
     /// assert_eq!(c.roles, [Role::Skip, Role::Name, Role::Kind, Role::Address, Role::X, Role::Y, Role::Keep, Role::Keep]);
     /// ```
     pub fn from_header(
-        header: &[String],
-        overrides: &[(String, String)],
+        header: &[String], overrides: &[(String, String)],
     ) -> Result<Columns, String> {
         let mut roles: Vec<Role> = header
             .iter()
@@ -325,10 +324,7 @@ pub struct RowPlace {
 /// that has them the other way round is recognised by their size). `strict` refuses columns
 /// the registry does not know; otherwise they are kept as attributes.
 pub fn row_place(
-    columns: &Columns,
-    row: &[String],
-    crs: Option<Crs>,
-    strict: bool,
+    columns: &Columns, row: &[String], crs: Option<Crs>, strict: bool,
     gazetteer: Option<&Gazetteer>,
 ) -> Result<RowPlace, String> {
     let mut warnings = Vec::new();
@@ -436,9 +432,7 @@ type CellNumber<'a> = dyn Fn(Role, &str) -> Result<Option<f64>, String> + 'a;
 
 /// The row's WGS 84 longitude and latitude.
 fn coordinates(
-    crs: Option<Crs>,
-    number: &CellNumber,
-    warnings: &mut Vec<String>,
+    crs: Option<Crs>, number: &CellNumber, warnings: &mut Vec<String>,
 ) -> Result<[f64; 2], String> {
     let crs = crs.unwrap_or(Crs::Crs84);
     let pair = |a: Role, b: Role, what: (&str, &str)| -> Result<Option<[f64; 2]>, String> {

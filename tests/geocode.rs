@@ -15,12 +15,7 @@ use serde_json::{json, Value};
 
 /// Registers a business at a house number on a street of Phố Hiến and certifies it.
 fn house(
-    s: &Server,
-    editor: &str,
-    reviewer: &str,
-    number: &str,
-    street: &str,
-    east_m: f64,
+    s: &Server, editor: &str, reviewer: &str, number: &str, street: &str, east_m: f64,
 ) -> String {
     let r = s.post(
         "/api/places",

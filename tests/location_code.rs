@@ -402,9 +402,7 @@ fn taken_set(seed: u64, per_mille: u64) -> impl Fn(LocationCode) -> bool {
 /// Brute force over the whole block: the free cell with the nearest centre, by metres in the
 /// local equirectangular approximation at the (quantised) point, ties to the smaller payload.
 fn brute_force(
-    lon: f64,
-    lat: f64,
-    is_taken: &dyn Fn(LocationCode) -> bool,
+    lon: f64, lat: f64, is_taken: &dyn Fn(LocationCode) -> bool,
 ) -> Option<(f64, LocationCode)> {
     let home = Cell::of(lon, lat).unwrap();
     let plon = quantise(lon).unwrap() as f64 / 1e10;

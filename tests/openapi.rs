@@ -365,11 +365,7 @@ fn pattern_matches(pattern: &str, text: &str) -> bool {
 
 /// The documented schema of an answer, or a panic naming what is not documented.
 fn response_schema<'a>(
-    doc: &'a Value,
-    method: &str,
-    path: &str,
-    status: u16,
-    media: &str,
+    doc: &'a Value, method: &str, path: &str, status: u16, media: &str,
 ) -> Option<&'a Value> {
     let op = operation(doc, method, path);
     let response = &op["responses"][status.to_string()];
@@ -769,11 +765,7 @@ fn required_query(op: &Value, method: &str, path: &str) -> String {
 
 /// The request a probe sends for one documented operation.
 fn probe(
-    s: &Server,
-    doc: &Value,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
+    s: &Server, doc: &Value, method: &str, path: &str, token: Option<&str>,
 ) -> reqwest::blocking::Response {
     let op = operation(doc, method, path);
     let url = format!("{}{}", concrete(path), required_query(op, method, path));

@@ -140,11 +140,7 @@ impl NameTable {
     /// one typo allowed in each word of five letters or more. With `strict`, a word written
     /// with diacritics must be the name's own word ("Huệ" is not "Huế") and no typo is allowed.
     fn find(
-        &self,
-        tokens: &[Token],
-        start: usize,
-        used: &[bool],
-        strict: bool,
+        &self, tokens: &[Token], start: usize, used: &[bool], strict: bool,
         out: &mut Vec<NameMatch>,
     ) {
         let Some(first) = tokens.get(start) else {
@@ -310,12 +306,7 @@ impl Gazetteer {
     /// in each word of five letters or more, or, `exact` (a name standing without a unit
     /// word), no typo and a word written with diacritics the name's own.
     pub fn find(
-        &self,
-        level: Level,
-        tokens: &[Token],
-        start: usize,
-        used: &[bool],
-        exact: bool,
+        &self, level: Level, tokens: &[Token], start: usize, used: &[bool], exact: bool,
     ) -> Vec<NameMatch> {
         let mut out = Vec::new();
         self.names[level as usize].find(tokens, start, used, exact, &mut out);

@@ -148,9 +148,7 @@ pub fn parse_all(text: &str, gazetteer: &Gazetteer) -> Vec<ParsedAddress> {
 
 /// One reading; with the span it read as a bare commune name.
 fn read(
-    tokens: &[Token],
-    gazetteer: &Gazetteer,
-    banned: Vec<(usize, usize)>,
+    tokens: &[Token], gazetteer: &Gazetteer, banned: Vec<(usize, usize)>,
 ) -> (ParsedAddress, Option<(usize, usize)>) {
     let mut reader = Reader {
         tokens,

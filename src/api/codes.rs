@@ -15,10 +15,7 @@ use crate::place::Status;
 /// The status of a code is public (codes are not secrets); the place's details follow the
 /// caller's visibility (anonymous callers see active places only).
 #[utoipa::path(
-    get,
-    path = "/api/codes/{code}",
-    tag = "codes",
-    operation_id = "lookup_code",
+    get, path = "/api/codes/{code}", tag = "codes", operation_id = "lookup_code",
     summary = "Check a location code and see what is registered under it",
     description = "Public. Decodes the code without the registry (its cell), and tells whether a \
         place holds it and that place's status (codes are not secrets). The place itself is \
@@ -34,9 +31,7 @@ use crate::place::Status;
     )
 )]
 pub async fn lookup(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    CodePath(code): CodePath,
+    State(state): State<AppState>, Auth(actor): Auth, CodePath(code): CodePath,
 ) -> ApiResult<Json<Value>> {
     let place = state.registry.get_any(code).await?;
     let visible = place

@@ -26,10 +26,7 @@ fn properties(c: &Commune) -> Value {
 
 /// `GET /api/communes` — every commune without its boundary.
 #[utoipa::path(
-    get,
-    path = "/api/communes",
-    tag = "communes",
-    operation_id = "list_communes",
+    get, path = "/api/communes", tag = "communes", operation_id = "list_communes",
     summary = "Every commune loaded, without boundaries",
     description = "Public.",
     responses(
@@ -44,10 +41,7 @@ pub async fn list(State(state): State<AppState>) -> Json<Value> {
 
 /// `GET /api/communes/{code}` — one commune as a GeoJSON Feature with its boundary.
 #[utoipa::path(
-    get,
-    path = "/api/communes/{code}",
-    tag = "communes",
-    operation_id = "get_commune",
+    get, path = "/api/communes/{code}", tag = "communes", operation_id = "get_commune",
     summary = "One commune with its boundary",
     description = "Public.",
     params(

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::extract::{Auth, QueryParams};
 use super::problem::{ApiResult, Problem};
@@ -20,31 +21,32 @@ use crate::registry::PlaceFilter;
 /// Places fetched from the store per chunk of the stream.
 const CHUNK: usize = 1000;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
+    /// `geojson` (default), `ndjson`, `csv`, or `gpkg` (a GeoPackage with the places, streets and
+    /// communes as layers, for QGIS; built, then sent).
     format: Option<String>,
+    /// Only this commune (5-digit code).
     commune: Option<String>,
+    /// The coordinates' system: CRS84 (default), `EPSG:4756`, `EPSG:9205`–`9218` (Hưng Yên:
+    /// `EPSG:9209`) or `EPSG:3405`/`3406`. CSV then has `x`, `y` (easting, northing) instead of
+    /// `lon`, `lat`; GeoJSON names the system in a `crs` member.
+    #[param(example = json!("EPSG:9209"))]
     crs: Option<String>,
 }
 
 /// `GET /api/exports/places?format=geojson|ndjson|csv[&commune=CODE]` (reader and above).
 #[utoipa::path(
-    get,
-    path = "/api/exports/places",
-    tag = "places",
-    operation_id = "export_places",
+    get, path = "/api/exports/places", tag = "places", operation_id = "export_places",
     summary = "Download every place (or one commune's) as GeoJSON, NDJSON or CSV, streamed",
     description = "Role: **reader** or above. Every status is included. The download is streamed in \
         code order, so it starts at once and memory stays flat whatever the size. The CSV columns \
         are `code,lon,lat,kind,name,commune_code,status,house_number,street,hamlet,attributes,\
         external_ids,footprint,generated,version,created_at,updated_at` (objects as JSON text).",
     security(("bearer" = [])),
-    params(
-        ("format" = Option<String>, Query, description = "`geojson` (default), `ndjson`, `csv`, or `gpkg` (a GeoPackage with the places, streets and communes as layers, for QGIS; built, then sent)."),
-        ("commune" = Option<String>, Query, description = "Only this commune (5-digit code)."),
-        ("crs" = Option<String>, Query, description = "The coordinates' system: CRS84 (default), `EPSG:4756`, `EPSG:9205`–`9218` (Hưng Yên: `EPSG:9209`) or `EPSG:3405`/`3406`. CSV then has `x`, `y` (easting, northing) instead of `lon`, `lat`; GeoJSON names the system in a `crs` member.", example = "EPSG:9209"),
-    ),
+    params(ExportQuery),
     responses(
         (status = 200, description = "The places, with `Content-Disposition: attachment`. With `format=ndjson`, one place Feature per line (`application/geo+json-seq`); with `format=csv`, `text/csv`.", body = schema::PlaceCollection, content_type = "application/geo+json",
             headers(("Content-Disposition" = String, description = "`attachment; filename=\"places-….geojson\"`"))),
@@ -54,9 +56,7 @@ pub struct ExportQuery {
     )
 )]
 pub async fn places(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    QueryParams(q): QueryParams<ExportQuery>,
+    State(state): State<AppState>, Auth(actor): Auth, QueryParams(q): QueryParams<ExportQuery>,
 ) -> ApiResult<Response> {
     if !actor.can_read_all() {
         return Err(Problem::unauthorized("exports need a reader token"));
@@ -156,9 +156,7 @@ pub async fn places(
 /// A GeoPackage of the places (and the streets and communes) as a download. A GeoPackage is
 /// a database, not a stream: it is built in a temporary file, then sent.
 async fn geopackage(
-    state: &AppState,
-    crs: crate::crs::Crs,
-    commune: Option<&str>,
+    state: &AppState, crs: crate::crs::Crs, commune: Option<&str>,
 ) -> ApiResult<Response> {
     let path = std::env::temp_dir().join(format!(
         "diachiso-export-{}-{}.gpkg",
@@ -191,10 +189,13 @@ async fn geopackage(
 }
 
 /// Query of `GET /api/exports/addresses`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct AddressesQuery {
+    /// A sequence number of the change feed
     since: Option<i64>,
+    /// `csv` or `ndjson`
     format: Option<String>,
 }
 
@@ -217,10 +218,7 @@ pub const ADDRESS_COLUMNS: [&str; 13] = [
 
 /// `GET /api/exports/addresses` — addresses in the population database's terms.
 #[utoipa::path(
-    get,
-    path = "/api/exports/addresses",
-    tag = "population",
-    operation_id = "export_addresses",
+    get, path = "/api/exports/addresses", tag = "population", operation_id = "export_addresses",
     summary = "Addresses for the population database: full, or changed since a sequence number",
     description = "Role: **reader** or above. Every house (any status) as location code, full \
         Vietnamese address, commune code and name, house number, street (and street id when a \
@@ -230,10 +228,7 @@ pub const ADDRESS_COLUMNS: [&str; 13] = [
         (rows changed meanwhile may come twice: apply them as upserts). `format` csv (default) \
         or ndjson.",
     security(("bearer" = [])),
-    params(
-        ("since" = Option<i64>, Query, description = "A sequence number of the change feed"),
-        ("format" = Option<String>, Query, description = "`csv` or `ndjson`"),
-    ),
+    params(AddressesQuery),
     responses(
         (status = 200, description = "The addresses.", content((String = "text/csv"), (String = "application/x-ndjson")),
             headers(("X-Last-Seq" = i64, description = "Pass as `since` for the next incremental export"))),
@@ -242,9 +237,7 @@ pub const ADDRESS_COLUMNS: [&str; 13] = [
     )
 )]
 pub async fn addresses(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    QueryParams(q): QueryParams<AddressesQuery>,
+    State(state): State<AppState>, Auth(actor): Auth, QueryParams(q): QueryParams<AddressesQuery>,
 ) -> ApiResult<Response> {
     if !actor.can_read_all() {
         return Err(Problem::unauthorized("exports need a reader token"));
@@ -339,9 +332,7 @@ pub async fn addresses(
 }
 
 fn address_rows(
-    registry: &crate::registry::Registry,
-    places: &[crate::place::Place],
-    ndjson: bool,
+    registry: &crate::registry::Registry, places: &[crate::place::Place], ndjson: bool,
 ) -> std::io::Result<Vec<u8>> {
     let communes = registry.communes();
     let mut out = csv::WriterBuilder::new()

@@ -261,10 +261,7 @@ pub fn require_signed_in(actor: &Actor) -> ApiResult<()> {
 /// Refuses every caller but the holders of `role` (and admins): 401 without a token
 /// (`unauthorized` says which token to send), 403 with another role (`forbidden`).
 pub fn require_role(
-    actor: &Actor,
-    role: crate::auth::Role,
-    unauthorized: &str,
-    forbidden: &str,
+    actor: &Actor, role: crate::auth::Role, unauthorized: &str, forbidden: &str,
 ) -> ApiResult<()> {
     if !actor.is_authenticated() {
         return Err(Problem::unauthorized(unauthorized));

@@ -6,6 +6,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use utoipa::IntoParams;
 
 use super::extract::{Auth, QueryParams};
 use super::problem::{ApiResult, Problem};
@@ -20,11 +21,17 @@ use crate::registry::MAX_ADDRESS_QUERY_CHARS as MAX_QUERY_CHARS;
 /// Largest batch body, bytes (a million rows of a typical address list).
 pub const MAX_BATCH_BYTES: usize = 256 * 1024 * 1024;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct GeocodeQuery {
+    /// The address, at most 300 characters.
+    #[param(value_type = String, example = json!("Số 12, ngõ 5, phố Nguyễn Văn Linh, phường Phố Hiến"))]
     q: Option<String>,
+    /// Most answers (default 5).
+    #[param(minimum = 1, maximum = 20)]
     limit: Option<usize>,
+    /// Only in this commune (5 digits).
     commune_code: Option<String>,
 }
 
@@ -74,10 +81,7 @@ fn match_feature(m: &GeocodeMatch) -> Value {
 
 /// `GET /api/geocode?q=…` — a written address matched to the registry.
 #[utoipa::path(
-    get,
-    path = "/api/geocode",
-    tag = "lookups",
-    operation_id = "geocode",
+    get, path = "/api/geocode", tag = "lookups", operation_id = "geocode",
     summary = "Match a written address to a location code",
     description = "Public (anonymous callers match active places only). Reads the address as \
         people write it — today's form or the pre-2025 one (ward, district, province, the former \
@@ -87,11 +91,7 @@ fn match_feature(m: &GeocodeMatch) -> Value {
         else the **street**, a named **place**, or only the **commune** (`match_level`). A \
         number that is not registered never gives another house. `query.parsed` shows what was \
         understood; `converted_from`, which former units were converted.",
-    params(
-        ("q" = String, Query, description = "The address, at most 300 characters.", example = "Số 12, ngõ 5, phố Nguyễn Văn Linh, phường Phố Hiến"),
-        ("limit" = Option<usize>, Query, minimum = 1, maximum = 20, description = "Most answers (default 5)."),
-        ("commune_code" = Option<String>, Query, description = "Only in this commune (5 digits)."),
-    ),
+    params(GeocodeQuery),
     responses(
         (status = 200, description = "A FeatureCollection of answers, best first, with `query`.", body = schema::AnyJson, content_type = "application/geo+json"),
         (status = 400, description = "No, too long or malformed text, or a bad parameter (`/problems/invalid-query`).", body = schema::Problem, content_type = "application/problem+json"),
@@ -100,9 +100,7 @@ fn match_feature(m: &GeocodeMatch) -> Value {
     security((), ("bearer" = [])),
 )]
 pub async fn geocode(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    QueryParams(q): QueryParams<GeocodeQuery>,
+    State(state): State<AppState>, Auth(actor): Auth, QueryParams(q): QueryParams<GeocodeQuery>,
 ) -> ApiResult<Response> {
     let text = check_text(q.q.as_deref())?;
     let limit = q.limit.unwrap_or(5);
@@ -151,10 +149,7 @@ impl From<CsvBatchError> for Problem {
 
 /// `POST /api/geocode/batch?column=…` — a CSV of addresses, answered row by row.
 #[utoipa::path(
-    post,
-    path = "/api/geocode/batch",
-    tag = "lookups",
-    operation_id = "geocode_batch",
+    post, path = "/api/geocode/batch", tag = "lookups", operation_id = "geocode_batch",
     summary = "Match a CSV file of addresses (up to a million rows)",
     description = "Role: **reader** or above. The body is a CSV file (UTF-8, a byte-order mark \
         is fine; `,`, `;` or tab, found from the header) with a header line. `column` names the \
@@ -177,10 +172,8 @@ impl From<CsvBatchError> for Problem {
     security(("bearer" = [])),
 )]
 pub async fn batch(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    QueryParams(params): QueryParams<Vec<(String, String)>>,
-    req: Request,
+    State(state): State<AppState>, Auth(actor): Auth,
+    QueryParams(params): QueryParams<Vec<(String, String)>>, req: Request,
 ) -> ApiResult<Response> {
     if !actor.is_authenticated() {
         return Err(Problem::unauthorized(

@@ -6,6 +6,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use utoipa::IntoParams;
 
 use super::extract::{media_type, Auth, QueryParams};
 use super::problem::{ApiResult, Problem};
@@ -17,19 +18,36 @@ use crate::registry::{ImportJob, ImportRequest, ReadOptions, REPORT_HEADER};
 /// for `diachiso import places` on the server.
 pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
+    /// The file's name (its extension says its format).
+    #[param(example = json!("dia-diem-xa-tien-lu.xlsx"))]
     name: Option<String>,
+    /// csv, xlsx, geojson or ndjson.
     format: Option<String>,
+    /// The coordinates' system: EPSG:4326 (default), EPSG:4756, EPSG:9205–9218 (Hưng Yên:
+    /// EPSG:9209; X = northing, Y = easting), EPSG:3405/3406.
+    #[param(example = json!("EPSG:9209"))]
     crs: Option<String>,
+    /// Which column holds which field, for headers not recognised: field=Header pairs,
+    /// comma-separated.
+    #[param(example = json!("name=Tên cơ sở,kind=Loại hình"))]
     columns: Option<String>,
+    /// The workbook's sheet (default: the first).
     sheet: Option<String>,
+    /// Decide everything, write nothing.
     #[serde(default)]
+    #[param(value_type = Option<bool>)]
     dry_run: bool,
+    /// Refuse unknown columns and stop at the first bad row.
     #[serde(default)]
+    #[param(value_type = Option<bool>)]
     strict: bool,
+    /// New places start active (reviewer and admin).
     #[serde(default)]
+    #[param(value_type = Option<bool>)]
     certified: bool,
 }
 
@@ -78,10 +96,7 @@ fn signed_in(actor: &Actor) -> ApiResult<()> {
 
 /// `POST /api/imports` — start an import (or a dry run) of a file.
 #[utoipa::path(
-    post,
-    path = "/api/imports",
-    tag = "places",
-    operation_id = "start_import",
+    post, path = "/api/imports", tag = "places", operation_id = "start_import",
     summary = "Import places from a spreadsheet or a GeoJSON file",
     description = "Role: **editor** (rows outside their communes are row errors), **reviewer** \
         or **admin**. The body is the file itself (at most 64 MiB): a CSV (`,` `;` or tab, UTF-8 \
@@ -94,16 +109,7 @@ fn signed_in(actor: &Actor) -> ApiResult<()> {
         code each would get, every problem) and writes nothing. Sending the same file again, \
         read the same way, resumes an import that was cut off and does nothing for one that \
         finished.",
-    params(
-        ("name" = Option<String>, Query, example = "dia-diem-xa-tien-lu.xlsx", description = "The file's name (its extension says its format)."),
-        ("format" = Option<String>, Query, description = "csv, xlsx, geojson or ndjson."),
-        ("crs" = Option<String>, Query, example = "EPSG:9209", description = "The coordinates' system: EPSG:4326 (default), EPSG:4756, EPSG:9205–9218 (Hưng Yên: EPSG:9209; X = northing, Y = easting), EPSG:3405/3406."),
-        ("columns" = Option<String>, Query, example = "name=Tên cơ sở,kind=Loại hình", description = "Which column holds which field, for headers not recognised: field=Header pairs, comma-separated."),
-        ("sheet" = Option<String>, Query, description = "The workbook's sheet (default: the first)."),
-        ("dry_run" = Option<bool>, Query, description = "Decide everything, write nothing."),
-        ("strict" = Option<bool>, Query, description = "Refuse unknown columns and stop at the first bad row."),
-        ("certified" = Option<bool>, Query, description = "New places start active (reviewer and admin)."),
-    ),
+    params(ImportQuery),
     request_body(content((String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (schema::AnyJson = "application/geo+json"))),
     responses(
         (status = 202, description = "The job started; `Location` is its progress resource.", body = schema::AnyJson, content_type = "application/json"),
@@ -117,9 +123,7 @@ fn signed_in(actor: &Actor) -> ApiResult<()> {
     security(("bearer" = [])),
 )]
 pub async fn start(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    QueryParams(q): QueryParams<ImportQuery>,
+    State(state): State<AppState>, Auth(actor): Auth, QueryParams(q): QueryParams<ImportQuery>,
     req: Request,
 ) -> ApiResult<Response> {
     signed_in(&actor)?;
@@ -173,10 +177,7 @@ pub async fn start(
 
 /// `GET /api/imports` — the caller's imports.
 #[utoipa::path(
-    get,
-    path = "/api/imports",
-    tag = "places",
-    operation_id = "list_imports",
+    get, path = "/api/imports", tag = "places", operation_id = "list_imports",
     summary = "The caller's imports of the last day",
     description = "Role: **editor** or above; admins see everyone's. Newest first. Jobs are \
         kept in memory for a day by the node that ran them.",
@@ -199,10 +200,7 @@ pub async fn list(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult
 
 /// `GET /api/imports/{id}` — an import's progress.
 #[utoipa::path(
-    get,
-    path = "/api/imports/{id}",
-    tag = "places",
-    operation_id = "get_import",
+    get, path = "/api/imports/{id}", tag = "places", operation_id = "get_import",
     summary = "An import's progress",
     description = "Role: the **editor**, reviewer or admin token that started it, or an admin. `state` is `running`, \
         `complete`, `already_imported`, `stopped` (strict), `unreadable` (see `message`) or \
@@ -216,27 +214,24 @@ pub async fn list(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult
     security(("bearer" = [])),
 )]
 pub async fn get(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    Path(id): Path<String>,
+    State(state): State<AppState>, Auth(actor): Auth, Path(id): Path<String>,
 ) -> ApiResult<Response> {
     signed_in(&actor)?;
     let job = state.registry.import_job(&actor, &id)?;
     Ok(json_response(StatusCode::OK, job_body(&job)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
+    /// csv (default) or json.
     format: Option<String>,
 }
 
 /// `GET /api/imports/{id}/report` — what happened to each row.
 #[utoipa::path(
-    get,
-    path = "/api/imports/{id}/report",
-    tag = "places",
-    operation_id = "import_report",
+    get, path = "/api/imports/{id}/report", tag = "places", operation_id = "import_report",
     summary = "An import's row-by-row report",
     description = "Role: the **editor**, reviewer or admin token that started it, or an admin. One row per record read so \
         far: `line` (the spreadsheet's line, the header being line 1, or the feature's \
@@ -244,7 +239,7 @@ pub struct ReportQuery {
         `code` and `problems`. CSV by default, `format=json` for `{\"job\": …, \"rows\": […]}`.",
     params(
         ("id" = String, Path, description = "The job's id."),
-        ("format" = Option<String>, Query, description = "csv (default) or json."),
+        ReportQuery,
     ),
     responses(
         (status = 200, description = "The report.", body = String, content_type = "text/csv"),
@@ -255,9 +250,7 @@ pub struct ReportQuery {
     security(("bearer" = [])),
 )]
 pub async fn report(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    Path(id): Path<String>,
+    State(state): State<AppState>, Auth(actor): Auth, Path(id): Path<String>,
     QueryParams(q): QueryParams<ReportQuery>,
 ) -> ApiResult<Response> {
     signed_in(&actor)?;

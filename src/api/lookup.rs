@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use utoipa::IntoParams;
 
 use super::extract::{commune_code_param, Auth, QueryParams};
 use super::problem::{ApiResult, Problem};
@@ -73,9 +74,7 @@ struct DocProperties<'a> {
 
 /// The Feature of a found place; `distance_m` is rounded to 0.1 m.
 pub fn doc_feature<'a>(
-    doc: &'a PlaceDoc,
-    commune_name: Option<&'a str>,
-    match_quality: Option<Value>,
+    doc: &'a PlaceDoc, commune_name: Option<&'a str>, match_quality: Option<Value>,
     distance_m: Option<f64>,
 ) -> DocFeature<'a> {
     DocFeature {
@@ -149,13 +148,24 @@ fn check_lon_lat(lon: f64, lat: f64) -> ApiResult<()> {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ReverseQuery {
+    /// Longitude, degrees (WGS84).
+    #[param(minimum = -180, maximum = 180, example = json!(106.068))]
     lon: f64,
+    /// Latitude, degrees (WGS84).
+    #[param(minimum = -90, maximum = 90, example = json!(20.6634))]
     lat: f64,
+    /// Most places (default 10).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     limit: Option<usize>,
+    /// Only places of this kind.
+    #[param(value_type = Option<PlaceKind>)]
     kind: Option<String>,
+    /// Search radius, metres (default 1000).
+    #[param(exclusive_minimum = 0, maximum = 50000)]
     radius_m: Option<f64>,
 }
 
@@ -163,23 +173,14 @@ pub struct ReverseQuery {
 /// point and the nearest places within the radius, nearest first, with geodesic distances in
 /// metres (WGS84). In open country the list is empty and the commune is still answered.
 #[utoipa::path(
-    get,
-    path = "/api/reverse",
-    tag = "search",
-    operation_id = "reverse_lookup",
+    get, path = "/api/reverse", tag = "search", operation_id = "reverse_lookup",
     summary = "Places nearest a point, and the commune that contains it",
     description = "Public. Nearest first, with geodesic distances in metres (WGS84). Anonymous \
         callers find active places; any token finds provisional ones too; retired places are \
         found by their code only. In open country the list is empty and the commune is still \
         answered.",
     security((), ("bearer" = [])),
-    params(
-        ("lon" = f64, Query, minimum = -180, maximum = 180, description = "Longitude, degrees (WGS84).", example = 106.068),
-        ("lat" = f64, Query, minimum = -90, maximum = 90, description = "Latitude, degrees (WGS84).", example = 20.6634),
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Most places (default 10)."),
-        ("kind" = Option<PlaceKind>, Query, description = "Only places of this kind."),
-        ("radius_m" = Option<f64>, Query, exclusive_minimum = 0, maximum = 50000, description = "Search radius, metres (default 1000)."),
-    ),
+    params(ReverseQuery),
     responses(
         (status = 200, description = "The places found and the commune.", body = schema::ReverseResult, content_type = "application/geo+json"),
         responses::InvalidQuery,
@@ -187,9 +188,7 @@ pub struct ReverseQuery {
     )
 )]
 pub async fn reverse(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    QueryParams(q): QueryParams<ReverseQuery>,
+    State(state): State<AppState>, Auth(actor): Auth, QueryParams(q): QueryParams<ReverseQuery>,
 ) -> ApiResult<Response> {
     check_lon_lat(q.lon, q.lat)?;
     let limit = check_limit(q.limit)?;
@@ -234,14 +233,27 @@ pub async fn reverse(
     Ok(response)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
+    /// What the user typed (1–200 characters after trimming).
+    #[param(min_length = 1, max_length = 200, example = json!("chua keo"))]
     q: String,
+    /// Most places (default 10).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     limit: Option<usize>,
+    /// Rank nearer places first (give `lat` too).
+    #[param(minimum = -180, maximum = 180)]
     lon: Option<f64>,
+    /// Rank nearer places first (give `lon` too).
+    #[param(minimum = -90, maximum = 90)]
     lat: Option<f64>,
+    /// Only places of this kind.
+    #[param(value_type = Option<PlaceKind>)]
     kind: Option<String>,
+    /// Only places in this commune.
+    #[param(pattern = "^[0-9]{5}$")]
     commune_code: Option<String>,
 }
 
@@ -261,10 +273,7 @@ fn as_code(q: &str) -> Option<LocationCode> {
 /// last word may be incomplete; words of 5+ letters tolerate one typo. Ranked by match
 /// quality, then distance from lon/lat when given. A 12-digit code finds its place.
 #[utoipa::path(
-    get,
-    path = "/api/search",
-    tag = "search",
-    operation_id = "search_places",
+    get, path = "/api/search", tag = "search", operation_id = "search_places",
     summary = "Find places by name, address or code, the way people type",
     description = "Public. Every word of `q` must match the name or address, ignoring case, \
         diacritics (`đ` = `d`) and tone-mark placement (`Thuỵ` = `Thụy`); the last word may be \
@@ -272,14 +281,7 @@ fn as_code(q: &str) -> Option<LocationCode> {
         distance from `lon`/`lat` when given. A 12-digit code, with or without separators, finds \
         its place first. Visibility as for reverse lookup.",
     security((), ("bearer" = [])),
-    params(
-        ("q" = String, Query, min_length = 1, max_length = 200, description = "What the user typed (1–200 characters after trimming).", example = "chua keo"),
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Most places (default 10)."),
-        ("lon" = Option<f64>, Query, minimum = -180, maximum = 180, description = "Rank nearer places first (give `lat` too)."),
-        ("lat" = Option<f64>, Query, minimum = -90, maximum = 90, description = "Rank nearer places first (give `lon` too)."),
-        ("kind" = Option<PlaceKind>, Query, description = "Only places of this kind."),
-        ("commune_code" = Option<String>, Query, pattern = "^[0-9]{5}$", description = "Only places in this commune."),
-    ),
+    params(SearchQuery),
     responses(
         (status = 200, description = "The places found, best first.", body = schema::SearchResult, content_type = "application/geo+json"),
         responses::InvalidQuery,
@@ -287,9 +289,7 @@ fn as_code(q: &str) -> Option<LocationCode> {
     )
 )]
 pub async fn search(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    QueryParams(q): QueryParams<SearchQuery>,
+    State(state): State<AppState>, Auth(actor): Auth, QueryParams(q): QueryParams<SearchQuery>,
 ) -> ApiResult<Response> {
     let text = q.q.trim();
     if text.is_empty() || text.chars().count() > 200 {

@@ -16,10 +16,7 @@ pub const OPENAPI_MEDIA_TYPE: &str = "application/vnd.oai.openapi+json;version=3
 
 /// `GET /` — the map viewer's page.
 #[utoipa::path(
-    get,
-    path = "/",
-    tag = "meta",
-    operation_id = "viewer",
+    get, path = "/", tag = "meta", operation_id = "viewer",
     summary = "The map viewer's page (HTML)",
     responses(
         (status = 200, description = "The page.", body = String, content_type = "text/html; charset=utf-8"),
@@ -31,10 +28,7 @@ pub async fn index() -> Html<&'static str> {
 
 /// `GET /health` — constant answer; also the hello-world baseline of the benchmarks.
 #[utoipa::path(
-    get,
-    path = "/health",
-    tag = "meta",
-    operation_id = "health",
+    get, path = "/health", tag = "meta", operation_id = "health",
     summary = "Liveness check",
     description = "Answers `ok` without touching the store (also the hello-world baseline of the benchmarks).",
     responses(
@@ -47,10 +41,7 @@ pub async fn health() -> &'static str {
 
 /// `GET /api` — links to the API's resources.
 #[utoipa::path(
-    get,
-    path = "/api",
-    tag = "meta",
-    operation_id = "api_root",
+    get, path = "/api", tag = "meta", operation_id = "api_root",
     summary = "Links to the API's resources",
     responses(
         (status = 200, description = "The service, its version and links.", body = schema::ApiRoot),
@@ -73,10 +64,7 @@ pub async fn api_root() -> Json<Value> {
 
 /// `GET /api/kinds` — place kinds with their Vietnamese and English labels.
 #[utoipa::path(
-    get,
-    path = "/api/kinds",
-    tag = "meta",
-    operation_id = "list_kinds",
+    get, path = "/api/kinds", tag = "meta", operation_id = "list_kinds",
     summary = "Place kinds with their labels",
     responses(
         (status = 200, description = "Every kind, in display order.", body = schema::KindList),
@@ -92,10 +80,7 @@ pub async fn kinds() -> Json<Value> {
 
 /// `GET /api/stats` (reader and above) — how many places by status, communes and events.
 #[utoipa::path(
-    get,
-    path = "/api/stats",
-    tag = "meta",
-    operation_id = "stats",
+    get, path = "/api/stats", tag = "meta", operation_id = "stats",
     summary = "Store counts",
     description = "Role: **reader** or above (any valid token).",
     security(("bearer" = [])),
@@ -134,10 +119,7 @@ static OPENAPI_JSON: LazyLock<String> = LazyLock::new(|| {
 
 /// `GET /api/openapi.json` — this API, described from the code.
 #[utoipa::path(
-    get,
-    path = "/api/openapi.json",
-    tag = "meta",
-    operation_id = "openapi",
+    get, path = "/api/openapi.json", tag = "meta", operation_id = "openapi",
     summary = "This API's OpenAPI 3.1 document",
     description = "Built from the same route table that serves the API. Answered as \
         `application/vnd.oai.openapi+json;version=3.1` when the `Accept` header names that media \
@@ -172,10 +154,7 @@ pub async fn openapi_json(headers: HeaderMap) -> Response {
 
 /// `GET /api/docs` — the API reference for people (Redoc, served from this binary).
 #[utoipa::path(
-    get,
-    path = "/api/docs",
-    tag = "meta",
-    operation_id = "api_docs",
+    get, path = "/api/docs", tag = "meta", operation_id = "api_docs",
     summary = "The API reference for people (HTML)",
     description = "Renders /api/openapi.json with Redoc, served by this binary: no internet needed.",
     responses(
@@ -188,10 +167,7 @@ pub async fn api_docs() -> Html<&'static str> {
 
 /// `GET /api/docs/redoc.standalone.js` — the vendored Redoc bundle (see web/vendor/README.md).
 #[utoipa::path(
-    get,
-    path = "/api/docs/redoc.standalone.js",
-    tag = "meta",
-    operation_id = "api_docs_script",
+    get, path = "/api/docs/redoc.standalone.js", tag = "meta", operation_id = "api_docs_script",
     summary = "The Redoc script of the API reference page",
     description = "Redoc's standalone bundle (MIT), vendored in `web/vendor/`.",
     responses(

@@ -92,10 +92,7 @@ fn respond(media: &'static str, body: Value) -> Response {
 
 /// `GET /ogc` — the landing page.
 #[utoipa::path(
-    get,
-    path = "/ogc",
-    tag = "ogc",
-    operation_id = "ogc_landing",
+    get, path = "/ogc", tag = "ogc", operation_id = "ogc_landing",
     summary = "OGC API – Features landing page",
     description = "Public. Links to this OpenAPI document (`service-desc`), the conformance \
         classes and the collections.",
@@ -122,10 +119,7 @@ pub async fn landing(headers: HeaderMap) -> Response {
 
 /// `GET /ogc/conformance`.
 #[utoipa::path(
-    get,
-    path = "/ogc/conformance",
-    tag = "ogc",
-    operation_id = "ogc_conformance",
+    get, path = "/ogc/conformance", tag = "ogc", operation_id = "ogc_conformance",
     summary = "The conformance classes implemented",
     description = "Public. OGC API – Features Part 1 Core and GeoJSON, OGC API – Common Core, and \
         Part 3 queryables (as query parameters). The API is described in OpenAPI 3.1, so the \
@@ -188,10 +182,7 @@ fn known_collection(id: &str) -> ApiResult<()> {
 
 /// `GET /ogc/collections`.
 #[utoipa::path(
-    get,
-    path = "/ogc/collections",
-    tag = "ogc",
-    operation_id = "ogc_collections",
+    get, path = "/ogc/collections", tag = "ogc", operation_id = "ogc_collections",
     summary = "The feature collections",
     description = "Public. `places` (feature id = location code) and `communes` (feature id = commune code).",
     responses(
@@ -212,10 +203,7 @@ pub async fn collections(State(state): State<AppState>, headers: HeaderMap) -> R
 
 /// `GET /ogc/collections/{id}`.
 #[utoipa::path(
-    get,
-    path = "/ogc/collections/{id}",
-    tag = "ogc",
-    operation_id = "ogc_collection",
+    get, path = "/ogc/collections/{id}", tag = "ogc", operation_id = "ogc_collection",
     summary = "One collection's metadata (extent, CRS, links)",
     description = "Public.",
     params(
@@ -227,9 +215,7 @@ pub async fn collections(State(state): State<AppState>, headers: HeaderMap) -> R
     )
 )]
 pub async fn collection_meta(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap,
 ) -> ApiResult<Response> {
     known_collection(&id)?;
     Ok(respond(
@@ -240,10 +226,7 @@ pub async fn collection_meta(
 
 /// `GET /ogc/collections/{id}/queryables` — a JSON Schema of the filterable properties.
 #[utoipa::path(
-    get,
-    path = "/ogc/collections/{id}/queryables",
-    tag = "ogc",
-    operation_id = "ogc_queryables",
+    get, path = "/ogc/collections/{id}/queryables", tag = "ogc", operation_id = "ogc_queryables",
     summary = "The properties items can be filtered on (JSON Schema)",
     description = "Public. For `places`: `kind`, `commune_code`, and `status` (signed-in roles).",
     params(
@@ -301,9 +284,7 @@ fn bad(detail: impl Into<String>) -> Problem {
 }
 
 fn parse_items_query(
-    id: &str,
-    params: &[(String, String)],
-    actor: &Actor,
+    id: &str, params: &[(String, String)], actor: &Actor,
 ) -> ApiResult<ItemsQuery> {
     let allowed: &[&str] = match id {
         "places" => &[
@@ -449,12 +430,7 @@ fn bbox_in(b: &str, crs: Crs) -> ApiResult<[f64; 4]> {
 
 /// The `next`/`prev`/`self` links of an items page.
 fn page_links(
-    b: &str,
-    id: &str,
-    params: &[(String, String)],
-    q: &ItemsQuery,
-    matched: usize,
-    returned: usize,
+    b: &str, id: &str, params: &[(String, String)], q: &ItemsQuery, matched: usize, returned: usize,
 ) -> Vec<Value> {
     let url = |offset: usize| {
         let mut pairs: Vec<String> = params
@@ -503,10 +479,7 @@ fn encode(s: &str) -> String {
 
 /// `GET /ogc/collections/{id}/items`.
 #[utoipa::path(
-    get,
-    path = "/ogc/collections/{id}/items",
-    tag = "ogc",
-    operation_id = "ogc_items",
+    get, path = "/ogc/collections/{id}/items", tag = "ogc", operation_id = "ogc_items",
     summary = "A page of features, filtered",
     description = "Public. Anonymous callers see active places; any token sees every status \
         (filter with `status`). Places are in code order, so nearby places are near each other \
@@ -535,11 +508,8 @@ fn encode(s: &str) -> String {
     )
 )]
 pub async fn items(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    Path(id): Path<String>,
-    Query(params): Query<Vec<(String, String)>>,
-    headers: HeaderMap,
+    State(state): State<AppState>, Auth(actor): Auth, Path(id): Path<String>,
+    Query(params): Query<Vec<(String, String)>>, headers: HeaderMap,
 ) -> ApiResult<Response> {
     known_collection(&id)?;
     let q = parse_items_query(&id, &params, &actor)?;
@@ -627,10 +597,7 @@ pub async fn items(
 /// A page of places in CRS84, serialised once from the places themselves (the same document
 /// the generic path builds as a JSON tree; compared in `place::feature`'s tests).
 fn place_page(
-    state: &AppState,
-    actor: &crate::auth::Actor,
-    matched: usize,
-    links: Vec<Value>,
+    state: &AppState, actor: &crate::auth::Actor, matched: usize, links: Vec<Value>,
     places: &[std::sync::Arc<crate::place::Place>],
 ) -> ApiResult<Response> {
     #[derive(serde::Serialize)]
@@ -671,10 +638,7 @@ fn place_page(
 
 /// `GET /ogc/collections/{id}/items/{featureId}`.
 #[utoipa::path(
-    get,
-    path = "/ogc/collections/{id}/items/{featureId}",
-    tag = "ogc",
-    operation_id = "ogc_item",
+    get, path = "/ogc/collections/{id}/items/{featureId}", tag = "ogc", operation_id = "ogc_item",
     summary = "One feature",
     description = "Public. Visibility as for the items.",
     security((), ("bearer" = [])),
@@ -691,11 +655,8 @@ fn place_page(
     )
 )]
 pub async fn item(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    Path((id, fid)): Path<(String, String)>,
-    Query(params): Query<Vec<(String, String)>>,
-    headers: HeaderMap,
+    State(state): State<AppState>, Auth(actor): Auth, Path((id, fid)): Path<(String, String)>,
+    Query(params): Query<Vec<(String, String)>>, headers: HeaderMap,
 ) -> ApiResult<Response> {
     known_collection(&id)?;
     let mut crs = Crs::Crs84;

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
+use utoipa::IntoParams;
 
 use super::extract::{
     commune_code_param, format_param, require_role, Auth, CodePath, JsonBody, QueryParams,
@@ -42,10 +43,7 @@ fn require_reader(actor: &Actor) -> ApiResult<()> {
 
 /// The parking lot under a code, with its payment account number `account` (0-based).
 async fn lot_account(
-    state: &AppState,
-    actor: &Actor,
-    code: crate::code::LocationCode,
-    account: usize,
+    state: &AppState, actor: &Actor, code: crate::code::LocationCode, account: usize,
 ) -> ApiResult<(std::sync::Arc<Place>, Value)> {
     let lot = state.registry.get(actor, code).await?;
     if lot.kind != PlaceKind::ParkingLot {
@@ -118,20 +116,22 @@ fn period_label(p: &str) -> &'static str {
 }
 
 /// Query of `GET /api/places/{code}/payment-qr`.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct QrQuery {
+    /// `motorbike`, `car` or `bus`
     vehicle: Option<String>,
+    /// VND, makes a dynamic code
     amount: Option<u64>,
+    /// Which payment account (0-based)
+    #[param(value_type = Option<u32>)]
     account: Option<usize>,
 }
 
 /// `GET /api/places/{code}/payment-qr`.
 #[utoipa::path(
-    get,
-    path = "/api/places/{code}/payment-qr",
-    tag = "parking",
-    operation_id = "payment_qr",
+    get, path = "/api/places/{code}/payment-qr", tag = "parking", operation_id = "payment_qr",
     summary = "The parking lot's VietQR payment code (JSON, SVG or PNG)",
     description = "Role: **reader** or above (the code carries bank details). A NAPAS VietQR \
         (EMVCo merchant-presented) payload paying into the lot's payment account (`account`, \
@@ -143,9 +143,7 @@ pub struct QrQuery {
     security(("bearer" = [])),
     params(
         ("code" = String, Path, description = "The lot's location code"),
-        ("vehicle" = Option<String>, Query, description = "`motorbike`, `car` or `bus`"),
-        ("amount" = Option<u64>, Query, description = "VND, makes a dynamic code"),
-        ("account" = Option<u32>, Query, description = "Which payment account (0-based)"),
+        QrQuery,
     ),
     responses(
         (status = 200, description = "The payload, or the image.", content((schema::AnyJson = "application/json"), (String = "image/svg+xml"), (String = "image/png"))),
@@ -158,11 +156,8 @@ pub struct QrQuery {
     )
 )]
 pub async fn payment_qr(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    CodePath(code): CodePath,
-    QueryParams(q): QueryParams<QrQuery>,
-    headers: HeaderMap,
+    State(state): State<AppState>, Auth(actor): Auth, CodePath(code): CodePath,
+    QueryParams(q): QueryParams<QrQuery>, headers: HeaderMap,
 ) -> ApiResult<Response> {
     require_reader(&actor)?;
     if let Some(v) = &q.vehicle {
@@ -218,10 +213,7 @@ pub async fn payment_qr(
 
 /// `GET /api/places/{code}/payment-sticker`.
 #[utoipa::path(
-    get,
-    path = "/api/places/{code}/payment-sticker",
-    tag = "parking",
-    operation_id = "payment_sticker",
+    get, path = "/api/places/{code}/payment-sticker", tag = "parking", operation_id = "payment_sticker",
     summary = "A printable A5 sheet for the lot: name, code, fees and its VietQR",
     description = "Role: **reader** or above. SVG, 148 × 210 mm. Generated demo lots are labelled.",
     security(("bearer" = [])),
@@ -235,9 +227,7 @@ pub async fn payment_qr(
     )
 )]
 pub async fn payment_sticker(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    CodePath(code): CodePath,
+    State(state): State<AppState>, Auth(actor): Auth, CodePath(code): CodePath,
 ) -> ApiResult<Response> {
     require_reader(&actor)?;
     let (lot, account) = lot_account(&state, &actor, code, 0).await?;
@@ -303,10 +293,7 @@ pub async fn payment_sticker(
 
 /// `POST /api/parking/transactions`.
 #[utoipa::path(
-    post,
-    path = "/api/parking/transactions",
-    tag = "parking",
-    operation_id = "record_parking_transactions",
+    post, path = "/api/parking/transactions", tag = "parking", operation_id = "record_parking_transactions",
     summary = "Report settled parking payments (payment platforms)",
     description = "Role: **payment_platform** (or admin). One transaction object, an array, or \
         `{\"transactions\": [...]}` (at most 1000): `platform`, `transaction_id`, `lot_code`, \
@@ -325,9 +312,7 @@ pub async fn payment_sticker(
     )
 )]
 pub async fn transactions(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    body: JsonBody,
+    State(state): State<AppState>, Auth(actor): Auth, body: JsonBody,
 ) -> ApiResult<Json<Value>> {
     require_role(
         &actor,
@@ -381,32 +366,31 @@ pub async fn transactions(
 }
 
 /// Query of `GET /api/parking/daily-totals`.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct TotalsQuery {
+    /// YYYY-MM-DD
+    #[param(value_type = Option<String>)]
     from: Option<NaiveDate>,
+    /// YYYY-MM-DD
+    #[param(value_type = Option<String>)]
     to: Option<NaiveDate>,
+    /// 12 digits
     lot_code: Option<String>,
+    /// 5 digits
     commune_code: Option<String>,
 }
 
 /// `GET /api/parking/daily-totals`.
 #[utoipa::path(
-    get,
-    path = "/api/parking/daily-totals",
-    tag = "parking",
-    operation_id = "parking_daily_totals",
+    get, path = "/api/parking/daily-totals", tag = "parking", operation_id = "parking_daily_totals",
     summary = "Parking payments per lot, day and vehicle type",
     description = "Role: **reader** or above (the Department). Days in Vietnam time (UTC+7), \
         `from`..=`to` (default: today), at most 366 days; filter by `lot_code` or \
         `commune_code`.",
     security(("bearer" = [])),
-    params(
-        ("from" = Option<String>, Query, description = "YYYY-MM-DD"),
-        ("to" = Option<String>, Query, description = "YYYY-MM-DD"),
-        ("lot_code" = Option<String>, Query, description = "12 digits"),
-        ("commune_code" = Option<String>, Query, description = "5 digits"),
-    ),
+    params(TotalsQuery),
     responses(
         (status = 200, description = "The totals.", body = schema::AnyJson),
         responses::BadParameters,
@@ -415,9 +399,7 @@ pub struct TotalsQuery {
     )
 )]
 pub async fn daily_totals(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    QueryParams(q): QueryParams<TotalsQuery>,
+    State(state): State<AppState>, Auth(actor): Auth, QueryParams(q): QueryParams<TotalsQuery>,
 ) -> ApiResult<Json<Value>> {
     require_reader(&actor)?;
     let today = vietnam_day(&chrono::Utc::now());
@@ -453,30 +435,28 @@ pub async fn daily_totals(
 }
 
 /// Query of `GET /api/parking/progress`.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ProgressQuery {
+    /// `json` (default) or `csv`
     format: Option<String>,
 }
 
 /// `GET /api/parking/progress`.
 #[utoipa::path(
-    get,
-    path = "/api/parking/progress",
-    tag = "parking",
-    operation_id = "parking_progress",
+    get, path = "/api/parking/progress", tag = "parking", operation_id = "parking_progress",
     summary = "Parking lots with a payment link, per commune (JSON or CSV)",
     description = "Public (counts only). Per commune: `parking_lots` (provisional and active), \
         `certified`, `with_payment_link` (at least one payment account) and the ratio.",
-    params(("format" = Option<String>, Query, description = "`json` (default) or `csv`")),
+    params(ProgressQuery),
     responses(
         (status = 200, description = "The figures.", content((schema::AnyJson = "application/json"), (String = "text/csv"))),
         responses::BadFormat,
     )
 )]
 pub async fn progress(
-    State(state): State<AppState>,
-    QueryParams(q): QueryParams<ProgressQuery>,
+    State(state): State<AppState>, QueryParams(q): QueryParams<ProgressQuery>,
 ) -> ApiResult<Response> {
     let rows = state.registry.parking_progress().await?;
     let ratio = |linked: usize, lots: usize| {

@@ -5,6 +5,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
+use utoipa::IntoParams;
 
 use super::extract::{
     if_match, require_signed_in, required_if_match, Auth, CodePath, JsonBody, QueryParams,
@@ -43,10 +44,7 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
 
 /// `POST /api/places` — registers a place from a GeoJSON Feature; 201 with its code.
 #[utoipa::path(
-    post,
-    path = "/api/places",
-    tag = "places",
-    operation_id = "create_place",
+    post, path = "/api/places", tag = "places", operation_id = "create_place",
     summary = "Register a place and give it its location code",
     description = "Role: **editor** (in the communes on its token), **reviewer** or **admin**. \
         The registry derives the commune from the point, refuses a similar place of the same kind \
@@ -82,10 +80,7 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
     )
 )]
 pub async fn create(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    headers: HeaderMap,
-    body: JsonBody,
+    State(state): State<AppState>, Auth(actor): Auth, headers: HeaderMap, body: JsonBody,
 ) -> ApiResult<Response> {
     require_signed_in(&actor)?;
     let key = idempotency_key(&headers)?;
@@ -120,10 +115,7 @@ pub async fn create(
 
 /// `GET /api/places/{code}` — the place as a Feature, with its ETag.
 #[utoipa::path(
-    get,
-    path = "/api/places/{code}",
-    tag = "places",
-    operation_id = "get_place",
+    get, path = "/api/places/{code}", tag = "places", operation_id = "get_place",
     summary = "Read a place",
     description = "Anonymous callers see active places only (others are a 404); any token sees \
         every status. Answers 304 when `If-None-Match` holds the current ETag.",
@@ -131,7 +123,7 @@ pub async fn create(
     params(
         ("code" = String, Path, description = "The 12-digit location code; spaces, dots and hyphens between digits are accepted.", example = "798580039614"),
         ("If-None-Match" = Option<String>, Header, nullable = false, description = "ETags the client holds; the current one makes a 304."),
-        ("crs" = Option<String>, Query, description = "The coordinates' system: CRS84 (default), `EPSG:4756` (VN-2000; latitude, longitude), `EPSG:9209` (Hưng Yên's VN-2000 / TM-3 zone; easting, northing), any VN-2000 TM-3 zone `EPSG:9205`–`9218`, or `EPSG:3405`/`3406` (UTM); the answer's `Content-Crs` says which.", example = "EPSG:9209"),
+        CrsQuery,
     ),
     responses(
         (status = 200, description = "The place.", body = schema::PlaceFeature, content_type = "application/geo+json",
@@ -144,11 +136,8 @@ pub async fn create(
     )
 )]
 pub async fn get(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    CodePath(code): CodePath,
-    QueryParams(q): QueryParams<CrsQuery>,
-    headers: HeaderMap,
+    State(state): State<AppState>, Auth(actor): Auth, CodePath(code): CodePath,
+    QueryParams(q): QueryParams<CrsQuery>, headers: HeaderMap,
 ) -> ApiResult<Response> {
     let crs = crs_param(q.crs.as_deref())?;
     let place = state.registry.get(&actor, code).await?;
@@ -170,8 +159,13 @@ pub async fn get(
 }
 
 /// The `crs` of a read.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CrsQuery {
+    /// The coordinates' system: CRS84 (default), `EPSG:4756` (VN-2000; latitude, longitude),
+    /// `EPSG:9209` (Hưng Yên's VN-2000 / TM-3 zone; easting, northing), any VN-2000 TM-3 zone
+    /// `EPSG:9205`–`9218`, or `EPSG:3405`/`3406` (UTM); the answer's `Content-Crs` says which.
+    #[param(example = json!("EPSG:9209"))]
     crs: Option<String>,
 }
 
@@ -190,10 +184,7 @@ pub fn crs_param(crs: Option<&str>) -> ApiResult<Crs> {
 
 /// `PATCH /api/places/{code}` — JSON merge patch of the Feature; needs `If-Match`.
 #[utoipa::path(
-    patch,
-    path = "/api/places/{code}",
-    tag = "places",
-    operation_id = "patch_place",
+    patch, path = "/api/places/{code}", tag = "places", operation_id = "patch_place",
     summary = "Correct a place (JSON merge patch)",
     description = "Role: **editor** (in the place's commune, and in the new one when the point \
         moves), **reviewer** or **admin**. `If-Match` is required so that no change is lost. \
@@ -229,10 +220,7 @@ pub fn crs_param(crs: Option<&str>) -> ApiResult<Crs> {
     )
 )]
 pub async fn patch(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    CodePath(code): CodePath,
-    headers: HeaderMap,
+    State(state): State<AppState>, Auth(actor): Auth, CodePath(code): CodePath, headers: HeaderMap,
     body: JsonBody,
 ) -> ApiResult<Response> {
     require_signed_in(&actor)?;
@@ -279,10 +267,7 @@ pub(super) fn reason_of(body: &Value) -> ApiResult<Option<String>> {
 
 /// `POST /api/places/{code}/certify` — reviewer: provisional → active.
 #[utoipa::path(
-    post,
-    path = "/api/places/{code}/certify",
-    tag = "places",
-    operation_id = "certify_place",
+    post, path = "/api/places/{code}/certify", tag = "places", operation_id = "certify_place",
     summary = "Certify a provisional place (it becomes active)",
     description = "Role: **reviewer** or **admin** (province-wide). The body and `If-Match` are optional.",
     security(("bearer" = [])),
@@ -309,10 +294,7 @@ pub(super) fn reason_of(body: &Value) -> ApiResult<Option<String>> {
     )
 )]
 pub async fn certify(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    CodePath(code): CodePath,
-    headers: HeaderMap,
+    State(state): State<AppState>, Auth(actor): Auth, CodePath(code): CodePath, headers: HeaderMap,
     body: JsonBody,
 ) -> ApiResult<Response> {
     require_signed_in(&actor)?;
@@ -327,10 +309,7 @@ pub async fn certify(
 
 /// `POST /api/places/{code}/retire` — with a reason; the code is never reused.
 #[utoipa::path(
-    post,
-    path = "/api/places/{code}/retire",
-    tag = "places",
-    operation_id = "retire_place",
+    post, path = "/api/places/{code}/retire", tag = "places", operation_id = "retire_place",
     summary = "Retire a place, with a reason",
     description = "Role: **editor** (in the place's commune), **reviewer** or **admin**. The code \
         stays registered and is never handed out again. `If-Match` is optional.",
@@ -358,10 +337,7 @@ pub async fn certify(
     )
 )]
 pub async fn retire(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    CodePath(code): CodePath,
-    headers: HeaderMap,
+    State(state): State<AppState>, Auth(actor): Auth, CodePath(code): CodePath, headers: HeaderMap,
     body: JsonBody,
 ) -> ApiResult<Response> {
     require_signed_in(&actor)?;
@@ -376,10 +352,7 @@ pub async fn retire(
 
 /// `GET /api/places/{code}/history` — the place's events, oldest first (reader and above).
 #[utoipa::path(
-    get,
-    path = "/api/places/{code}/history",
-    tag = "places",
-    operation_id = "place_history",
+    get, path = "/api/places/{code}/history", tag = "places", operation_id = "place_history",
     summary = "A place's events, oldest first",
     description = "Role: **reader** or above (any valid token). Each event carries the Feature \
         before and after the write, who made it, when, and why.",
@@ -395,9 +368,7 @@ pub async fn retire(
     )
 )]
 pub async fn history(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    CodePath(code): CodePath,
+    State(state): State<AppState>, Auth(actor): Auth, CodePath(code): CodePath,
 ) -> ApiResult<Json<Value>> {
     require_signed_in(&actor)?;
     let events = state.registry.history(&actor, code).await?;

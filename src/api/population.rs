@@ -2,6 +2,7 @@
 //! everyone but population analysts), and the province totals.
 
 use std::collections::HashMap;
+use utoipa::IntoParams;
 
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -31,19 +32,20 @@ fn exact(actor: &Actor) -> bool {
 }
 
 /// Query of the import.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
+    /// YYYY-MM-DD, the export's date
+    #[param(value_type = String, example = json!("2026-11-01"))]
     as_of: NaiveDate,
+    /// Where it comes from (default: api)
     source: Option<String>,
 }
 
 /// `POST /api/residents/imports`.
 #[utoipa::path(
-    post,
-    path = "/api/residents/imports",
-    tag = "population",
-    operation_id = "import_residents",
+    post, path = "/api/residents/imports", tag = "population", operation_id = "import_residents",
     summary = "Import a snapshot of resident counts (CSV: code,residents,households)",
     description = "Role: **population_sync** (or admin). The body is the population database's \
         export as CSV with the header `code,residents,households` (no other column: no names, \
@@ -52,10 +54,7 @@ pub struct ImportQuery {
         (422 `/problems/invalid-rows`); then saved in one transaction. A snapshot is never \
         replaced: a second import with the same `as_of` is a 409.",
     security(("bearer" = [])),
-    params(
-        ("as_of" = String, Query, description = "YYYY-MM-DD, the export's date", example = "2026-11-01"),
-        ("source" = Option<String>, Query, description = "Where it comes from (default: api)"),
-    ),
+    params(ImportQuery),
     request_body(content((String = "text/csv"))),
     responses(
         (status = 201, description = "The snapshot kept.", body = schema::AnyJson),
@@ -69,9 +68,7 @@ pub struct ImportQuery {
     )
 )]
 pub async fn import(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    QueryParams(q): QueryParams<ImportQuery>,
+    State(state): State<AppState>, Auth(actor): Auth, QueryParams(q): QueryParams<ImportQuery>,
     req: Request,
 ) -> ApiResult<Response> {
     require_role(
@@ -101,10 +98,7 @@ pub async fn import(
 
 /// `GET /api/residents/snapshots`.
 #[utoipa::path(
-    get,
-    path = "/api/residents/snapshots",
-    tag = "population",
-    operation_id = "resident_snapshots",
+    get, path = "/api/residents/snapshots", tag = "population", operation_id = "resident_snapshots",
     summary = "The snapshots kept (dates and totals)",
     description = "Public: ids and dates (to pick one for the map). Totals are shown exact to \
         population analysts and under the privacy rule to everyone else.",
@@ -136,13 +130,29 @@ pub async fn snapshots(State(state): State<AppState>, Auth(actor): Auth) -> ApiR
     Ok(Json(json!({ "snapshots": list })))
 }
 
-/// Query of the map endpoints.
-#[derive(Debug, serde::Deserialize)]
+/// Query of the hexagon map.
+#[derive(Debug, serde::Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-pub struct MapQuery {
+#[into_params(parameter_in = Query)]
+pub struct HexQuery {
+    /// 6–10
     res: Option<u8>,
+    /// min lon,min lat,max lon,max lat
     bbox: Option<String>,
+    /// Snapshot id
     snapshot: Option<i64>,
+    /// Another snapshot id
+    compare: Option<i64>,
+}
+
+/// Query of the commune map: which snapshot, and which to compare it with.
+#[derive(Debug, serde::Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SnapshotQuery {
+    /// Snapshot id
+    snapshot: Option<i64>,
+    /// Another snapshot id
     compare: Option<i64>,
 }
 
@@ -210,10 +220,7 @@ fn figure_properties(f: Option<Figures>, area_km2: f64) -> serde_json::Map<Strin
 /// A map's FeatureCollection: the features, the snapshot they come from, whether the figures
 /// are exact, and the map's own member (`extra`).
 fn map_answer(
-    data: &PopulationData,
-    exact: bool,
-    extra: (&str, Value),
-    features: Vec<Value>,
+    data: &PopulationData, exact: bool, extra: (&str, Value), features: Vec<Value>,
 ) -> Response {
     let snapshot = &data.snapshot;
     let mut body = json!({
@@ -228,10 +235,7 @@ fn map_answer(
 
 /// `GET /api/population/h3`.
 #[utoipa::path(
-    get,
-    path = "/api/population/h3",
-    tag = "population",
-    operation_id = "population_h3",
+    get, path = "/api/population/h3", tag = "population", operation_id = "population_h3",
     summary = "Residents per H3 cell, as GeoJSON hexagons for a choropleth",
     description = "Public, under the privacy rule (docs/population.md): no area with fewer \
         than k residents or households is shown (k = 10 unless configured); a cell whose \
@@ -241,12 +245,7 @@ fn map_answer(
         (default 8), `bbox` optional, `snapshot` (default the latest), `compare` another \
         snapshot id for `residents_change`.",
     security((), ("bearer" = [])),
-    params(
-        ("res" = Option<u8>, Query, description = "6–10"),
-        ("bbox" = Option<String>, Query, description = "min lon,min lat,max lon,max lat"),
-        ("snapshot" = Option<i64>, Query, description = "Snapshot id"),
-        ("compare" = Option<i64>, Query, description = "Another snapshot id"),
-    ),
+    params(HexQuery),
     responses(
         (status = 200, description = "Hexagons with `h3`, `resolution`, `residents`, `households`, `addresses`, `density_per_km2`, `suppressed`.", body = schema::AnyJson, content_type = "application/geo+json"),
         responses::BadParameters,
@@ -254,9 +253,7 @@ fn map_answer(
     )
 )]
 pub async fn h3(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    QueryParams(q): QueryParams<MapQuery>,
+    State(state): State<AppState>, Auth(actor): Auth, QueryParams(q): QueryParams<HexQuery>,
 ) -> ApiResult<Response> {
     let res = q.res.unwrap_or(8);
     if !(MIN_RES..=MAX_RES).contains(&res) {
@@ -314,20 +311,14 @@ pub async fn h3(
 
 /// `GET /api/population/communes`.
 #[utoipa::path(
-    get,
-    path = "/api/population/communes",
-    tag = "population",
-    operation_id = "population_communes",
+    get, path = "/api/population/communes", tag = "population", operation_id = "population_communes",
     summary = "Residents per commune, as GeoJSON polygons, with the province totals",
     description = "Public, under the privacy rule: a commune is shown only when it has at \
         least k residents and households and the part of its people in suppressed cells is 0 \
         or at least k; figures rounded. **population_analyst** sees exact figures. Density from \
         the commune's geodesic area. `snapshot`, `compare` as for the H3 map.",
     security((), ("bearer" = [])),
-    params(
-        ("snapshot" = Option<i64>, Query, description = "Snapshot id"),
-        ("compare" = Option<i64>, Query, description = "Another snapshot id"),
-    ),
+    params(SnapshotQuery),
     responses(
         (status = 200, description = "Communes with `code`, `name`, `residents`, `households`, `addresses`, `density_per_km2`, `suppressed`; `province` totals.", body = schema::AnyJson, content_type = "application/geo+json"),
         responses::BadParameters,
@@ -335,16 +326,8 @@ pub async fn h3(
     )
 )]
 pub async fn communes(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    QueryParams(q): QueryParams<MapQuery>,
+    State(state): State<AppState>, Auth(actor): Auth, QueryParams(q): QueryParams<SnapshotQuery>,
 ) -> ApiResult<Response> {
-    if q.res.is_some() || q.bbox.is_some() {
-        return Err(Problem::bad_request(
-            "invalid-query",
-            "communes take snapshot and compare only",
-        ));
-    }
     let data = state.registry.population(q.snapshot).await?;
     let exact = exact(&actor);
     let figures = |data: &PopulationData, commune: u32| -> Option<Figures> {

@@ -1,6 +1,7 @@
 //! `/api/reports/progress`: the monthly progress report the plan asks for, per commune.
 
 use std::collections::BTreeMap;
+use utoipa::IntoParams;
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -17,9 +18,11 @@ use crate::place::{PlaceKind, Status};
 use crate::registry::RegistryError;
 
 /// Query of the report.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ProgressQuery {
+    /// `json` or `csv`
     format: Option<String>,
 }
 
@@ -91,25 +94,21 @@ impl Row {
 
 /// `GET /api/reports/progress`.
 #[utoipa::path(
-    get,
-    path = "/api/reports/progress",
-    tag = "meta",
-    operation_id = "progress_report",
+    get, path = "/api/reports/progress", tag = "meta", operation_id = "progress_report",
     summary = "The monthly progress report, per commune (JSON or CSV)",
     description = "Public (counts of registry records only). Per commune and for the province: \
         places registered by kind (not retired), certified vs provisional, houses numbered \
         under Circular 08/2024 (by an approved plan), addresses linked to a resident count (in \
         the latest snapshot), parking lots with a payment link, and the coverage ratios. \
         `format` json (default) or csv.",
-    params(("format" = Option<String>, Query, description = "`json` or `csv`")),
+    params(ProgressQuery),
     responses(
         (status = 200, description = "The report.", content((schema::AnyJson = "application/json"), (String = "text/csv"))),
         responses::BadFormat,
     )
 )]
 pub async fn progress(
-    State(state): State<AppState>,
-    QueryParams(q): QueryParams<ProgressQuery>,
+    State(state): State<AppState>, QueryParams(q): QueryParams<ProgressQuery>,
 ) -> ApiResult<Response> {
     let csv = format_param(q.format.as_deref(), &["json", "csv"])? == "csv";
     let communes = state.registry.communes();

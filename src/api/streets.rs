@@ -6,6 +6,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
+use utoipa::IntoParams;
 
 use super::extract::{
     body_as, commune_code_param, format_param, if_match, require_signed_in, required_if_match,
@@ -33,10 +34,7 @@ fn plan_id(id: &str) -> ApiResult<&str> {
 /// An id from the path when `valid` says it is one; otherwise no such resource can exist: a 404
 /// saying what the id should be (`what`, written `prefix`- and 10 letters or digits).
 fn checked_id<'a>(
-    id: &'a str,
-    valid: fn(&str) -> bool,
-    what: &str,
-    prefix: &str,
+    id: &'a str, valid: fn(&str) -> bool, what: &str, prefix: &str,
 ) -> ApiResult<&'a str> {
     if valid(id) {
         Ok(id)
@@ -53,10 +51,7 @@ fn street_response(status: StatusCode, street: &Street) -> Response {
 
 /// `POST /api/streets` — draws a street or an alley.
 #[utoipa::path(
-    post,
-    path = "/api/streets",
-    tag = "streets",
-    operation_id = "create_street",
+    post, path = "/api/streets", tag = "streets", operation_id = "create_street",
     summary = "Draw a street or an alley",
     description = "Role: **editor** of every commune the line runs through, **reviewer** or \
         **admin**. A GeoJSON Feature with a LineString (lon/lat) and `street_type` (`duong`, \
@@ -78,9 +73,7 @@ fn street_response(status: StatusCode, street: &Street) -> Response {
     )
 )]
 pub async fn create(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    body: JsonBody,
+    State(state): State<AppState>, Auth(actor): Auth, body: JsonBody,
 ) -> ApiResult<Response> {
     require_signed_in(&actor)?;
     let draft = StreetDraft::from_feature(&body.value).map_err(RegistryError::from)?;
@@ -94,28 +87,19 @@ pub async fn create(
 
 /// `GET /api/streets` — streets in a box or a commune.
 #[utoipa::path(
-    get,
-    path = "/api/streets",
-    tag = "streets",
-    operation_id = "list_streets",
+    get, path = "/api/streets", tag = "streets", operation_id = "list_streets",
     summary = "Streets and alleys as a FeatureCollection",
     description = "Public (active streets; tokens see retired ones too). Filter with `bbox` \
         and `commune_code`; `limit` (default 1000, at most 10000).",
     security((), ("bearer" = [])),
-    params(
-        ("bbox" = Option<String>, Query, description = "`min lon,min lat,max lon,max lat`"),
-        ("commune_code" = Option<String>, Query, description = "5 digits"),
-        ("limit" = Option<u32>, Query, description = "1–10000"),
-    ),
+    params(ListQuery),
     responses(
         (status = 200, description = "The streets.", body = schema::AnyJson, content_type = "application/geo+json"),
         responses::BadParameters,
     )
 )]
 pub async fn list(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    QueryParams(q): QueryParams<ListQuery>,
+    State(state): State<AppState>, Auth(actor): Auth, QueryParams(q): QueryParams<ListQuery>,
 ) -> ApiResult<Response> {
     let bbox = super::extract::bbox_param(q.bbox.as_deref())?;
     commune_code_param(q.commune_code.as_deref())?;
@@ -145,20 +129,21 @@ pub async fn list(
 }
 
 /// Query of `GET /api/streets`.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// `min lon,min lat,max lon,max lat`
     bbox: Option<String>,
+    /// 5 digits
     commune_code: Option<String>,
+    /// 1–10000
     limit: Option<u32>,
 }
 
 /// `GET /api/streets/{id}`.
 #[utoipa::path(
-    get,
-    path = "/api/streets/{id}",
-    tag = "streets",
-    operation_id = "get_street",
+    get, path = "/api/streets/{id}", tag = "streets", operation_id = "get_street",
     summary = "Read a street",
     description = "Public for active streets.",
     security((), ("bearer" = [])),
@@ -170,9 +155,7 @@ pub struct ListQuery {
     )
 )]
 pub async fn get(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    Path(id): Path<String>,
+    State(state): State<AppState>, Auth(actor): Auth, Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let street = state.registry.street(&actor, street_id(&id)?)?;
     Ok(street_response(StatusCode::OK, &street))
@@ -180,10 +163,7 @@ pub async fn get(
 
 /// `PATCH /api/streets/{id}` — JSON merge patch; needs `If-Match`.
 #[utoipa::path(
-    patch,
-    path = "/api/streets/{id}",
-    tag = "streets",
-    operation_id = "patch_street",
+    patch, path = "/api/streets/{id}", tag = "streets", operation_id = "patch_street",
     summary = "Correct a street (JSON merge patch)",
     description = "Role: **editor** of the street's communes (old and new), **reviewer** or \
         **admin**. `If-Match` is required.",
@@ -205,10 +185,7 @@ pub async fn get(
     )
 )]
 pub async fn patch(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    State(state): State<AppState>, Auth(actor): Auth, Path(id): Path<String>, headers: HeaderMap,
     body: JsonBody,
 ) -> ApiResult<Response> {
     require_signed_in(&actor)?;
@@ -229,10 +206,7 @@ pub async fn patch(
 
 /// `POST /api/streets/{id}/retire`.
 #[utoipa::path(
-    post,
-    path = "/api/streets/{id}/retire",
-    tag = "streets",
-    operation_id = "retire_street",
+    post, path = "/api/streets/{id}/retire", tag = "streets", operation_id = "retire_street",
     summary = "Retire a street, with a reason",
     description = "Role: **editor** of the street's communes, **reviewer** or **admin**.",
     security(("bearer" = [])),
@@ -249,10 +223,7 @@ pub async fn patch(
     )
 )]
 pub async fn retire(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    State(state): State<AppState>, Auth(actor): Auth, Path(id): Path<String>, headers: HeaderMap,
     body: JsonBody,
 ) -> ApiResult<Response> {
     require_signed_in(&actor)?;
@@ -268,10 +239,7 @@ pub async fn retire(
 
 /// `GET /api/streets/{id}/history`.
 #[utoipa::path(
-    get,
-    path = "/api/streets/{id}/history",
-    tag = "streets",
-    operation_id = "street_history",
+    get, path = "/api/streets/{id}/history", tag = "streets", operation_id = "street_history",
     summary = "A street's events (and its plans'), oldest first",
     description = "Role: **reader** or above.",
     security(("bearer" = [])),
@@ -283,9 +251,7 @@ pub async fn retire(
     )
 )]
 pub async fn history(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    Path(id): Path<String>,
+    State(state): State<AppState>, Auth(actor): Auth, Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     require_signed_in(&actor)?;
     let id = street_id(&id)?;
@@ -305,10 +271,7 @@ fn plan_json(state: &AppState, plan: &NumberingPlan) -> Value {
 
 /// `POST /api/streets/{id}/numbering-plans` — computes and saves a draft plan.
 #[utoipa::path(
-    post,
-    path = "/api/streets/{id}/numbering-plans",
-    tag = "streets",
-    operation_id = "propose_numbering_plan",
+    post, path = "/api/streets/{id}/numbering-plans", tag = "streets", operation_id = "propose_numbering_plan",
     summary = "Propose a numbering plan for a street (draft)",
     description = "Role: **editor** of the street's communes (the commune proposes), reviewer, \
         admin. Numbers every house (kind `house`) within `frontage_max_m` of the line for which \
@@ -331,10 +294,7 @@ fn plan_json(state: &AppState, plan: &NumberingPlan) -> Value {
     )
 )]
 pub async fn propose(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    Path(id): Path<String>,
-    body: JsonBody,
+    State(state): State<AppState>, Auth(actor): Auth, Path(id): Path<String>, body: JsonBody,
 ) -> ApiResult<Response> {
     require_signed_in(&actor)?;
     let id = street_id(&id)?;
@@ -351,10 +311,7 @@ pub async fn propose(
 
 /// `GET /api/streets/{id}/numbering-plans`.
 #[utoipa::path(
-    get,
-    path = "/api/streets/{id}/numbering-plans",
-    tag = "streets",
-    operation_id = "list_numbering_plans",
+    get, path = "/api/streets/{id}/numbering-plans", tag = "streets", operation_id = "list_numbering_plans",
     summary = "A street's numbering plans, newest first",
     description = "Public: approved plans; tokens see drafts and rejected plans too.",
     security((), ("bearer" = [])),
@@ -365,9 +322,7 @@ pub async fn propose(
     )
 )]
 pub async fn plans(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    Path(id): Path<String>,
+    State(state): State<AppState>, Auth(actor): Auth, Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let id = street_id(&id)?;
     let plans = state.registry.plans_of(&actor, id).await?;
@@ -377,10 +332,7 @@ pub async fn plans(
 
 /// `GET /api/numbering-plans/{id}`.
 #[utoipa::path(
-    get,
-    path = "/api/numbering-plans/{id}",
-    tag = "streets",
-    operation_id = "get_numbering_plan",
+    get, path = "/api/numbering-plans/{id}", tag = "streets", operation_id = "get_numbering_plan",
     summary = "A numbering plan with every house's old → new number",
     description = "Public for approved plans; tokens see drafts and rejected plans.",
     security((), ("bearer" = [])),
@@ -391,9 +343,7 @@ pub async fn plans(
     )
 )]
 pub async fn plan(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    Path(id): Path<String>,
+    State(state): State<AppState>, Auth(actor): Auth, Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let plan = state.registry.plan(&actor, plan_id(&id)?).await?;
     Ok(Json(plan_json(&state, &plan)))
@@ -401,10 +351,7 @@ pub async fn plan(
 
 /// `POST /api/numbering-plans/{id}/approve`.
 #[utoipa::path(
-    post,
-    path = "/api/numbering-plans/{id}/approve",
-    tag = "streets",
-    operation_id = "approve_numbering_plan",
+    post, path = "/api/numbering-plans/{id}/approve", tag = "streets", operation_id = "approve_numbering_plan",
     summary = "Approve a draft plan: apply every number in one transaction",
     description = "Role: **reviewer** or **admin** (the province decides). Refused with 409 \
         `/problems/plan-stale` when the street, an alley or a house changed since the plan was \
@@ -422,20 +369,14 @@ pub async fn plan(
     )
 )]
 pub async fn approve(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    Path(id): Path<String>,
-    body: JsonBody,
+    State(state): State<AppState>, Auth(actor): Auth, Path(id): Path<String>, body: JsonBody,
 ) -> ApiResult<Json<Value>> {
     decide(state, actor, id, body, true).await
 }
 
 /// `POST /api/numbering-plans/{id}/reject`.
 #[utoipa::path(
-    post,
-    path = "/api/numbering-plans/{id}/reject",
-    tag = "streets",
-    operation_id = "reject_numbering_plan",
+    post, path = "/api/numbering-plans/{id}/reject", tag = "streets", operation_id = "reject_numbering_plan",
     summary = "Reject a draft plan, with a reason",
     description = "Role: **reviewer** or **admin**. Nothing is applied.",
     security(("bearer" = [])),
@@ -451,20 +392,13 @@ pub async fn approve(
     )
 )]
 pub async fn reject(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    Path(id): Path<String>,
-    body: JsonBody,
+    State(state): State<AppState>, Auth(actor): Auth, Path(id): Path<String>, body: JsonBody,
 ) -> ApiResult<Json<Value>> {
     decide(state, actor, id, body, false).await
 }
 
 async fn decide(
-    state: AppState,
-    actor: Actor,
-    id: String,
-    body: JsonBody,
-    approve: bool,
+    state: AppState, actor: Actor, id: String, body: JsonBody, approve: bool,
 ) -> ApiResult<Json<Value>> {
     require_signed_in(&actor)?;
     let id = plan_id(&id)?;
@@ -487,10 +421,7 @@ pub struct RulesBody {
 
 /// `GET /api/communes/{code}/numbering-rules`.
 #[utoipa::path(
-    get,
-    path = "/api/communes/{code}/numbering-rules",
-    tag = "streets",
-    operation_id = "get_numbering_rules",
+    get, path = "/api/communes/{code}/numbering-rules", tag = "streets", operation_id = "get_numbering_rules",
     summary = "A commune's numbering rules",
     description = "Public. `suffix_style` (`letters`: 20A, 20B; `dash`: 20-1, 20-2) and \
         `reserve_every_m` (one reserved number per N metres of vacant frontage).",
@@ -501,8 +432,7 @@ pub struct RulesBody {
     )
 )]
 pub async fn rules(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
+    State(state): State<AppState>, Path(code): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let rules = state.registry.numbering_rules(&code).await?;
     Ok(Json(serde_json::to_value(rules).unwrap_or(Value::Null)))
@@ -510,10 +440,7 @@ pub async fn rules(
 
 /// `PUT /api/communes/{code}/numbering-rules`.
 #[utoipa::path(
-    put,
-    path = "/api/communes/{code}/numbering-rules",
-    tag = "streets",
-    operation_id = "set_numbering_rules",
+    put, path = "/api/communes/{code}/numbering-rules", tag = "streets", operation_id = "set_numbering_rules",
     summary = "Set a commune's numbering rules",
     description = "Role: **editor** of the commune, reviewer, admin.",
     security(("bearer" = [])),
@@ -528,10 +455,7 @@ pub async fn rules(
     )
 )]
 pub async fn set_rules(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    Path(code): Path<String>,
-    body: JsonBody,
+    State(state): State<AppState>, Auth(actor): Auth, Path(code): Path<String>, body: JsonBody,
 ) -> ApiResult<Json<Value>> {
     require_signed_in(&actor)?;
     let body: RulesBody = body_as(
@@ -546,9 +470,11 @@ pub async fn set_rules(
 }
 
 /// Query of the catalogue.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct CatalogueQuery {
+    /// `csv` or `geojson`
     format: Option<String>,
 }
 
@@ -571,15 +497,15 @@ pub const CATALOGUE_COLUMNS: [&str; 13] = [
 
 /// `GET /api/communes/{code}/house-numbers` — the standardised catalogue.
 #[utoipa::path(
-    get,
-    path = "/api/communes/{code}/house-numbers",
-    tag = "streets",
-    operation_id = "house_number_catalogue",
+    get, path = "/api/communes/{code}/house-numbers", tag = "streets", operation_id = "house_number_catalogue",
     summary = "The commune's standardised house-number catalogue (CSV or GeoJSON)",
     description = "Public (certified houses; tokens also see provisional ones). One row per house numbered by an approved plan: `code, \
         house_number, street, street_id, commune_code, commune_name, full_address, plan_id, \
         approved_at, lon, lat, status, generated`. `format=csv` (default) or `geojson`.",
-    params(("code" = String, Path, description = "Commune code"), ("format" = Option<String>, Query, description = "`csv` or `geojson`")),
+    params(
+        ("code" = String, Path, description = "Commune code"),
+        CatalogueQuery,
+    ),
     responses(
         (status = 200, description = "The catalogue.", content((String = "text/csv"), (schema::AnyJson = "application/geo+json"))),
         responses::BadFormat,
@@ -587,9 +513,7 @@ pub const CATALOGUE_COLUMNS: [&str; 13] = [
     )
 )]
 pub async fn catalogue(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    Path(code): Path<String>,
+    State(state): State<AppState>, Auth(actor): Auth, Path(code): Path<String>,
     QueryParams(q): QueryParams<CatalogueQuery>,
 ) -> ApiResult<Response> {
     let rows = state.registry.catalogue(&actor, &code).await?;
@@ -656,10 +580,7 @@ fn html_escape(s: &str) -> String {
 
 /// `GET /api/streets/{id}/plates` — a printable list of the street's house-number plates.
 #[utoipa::path(
-    get,
-    path = "/api/streets/{id}/plates",
-    tag = "streets",
-    operation_id = "street_plates",
+    get, path = "/api/streets/{id}/plates", tag = "streets", operation_id = "street_plates",
     summary = "Printable plate list (biển số nhà) of a street",
     description = "Public. An HTML page for printing: one plate per numbered house, in order \
         along the street (left side, odd numbers, then right side, even), with the location \
@@ -671,9 +592,7 @@ fn html_escape(s: &str) -> String {
     )
 )]
 pub async fn plates(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    Path(id): Path<String>,
+    State(state): State<AppState>, Auth(actor): Auth, Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let street = state.registry.street(&actor, street_id(&id)?)?;
     let mut rows: Vec<crate::registry::CatalogueRow> = Vec::new();
@@ -735,10 +654,7 @@ pub struct UnitBody {
 
 /// `PUT /api/places/{code}/units` — numbers a building's apartments floor–unit.
 #[utoipa::path(
-    put,
-    path = "/api/places/{code}/units",
-    tag = "streets",
-    operation_id = "number_apartment_units",
+    put, path = "/api/places/{code}/units", tag = "streets", operation_id = "number_apartment_units",
     summary = "Number a building's apartments floor–unit (25-06)",
     description = "Role: **editor** of the building's commune, reviewer, admin. Circular \
         08/2024 Art. 13: units are numbered floor–unit (`25-06`), per floor clockwise from the \
@@ -765,11 +681,8 @@ pub struct UnitBody {
     )
 )]
 pub async fn units(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    super::extract::CodePath(code): super::extract::CodePath,
-    headers: HeaderMap,
-    body: JsonBody,
+    State(state): State<AppState>, Auth(actor): Auth,
+    super::extract::CodePath(code): super::extract::CodePath, headers: HeaderMap, body: JsonBody,
 ) -> ApiResult<Response> {
     require_signed_in(&actor)?;
     let body: UnitsBody = body_as(

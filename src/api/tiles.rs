@@ -67,10 +67,7 @@ impl TileCache {
     /// The tile kept for `key` if it is still current: cut from this generation, or from an
     /// older one when no change since touched `bbox` (then it is marked current).
     fn current(
-        &self,
-        registry: &crate::registry::Registry,
-        key: TileKey,
-        bbox: [f64; 4],
+        &self, registry: &crate::registry::Registry, key: TileKey, bbox: [f64; 4],
     ) -> Option<axum::body::Bytes> {
         let (cut_at, bytes) = self.get(key)?;
         let now = registry.with_catalog(|c| {
@@ -104,10 +101,7 @@ impl TileCache {
 
 /// `GET /tiles/{layer}/{z}/{x}/{y}.mvt`
 #[utoipa::path(
-    get,
-    path = "/tiles/{layer}/{z}/{x}/{y}",
-    tag = "meta",
-    operation_id = "tile",
+    get, path = "/tiles/{layer}/{z}/{x}/{y}", tag = "meta", operation_id = "tile",
     summary = "A vector tile (MVT) of places",
     description = "Mapbox Vector Tile 2.1 in the XYZ scheme (Web Mercator, `y` from the north), \
         extent 4096, built from the in-memory index. Layer `places`: one point per place with \
@@ -131,8 +125,7 @@ impl TileCache {
     security((), ("bearer" = [])),
 )]
 pub async fn tile(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
+    State(state): State<AppState>, Auth(actor): Auth,
     Path((layer, z, x, y)): Path<(String, String, String, String)>,
 ) -> ApiResult<Response> {
     if layer != "places" {

@@ -16,10 +16,7 @@ use crate::auth::Role;
 /// `POST /api/tokens` — `{"role": "editor", "name": "…", "communes": ["11953"]}`; the token
 /// is in the answer once and never again.
 #[utoipa::path(
-    post,
-    path = "/api/tokens",
-    tag = "tokens",
-    operation_id = "create_token",
+    post, path = "/api/tokens", tag = "tokens", operation_id = "create_token",
     summary = "Make a token",
     description = "Role: **admin**. Editors need the communes they may write in; other roles take \
         none. The token's secret is in this answer once and never again (only its SHA-256 is stored).",
@@ -39,9 +36,7 @@ use crate::auth::Role;
     )
 )]
 pub async fn create(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    body: JsonBody,
+    State(state): State<AppState>, Auth(actor): Auth, body: JsonBody,
 ) -> ApiResult<Response> {
     crate::registry::require_token_admin(&actor)?;
     let invalid = |m: &str| Problem::unprocessable("validation", m.to_owned());
@@ -85,10 +80,7 @@ pub async fn create(
 
 /// `GET /api/tokens` — every token, without secrets.
 #[utoipa::path(
-    get,
-    path = "/api/tokens",
-    tag = "tokens",
-    operation_id = "list_tokens",
+    get, path = "/api/tokens", tag = "tokens", operation_id = "list_tokens",
     summary = "Every token, without secrets",
     description = "Role: **admin**.",
     security(("bearer" = [])),
@@ -105,10 +97,7 @@ pub async fn list(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult
 
 /// `DELETE /api/tokens/{id}` — revokes a token at once.
 #[utoipa::path(
-    delete,
-    path = "/api/tokens/{id}",
-    tag = "tokens",
-    operation_id = "revoke_token",
+    delete, path = "/api/tokens/{id}", tag = "tokens", operation_id = "revoke_token",
     summary = "Revoke a token at once",
     description = "Role: **admin**.",
     security(("bearer" = [])),
@@ -124,9 +113,7 @@ pub async fn list(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult
     )
 )]
 pub async fn revoke(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    Path(id): Path<String>,
+    State(state): State<AppState>, Auth(actor): Auth, Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     let id: i64 = id
         .parse()

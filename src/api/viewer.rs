@@ -101,10 +101,7 @@ const GLYPHS: &[(&str, &[u8])] = &[
 
 /// `GET /viewer/{file}` — a file of the map viewer.
 #[utoipa::path(
-    get,
-    path = "/viewer/{file}",
-    tag = "meta",
-    operation_id = "viewer_file",
+    get, path = "/viewer/{file}", tag = "meta", operation_id = "viewer_file",
     summary = "A file of the map viewer (script or style sheet)",
     description = "The viewer: `app.css` and its ES modules, `app.js` (the entry) importing \
         `api.js`, `forms.js`, `geocode.js`, `geocode-batch.js`, `i18n.js`, `import.js`, \
@@ -138,10 +135,7 @@ pub async fn file(Path(file): Path<String>) -> ApiResult<Response> {
 
 /// `GET /viewer/glyphs/{range}` — map label glyphs (signed distance fields).
 #[utoipa::path(
-    get,
-    path = "/viewer/glyphs/{range}",
-    tag = "meta",
-    operation_id = "viewer_glyphs",
+    get, path = "/viewer/glyphs/{range}", tag = "meta", operation_id = "viewer_glyphs",
     summary = "Label glyphs of the map viewer (Noto Sans Regular, PBF)",
     description = "A range of 256 code points as MapLibre asks for it (`START-END.pbf`, START a \
         multiple of 256). The ranges Vietnamese needs are vendored (0–1023, 7680–7935, \
@@ -180,10 +174,7 @@ pub async fn glyphs(Path(range): Path<String>) -> ApiResult<Response> {
 
 /// `GET /api/province` — the province outline.
 #[utoipa::path(
-    get,
-    path = "/api/province",
-    tag = "communes",
-    operation_id = "province",
+    get, path = "/api/province", tag = "communes", operation_id = "province",
     summary = "The province outline",
     description = "Public. Hưng Yên (code 33) since 1 July 2025, as a GeoJSON FeatureCollection \
         with one MultiPolygon (see data/SOURCES.md).",
@@ -205,10 +196,7 @@ pub async fn province() -> Response {
 
 /// `GET /api/session` — who the caller is (the viewer asks after a token is pasted).
 #[utoipa::path(
-    get,
-    path = "/api/session",
-    tag = "meta",
-    operation_id = "session",
+    get, path = "/api/session", tag = "meta", operation_id = "session",
     summary = "Who the caller is",
     description = "Public. Without a token: `{\"authenticated\": false}`. With a valid token: its \
         role, name and (for an editor) communes. A wrong token is a 401.",

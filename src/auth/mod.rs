@@ -174,10 +174,7 @@ impl Actor {
 /// assert!(check_new_token(Role::Reader, &["11953".into()], "x", |_| true).is_err());
 /// ```
 pub fn check_new_token(
-    role: Role,
-    communes: &[String],
-    name: &str,
-    commune_exists: impl Fn(&str) -> bool,
+    role: Role, communes: &[String], name: &str, commune_exists: impl Fn(&str) -> bool,
 ) -> Result<(String, Vec<String>), String> {
     let name = crate::text::normalize_name(name);
     if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {

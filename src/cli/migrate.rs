@@ -167,9 +167,7 @@ pub async fn import(registry: &Registry, args: ImportRegistryArgs) -> anyhow::Re
 }
 
 async fn restore_places(
-    registry: &Registry,
-    places: &mut Vec<crate::place::Place>,
-    progress: &mut ImportProgress,
+    registry: &Registry, places: &mut Vec<crate::place::Place>, progress: &mut ImportProgress,
 ) -> anyhow::Result<u64> {
     if places.is_empty() {
         return Ok(0);

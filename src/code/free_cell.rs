@@ -95,9 +95,7 @@ fn aspect(lat_q: i64) -> f64 {
 /// # Ok::<(), diachiso::code::CodeError>(())
 /// ```
 pub fn nearest_free_cell(
-    lon: f64,
-    lat: f64,
-    mut is_taken: impl FnMut(LocationCode) -> bool,
+    lon: f64, lat: f64, mut is_taken: impl FnMut(LocationCode) -> bool,
 ) -> Result<LocationCode> {
     let located = grid::locate(lon, lat)?;
     let home = located.cell.code();

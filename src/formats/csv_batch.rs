@@ -117,11 +117,8 @@ impl<'a> CsvBatch<'a> {
     /// and returns the new columns' values; `emit` gets the output in pieces (the header
     /// first); `progress` gets the rows done so far. `extra` names the new columns.
     pub fn run<const N: usize>(
-        &self,
-        extra: [&str; N],
-        answer: impl Fn(&str) -> [String; N] + Sync,
-        mut emit: impl FnMut(Vec<u8>),
-        mut progress: impl FnMut(usize),
+        &self, extra: [&str; N], answer: impl Fn(&str) -> [String; N] + Sync,
+        mut emit: impl FnMut(Vec<u8>), mut progress: impl FnMut(usize),
     ) {
         const CHUNK: usize = 4096;
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());

@@ -21,9 +21,7 @@ pub struct Record {
 /// `false` to stop early. Errors that make the rest unreadable (broken FeatureCollection
 /// syntax, I/O) end the reading with an `Err`.
 pub fn read_features(
-    input: impl BufRead,
-    format: Format,
-    mut each: impl FnMut(Record) -> bool,
+    input: impl BufRead, format: Format, mut each: impl FnMut(Record) -> bool,
 ) -> Result<(), String> {
     match format {
         Format::NdJson => read_ndjson(input, &mut each),
@@ -110,10 +108,7 @@ fn read_csv(input: impl Read, each: &mut impl FnMut(Record) -> bool) -> Result<(
 }
 
 fn csv_feature(
-    headers: &[String],
-    record: &csv::StringRecord,
-    lon: usize,
-    lat: usize,
+    headers: &[String], record: &csv::StringRecord, lon: usize, lat: usize,
 ) -> Result<Value, String> {
     let number = |i: usize, what: &str| -> Result<f64, String> {
         record
@@ -189,8 +184,7 @@ fn csv_feature(
 
 /// Streams the `features` array of a FeatureCollection without holding the file in memory.
 fn read_feature_collection(
-    input: impl Read,
-    each: &mut impl FnMut(Record) -> bool,
+    input: impl Read, each: &mut impl FnMut(Record) -> bool,
 ) -> Result<(), String> {
     let mut de = serde_json::Deserializer::from_reader(input);
     let mut state = CollectionState {

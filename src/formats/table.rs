@@ -58,8 +58,7 @@ pub fn is_workbook(path: &Path) -> bool {
 /// Reads a CSV file's bytes: every row goes to `each` with the header (`each` returns `false`
 /// to stop); returns the header.
 pub fn read_csv_table(
-    bytes: &[u8],
-    mut each: impl FnMut(&[String], TableRow) -> bool,
+    bytes: &[u8], mut each: impl FnMut(&[String], TableRow) -> bool,
 ) -> Result<Vec<String>, TableError> {
     let text = std::str::from_utf8(bytes).map_err(|e| TableError::NotUtf8(e.valid_up_to()))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -142,9 +141,7 @@ fn cell_text(cell: &Data) -> String {
 /// Reads an Excel workbook's first sheet (or `sheet`): every row goes to `each` with the
 /// header; returns the header.
 pub fn read_workbook(
-    bytes: Vec<u8>,
-    sheet: Option<&str>,
-    mut each: impl FnMut(&[String], TableRow) -> bool,
+    bytes: Vec<u8>, sheet: Option<&str>, mut each: impl FnMut(&[String], TableRow) -> bool,
 ) -> Result<Vec<String>, TableError> {
     let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes))
         .map_err(|e| TableError::Workbook(e.to_string()))?;
@@ -186,9 +183,7 @@ pub fn read_workbook(
 
 /// Reads a table file (CSV or workbook, by its name).
 pub fn read_table(
-    path: &Path,
-    sheet: Option<&str>,
-    each: impl FnMut(&[String], TableRow) -> bool,
+    path: &Path, sheet: Option<&str>, each: impl FnMut(&[String], TableRow) -> bool,
 ) -> Result<Vec<String>, TableError> {
     let mut bytes = Vec::new();
     std::fs::File::open(path)

@@ -91,9 +91,7 @@ fn offset(p: [f64; 2], east_m: f64, north_m: f64) -> [f64; 2] {
 /// assert!(places.iter().all(|p| p["properties"]["generated"] == true));
 /// ```
 pub fn generate<E>(
-    communes: &CommuneIndex,
-    places: usize,
-    seed: u64,
+    communes: &CommuneIndex, places: usize, seed: u64,
     mut on_street: impl FnMut(&GeneratedStreet) -> Result<(), E>,
     mut on_place: impl FnMut(Value) -> Result<(), E>,
 ) -> Result<Summary, E> {
@@ -246,10 +244,7 @@ impl<'a> CommuneGenerator<'a> {
     }
 
     fn run<E>(
-        mut self,
-        mut remaining: usize,
-        rng: &mut Rng,
-        summary: &mut Summary,
+        mut self, mut remaining: usize, rng: &mut Rng, summary: &mut Summary,
         on_street: &mut impl FnMut(&GeneratedStreet) -> Result<(), E>,
         on_place: &mut impl FnMut(Value) -> Result<(), E>,
     ) -> Result<(), E> {
@@ -290,14 +285,8 @@ impl<'a> CommuneGenerator<'a> {
 
     #[allow(clippy::too_many_arguments)]
     fn place(
-        &self,
-        kind: PlaceKind,
-        number: u32,
-        _side: Side,
-        point: [f64; 2],
-        street: &GeneratedStreet,
-        hamlet: &str,
-        rng: &mut Rng,
+        &self, kind: PlaceKind, number: u32, _side: Side, point: [f64; 2],
+        street: &GeneratedStreet, hamlet: &str, rng: &mut Rng,
     ) -> Value {
         let street_name = street.full_name();
         let commune = &self.commune.name;

@@ -33,9 +33,7 @@ const VACANT: f64 = 0.05;
 /// assert!(total > 600 && total <= 800);
 /// ```
 pub fn generate_residents(
-    houses: &[(LocationCode, String)],
-    communes: &CommuneIndex,
-    seed: u64,
+    houses: &[(LocationCode, String)], communes: &CommuneIndex, seed: u64,
 ) -> (Vec<CountRow>, f64) {
     let weights: BTreeMap<String, f64> = commune_weights(communes)
         .into_iter()

@@ -21,10 +21,7 @@ use super::street_type::StreetType;
 /// assert_eq!(a, "Số 20A, ngõ 5, phố Nguyễn Văn Linh, phường Phố Hiến, tỉnh Hưng Yên");
 /// ```
 pub fn format_full_address(
-    number: &str,
-    streets: &[(StreetType, &str)],
-    commune_full_name: &str,
-    province_full_name: &str,
+    number: &str, streets: &[(StreetType, &str)], commune_full_name: &str, province_full_name: &str,
 ) -> String {
     let number = number.trim();
     let mut parts: Vec<String> = Vec::with_capacity(streets.len() + 3);

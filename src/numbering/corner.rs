@@ -120,11 +120,7 @@ mod tests {
     use super::*;
 
     fn street(
-        id: &str,
-        width_m: f64,
-        main_door: bool,
-        already_numbered: bool,
-        distance_m: f64,
+        id: &str, width_m: f64, main_door: bool, already_numbered: bool, distance_m: f64,
     ) -> StreetChoice {
         StreetChoice {
             street_id: id.to_string(),

@@ -104,8 +104,7 @@ pub const LOOP_CLOSURE_M: f64 = 1.0;
 /// assert_eq!((dir, rule), (Direction::Reverse, DirectionRule::NorthToSouth));
 /// ```
 pub fn choose_direction(
-    coords: &[[f64; 2]],
-    hint: &DirectionHint,
+    coords: &[[f64; 2]], hint: &DirectionHint,
 ) -> Result<(Direction, DirectionRule)> {
     let frame = frame_for_line(coords)?;
     let local: Vec<[f64; 2]> = coords.iter().map(|p| frame.to_local(*p)).collect();

@@ -101,8 +101,7 @@ impl StreetLine {
     /// assert!(line.project(106.0505, 20.65).chainage_m < 60.0); // near the east end
     /// ```
     pub fn from_hint(
-        coords: &[[f64; 2]],
-        hint: &DirectionHint,
+        coords: &[[f64; 2]], hint: &DirectionHint,
     ) -> Result<(StreetLine, DirectionRule)> {
         let (direction, rule) = choose_direction(coords, hint)?;
         Ok((StreetLine::new(coords, direction)?, rule))

@@ -152,9 +152,7 @@ impl NumberingOutcome {
 /// assert_eq!(numbers, ["2", "1", "3", "4"]);
 /// ```
 pub fn number_street(
-    line: &StreetLine,
-    frontages: &[Frontage],
-    rules: &Rules,
+    line: &StreetLine, frontages: &[Frontage], rules: &Rules,
 ) -> Result<NumberingOutcome> {
     let reserve = match rules.reserve_every_m {
         Some(n) if !(n.is_finite() && n > 0.0) => {
@@ -246,9 +244,7 @@ struct House {
 
 /// `renumber_all`: fresh numbers for everyone.
 fn renumber_side(
-    side: Side,
-    houses: &[House],
-    reserve: Option<f64>,
+    side: Side, houses: &[House], reserve: Option<f64>,
 ) -> Result<Vec<(HouseNumber, Reason)>> {
     let chainages: Vec<f64> = houses.iter().map(|h| h.chainage).collect();
     let fresh = continue_numbering(side, None, &chainages, reserve)?;
@@ -268,10 +264,7 @@ fn renumber_side(
 
 /// Keep mode: keep what is in order, fit the rest around it.
 fn keep_side(
-    side: Side,
-    houses: &[House],
-    style: SuffixStyle,
-    reserve: Option<f64>,
+    side: Side, houses: &[House], style: SuffixStyle, reserve: Option<f64>,
 ) -> Result<Vec<(HouseNumber, Reason)>> {
     let mut kept = vec![false; houses.len()];
     // Why a house is not kept; None = it had no number.
@@ -334,11 +327,7 @@ enum Fit {
 
 /// Numbers each run of unkept houses between kept neighbours.
 fn fit_runs(
-    side: Side,
-    houses: &[House],
-    kept: &[bool],
-    style: SuffixStyle,
-    reserve: Option<f64>,
+    side: Side, houses: &[House], kept: &[bool], style: SuffixStyle, reserve: Option<f64>,
 ) -> Result<Fit> {
     let kept_at: Vec<usize> = (0..houses.len()).filter(|&i| kept[i]).collect();
     let anchor = |k: usize| houses[k].old.map(|n| (n, houses[k].chainage));
@@ -388,12 +377,8 @@ fn fit_runs(
 /// Numbers for houses (at `chainages`) strictly between kept `a` (or the
 /// start) and kept `b`; `None` when they cannot fit below `b`.
 fn fit_between(
-    side: Side,
-    a: Option<(HouseNumber, f64)>,
-    b: (HouseNumber, f64),
-    chainages: &[f64],
-    style: SuffixStyle,
-    reserve: Option<f64>,
+    side: Side, a: Option<(HouseNumber, f64)>, b: (HouseNumber, f64), chainages: &[f64],
+    style: SuffixStyle, reserve: Option<f64>,
 ) -> Result<Option<(Vec<HouseNumber>, Reason)>> {
     let free = free_numbers(side, a.map(|(n, _)| n), b.0);
     if free.len() >= chainages.len() {
@@ -438,12 +423,8 @@ fn free_numbers(side: Side, a: Option<HouseNumber>, b: HouseNumber) -> Vec<u32> 
 /// Chooses, in order, one free number per house: the one closest to a target
 /// interpolated by chainage, while leaving enough for the houses after it.
 fn pick_free(
-    side: Side,
-    free: &[u32],
-    a: Option<(HouseNumber, f64)>,
-    b: (HouseNumber, f64),
-    chainages: &[f64],
-    reserve: Option<f64>,
+    side: Side, free: &[u32], a: Option<(HouseNumber, f64)>, b: (HouseNumber, f64),
+    chainages: &[f64], reserve: Option<f64>,
 ) -> Result<Vec<HouseNumber>> {
     // Without a lower neighbour, pretend one sits at the start with the
     // number before the side's first.
@@ -476,10 +457,7 @@ fn pick_free(
 /// Fresh plain numbers for houses at `chainages`, continuing after `after`
 /// (number and chainage) or from the start, with the reserve rule.
 fn continue_numbering(
-    side: Side,
-    after: Option<(HouseNumber, f64)>,
-    chainages: &[f64],
-    reserve: Option<f64>,
+    side: Side, after: Option<(HouseNumber, f64)>, chainages: &[f64], reserve: Option<f64>,
 ) -> Result<Vec<HouseNumber>> {
     // Whole metres-per-number slots in a stretch; saturating so absurd
     // inputs become NumberOverflow rather than a panic.
@@ -583,9 +561,7 @@ mod tests {
     }
 
     fn keep(
-        side: Side,
-        list: &[(f64, Option<&str>)],
-        reserve: Option<f64>,
+        side: Side, list: &[(f64, Option<&str>)], reserve: Option<f64>,
     ) -> Vec<(String, Reason)> {
         keep_side(side, &houses(list), SuffixStyle::Letters, reserve)
             .unwrap()

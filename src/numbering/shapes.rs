@@ -90,12 +90,7 @@ pub(crate) fn beside(coords: &[[f64; 2]], chainage: f64, left: f64) -> [f64; 2] 
 /// first at `first` metres, then every `spacing` metres, `left` metres to the
 /// left of the drawn direction (negative = right); none numbered.
 pub(crate) fn houses(
-    coords: &[[f64; 2]],
-    id_prefix: &str,
-    first: f64,
-    spacing: f64,
-    count: usize,
-    left: f64,
+    coords: &[[f64; 2]], id_prefix: &str, first: f64, spacing: f64, count: usize, left: f64,
 ) -> Vec<Frontage> {
     (0..count)
         .map(|i| {

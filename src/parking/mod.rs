@@ -55,9 +55,7 @@ pub fn vietnam_day(t: &DateTime<Utc>) -> NaiveDate {
 
 /// Reads one transaction object, adding every problem to `errors` under `at`.
 pub fn transaction_from_json(
-    v: &Value,
-    at: &str,
-    errors: &mut Vec<FieldError>,
+    v: &Value, at: &str, errors: &mut Vec<FieldError>,
 ) -> Option<Transaction> {
     let mut add = |field: &str, message: &str| {
         errors.push(FieldError {

@@ -41,13 +41,8 @@ impl PlaceDoc {
 
     /// A document from its parts (what a store reads for the start-up load).
     pub fn new(
-        code: LocationCode,
-        kind: PlaceKind,
-        status: Status,
-        commune_code: &str,
-        point: [f64; 2],
-        name: &str,
-        address: [Option<&str>; 3],
+        code: LocationCode, kind: PlaceKind, status: Status, commune_code: &str, point: [f64; 2],
+        name: &str, address: [Option<&str>; 3],
     ) -> PlaceDoc {
         let mut parts = String::new();
         for part in address {

@@ -285,10 +285,7 @@ fn point(geometry: Option<&Value>, errors: &mut Errors) -> Option<(f64, f64)> {
 
 /// Normalises and checks a free-text field: not empty, no control characters, bounded length.
 pub(crate) fn text_field(
-    s: &str,
-    field: &str,
-    max_chars: usize,
-    errors: &mut Errors,
+    s: &str, field: &str, max_chars: usize, errors: &mut Errors,
 ) -> Option<String> {
     let s = normalize_name(s);
     if s.is_empty() {
@@ -351,9 +348,7 @@ fn address(v: Option<&Value>, errors: &mut Errors) -> Address {
 }
 
 fn attributes(
-    v: Option<&Value>,
-    kind: Option<PlaceKind>,
-    errors: &mut Errors,
+    v: Option<&Value>, kind: Option<PlaceKind>, errors: &mut Errors,
 ) -> Map<String, Value> {
     let Some(v) = v else { return Map::new() };
     let Value::Object(obj) = v else {
@@ -585,9 +580,7 @@ fn is_bbox(v: &Value) -> bool {
 /// The `properties` object of a Feature; a missing or non-object member is an error (`hint`
 /// names what it should hold).
 fn feature_properties<'a>(
-    obj: &'a Map<String, Value>,
-    errors: &mut Errors,
-    hint: &str,
+    obj: &'a Map<String, Value>, errors: &mut Errors, hint: &str,
 ) -> Option<&'a Map<String, Value>> {
     match obj.get("properties") {
         Some(Value::Object(p)) => Some(p),
@@ -727,10 +720,8 @@ pub fn relax_feature(feature: &mut Value) -> Relaxed {
 /// properties are empty when missing or not an object (that is an error already), so the
 /// caller still reports every required one. `Err` only when the body is not an object at all.
 pub(crate) fn submitted_feature<'a, G>(
-    doc: &'a Value,
-    errors: &mut Errors,
-    geometry: impl FnOnce(Option<&'a Value>, &mut Errors) -> Option<G>,
-    names: &PropertyNames,
+    doc: &'a Value, errors: &mut Errors,
+    geometry: impl FnOnce(Option<&'a Value>, &mut Errors) -> Option<G>, names: &PropertyNames,
 ) -> Result<(Option<G>, &'a Map<String, Value>), ValidationError> {
     static NONE: LazyLock<Map<String, Value>> = LazyLock::new(Map::new);
     let Some(obj) = feature_object(doc, errors) else {
@@ -754,9 +745,7 @@ pub(crate) fn submitted_feature<'a, G>(
 /// The geometry of a submitted Feature when it is an object of GeoJSON type `kind` with no
 /// members but `type`, `coordinates` and `bbox`.
 pub(crate) fn geometry_of_type<'a>(
-    geometry: Option<&'a Value>,
-    kind: &str,
-    errors: &mut Errors,
+    geometry: Option<&'a Value>, kind: &str, errors: &mut Errors,
 ) -> Option<&'a Map<String, Value>> {
     let Some(Value::Object(g)) = geometry else {
         errors.add("/geometry", format!("a {kind} geometry is required"));

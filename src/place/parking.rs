@@ -21,11 +21,7 @@ pub const PAYMENT_ACCOUNTS: &str = "payment_accounts";
 
 /// Validates a parking-lot attribute; returns false when `key` is not one of them.
 pub(crate) fn check_attribute(
-    key: &str,
-    value: &Value,
-    field: &str,
-    kind: Option<PlaceKind>,
-    errors: &mut Errors,
+    key: &str, value: &Value, field: &str, kind: Option<PlaceKind>, errors: &mut Errors,
 ) -> bool {
     match key {
         "operator" => operator(value, field, errors),
@@ -118,10 +114,7 @@ fn fees(value: &Value, field: &str, errors: &mut Errors) {
 /// Checks each row of a list attribute: an object with no member but `members` (errors at
 /// `field/i`), then `check` with the row's path and its members.
 fn each_object_row<'a>(
-    rows: &'a [Value],
-    field: &str,
-    members: &[&str],
-    errors: &mut Errors,
+    rows: &'a [Value], field: &str, members: &[&str], errors: &mut Errors,
     mut check: impl FnMut(&str, &'a Map<String, Value>, &mut Errors),
 ) {
     let members_text = members.join(", ");

@@ -278,12 +278,7 @@ impl Catalog {
 
     /// Places within `radius_m` of a point, nearest first, with geodesic distances in metres.
     pub fn nearest(
-        &self,
-        lon: f64,
-        lat: f64,
-        radius_m: f64,
-        limit: usize,
-        keep: impl Fn(&PlaceDoc) -> bool,
+        &self, lon: f64, lat: f64, radius_m: f64, limit: usize, keep: impl Fn(&PlaceDoc) -> bool,
     ) -> Vec<(&PlaceDoc, f64)> {
         self.points
             .nearest(lon, lat, radius_m, limit, |id| keep(self.doc(id)))
@@ -296,11 +291,7 @@ impl Catalog {
     /// quality, then (when `near` is given) by distance, then by shorter name and code.
     /// Returns the documents with their score and distance in metres (when `near` is given).
     pub fn search(
-        &self,
-        query: &str,
-        near: Option<[f64; 2]>,
-        limit: usize,
-        keep: impl Fn(&PlaceDoc) -> bool,
+        &self, query: &str, near: Option<[f64; 2]>, limit: usize, keep: impl Fn(&PlaceDoc) -> bool,
     ) -> Vec<(&PlaceDoc, u32, Option<f64>)> {
         let terms = QueryTerm::parse(query);
         let keep = |id: DocId| keep(self.doc(id));
@@ -332,10 +323,7 @@ impl Catalog {
 
     /// A page of the places a filter accepts, in code order, and how many it accepts in all.
     pub fn list(
-        &self,
-        filter: &PlaceFilter,
-        offset: usize,
-        limit: usize,
+        &self, filter: &PlaceFilter, offset: usize, limit: usize,
     ) -> (usize, Vec<LocationCode>) {
         match filter.bbox {
             Some(bbox) => {
@@ -377,10 +365,7 @@ impl Catalog {
     /// The places within `radius_m` of a draft's point that may be the same place
     /// ([`PlaceDraft::may_duplicate`]), nearest first, except the place `except` itself.
     pub fn possible_duplicates(
-        &self,
-        draft: &crate::place::PlaceDraft,
-        radius_m: f64,
-        except: Option<LocationCode>,
+        &self, draft: &crate::place::PlaceDraft, radius_m: f64, except: Option<LocationCode>,
     ) -> Vec<(&PlaceDoc, f64)> {
         self.nearest(draft.lon, draft.lat, radius_m, usize::MAX, |d| {
             Some(d.code) != except && draft.may_duplicate(d.kind, d.status, &d.name)
@@ -413,10 +398,7 @@ mod tests {
 
     /// What a listing without a box must say: the brute-force count and page.
     fn brute(
-        c: &Catalog,
-        f: &PlaceFilter,
-        offset: usize,
-        limit: usize,
+        c: &Catalog, f: &PlaceFilter, offset: usize, limit: usize,
     ) -> (usize, Vec<LocationCode>) {
         let all: Vec<LocationCode> = c
             .by_code

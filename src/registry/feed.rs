@@ -122,9 +122,7 @@ impl Registry {
 
     /// Streams every place (of one commune, or all) in code order to `sink`.
     pub async fn export_places(
-        &self,
-        commune: Option<&str>,
-        sink: &mut (dyn FnMut(Place) -> StoreResult<()> + Send),
+        &self, commune: Option<&str>, sink: &mut (dyn FnMut(Place) -> StoreResult<()> + Send),
     ) -> Result<()> {
         Ok(self.store.export_places(commune, sink).await?)
     }
@@ -133,10 +131,7 @@ impl Registry {
     /// the streets and the communes as layers, coordinates in `crs`. Returns each layer's
     /// feature count.
     pub async fn export_geopackage(
-        &self,
-        path: &std::path::Path,
-        crs: crate::crs::Crs,
-        commune: Option<&str>,
+        &self, path: &std::path::Path, crs: crate::crs::Crs, commune: Option<&str>,
     ) -> Result<Vec<(&'static str, usize)>> {
         use crate::geopackage::{registry_layers, GeoPackage};
         let failed = |e: crate::geopackage::GeoPackageError| RegistryError::Internal(e.to_string());

@@ -213,11 +213,7 @@ impl Registry {
     /// Matches a written address: best first, at most `limit` answers, within one commune
     /// when `commune_code` is given. Anonymous callers match active places only.
     pub fn geocode(
-        &self,
-        actor: &Actor,
-        text: &str,
-        limit: usize,
-        commune_code: Option<&str>,
+        &self, actor: &Actor, text: &str, limit: usize, commune_code: Option<&str>,
     ) -> Geocoded {
         let admin = self.admin_context();
         let limit = limit.clamp(1, MAX_GEOCODE_LIMIT);
@@ -314,10 +310,7 @@ impl<V: Fn(&PlaceDoc) -> bool> Matcher<'_, V> {
 
     /// Score penalties and notes for how the commune was reached.
     fn commune_notes(
-        &self,
-        r: &Resolved,
-        n_candidates: usize,
-        notes: &mut Vec<&'static str>,
+        &self, r: &Resolved, n_candidates: usize, notes: &mut Vec<&'static str>,
     ) -> f64 {
         let mut penalty = 0.05 * f64::from(self.parsed.typos);
         if self.parsed.typos > 0 {
@@ -608,11 +601,7 @@ impl<V: Fn(&PlaceDoc) -> bool> Matcher<'_, V> {
     }
 
     fn place_match(
-        &self,
-        d: &PlaceDoc,
-        level: MatchLevel,
-        score: f64,
-        candidate: Option<&CommuneCandidate>,
+        &self, d: &PlaceDoc, level: MatchLevel, score: f64, candidate: Option<&CommuneCandidate>,
         notes: Vec<&'static str>,
     ) -> GeocodeMatch {
         let commune_code = d.commune_code();

@@ -215,10 +215,7 @@ impl Registry {
     /// one batch is decided while the previous one commits (the command line, where nothing
     /// else writes).
     pub async fn bulk_import(
-        &self,
-        actor: Actor,
-        strict: bool,
-        progress: ImportProgress,
+        &self, actor: Actor, strict: bool, progress: ImportProgress,
     ) -> BulkImport<'_> {
         let mut import = self.bulk_import_shared(actor, strict, progress);
         import.held = Some(self.writes.lock().await);
@@ -229,10 +226,7 @@ impl Registry {
     /// the batch before letting go, so officers' writes go on between batches (a serving
     /// process).
     pub fn bulk_import_shared(
-        &self,
-        actor: Actor,
-        strict: bool,
-        progress: ImportProgress,
+        &self, actor: Actor, strict: bool, progress: ImportProgress,
     ) -> BulkImport<'_> {
         BulkImport {
             registry: self,

@@ -95,10 +95,7 @@ impl ReadOptions {
     /// Options as written on the command line or in a query: `crs` as `EPSG:9209`, columns as
     /// `field=Header` pairs.
     pub fn parse(
-        format: Option<&str>,
-        crs: Option<&str>,
-        columns: &[String],
-        sheet: Option<String>,
+        format: Option<&str>, crs: Option<&str>, columns: &[String], sheet: Option<String>,
         strict: bool,
     ) -> Result<ReadOptions, String> {
         let crs = match crs {
@@ -180,10 +177,7 @@ pub fn check_import_format(name: &str, format: Option<&str>, bytes: &[u8]) -> Re
 /// (which returns `false` to stop). A file that cannot be read as a whole (no header, no
 /// coordinate column, metres without a system) is an `Err` before any record.
 pub fn read_import_records(
-    input: &ImportInput,
-    options: &ReadOptions,
-    gazetteer: &Gazetteer,
-    skip: u64,
+    input: &ImportInput, options: &ReadOptions, gazetteer: &Gazetteer, skip: u64,
     mut send: impl FnMut(ImportRow) -> bool,
 ) -> Result<(), String> {
     let bytes = input.bytes()?;

@@ -209,9 +209,7 @@ impl Registry {
     /// communes (rows elsewhere are row errors), reviewers and admins anywhere; only they
     /// `certified`.
     pub fn start_import(
-        self: &Arc<Self>,
-        actor: Actor,
-        request: ImportRequest,
+        self: &Arc<Self>, actor: Actor, request: ImportRequest,
     ) -> Result<ImportJob> {
         super::allow(
             actor.can_write(),

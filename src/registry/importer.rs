@@ -148,13 +148,8 @@ impl Registry {
     /// identity of the input and how it is read: an unfinished import with the same key is
     /// resumed, a finished one that imported something is not run again).
     pub async fn import_file(
-        &self,
-        actor: Actor,
-        input: ImportInput,
-        key: String,
-        options: ReadOptions,
-        settings: &ImportSettings,
-        observer: &mut dyn ImportObserver,
+        &self, actor: Actor, input: ImportInput, key: String, options: ReadOptions,
+        settings: &ImportSettings, observer: &mut dyn ImportObserver,
     ) -> Result<ImportSummary> {
         let batch_size = settings.batch_size.max(1);
         let fresh = ImportProgress::new(key.clone(), input.name());

@@ -430,10 +430,7 @@ impl Registry {
 
     /// Registers a new place and gives it its location code.
     pub async fn register(
-        &self,
-        actor: &Actor,
-        draft: PlaceDraft,
-        idempotency: Option<IdempotencyRequest>,
+        &self, actor: &Actor, draft: PlaceDraft, idempotency: Option<IdempotencyRequest>,
     ) -> Result<Registered> {
         let _write = self.writes.lock().await;
         let scope = actor.idempotency_scope();
@@ -554,9 +551,7 @@ impl Registry {
 
     /// Reads the current place for a write, checking the ETag the client holds.
     pub(crate) async fn current_for_write(
-        &self,
-        code: LocationCode,
-        if_match: Option<&str>,
+        &self, code: LocationCode, if_match: Option<&str>,
     ) -> Result<Place> {
         let place = self
             .store
@@ -571,11 +566,7 @@ impl Registry {
     /// ETag the client holds, in a commune the actor writes in, and not retired (`retired` says
     /// why not).
     pub(crate) async fn place_to_change(
-        &self,
-        actor: &Actor,
-        code: LocationCode,
-        if_match: Option<&str>,
-        retired: &str,
+        &self, actor: &Actor, code: LocationCode, if_match: Option<&str>, retired: &str,
     ) -> Result<Place> {
         let before = self.current_for_write(code, if_match).await?;
         Self::require_write_in(actor, &before.commune_code)?;
@@ -587,11 +578,7 @@ impl Registry {
 
     /// Commits a changed place and its event, then updates the indexes.
     pub(crate) async fn commit_change(
-        &self,
-        actor: &Actor,
-        before: Place,
-        mut after: Place,
-        action: Action,
+        &self, actor: &Actor, before: Place, mut after: Place, action: Action,
         reason: Option<String>,
     ) -> Result<Place> {
         after.version = before.version + 1;
@@ -626,11 +613,7 @@ impl Registry {
     /// Applies a JSON merge patch (RFC 7396) to a place's Feature. Moving the point keeps the
     /// code and re-derives the commune; the editor must be allowed in both communes.
     pub async fn patch(
-        &self,
-        actor: &Actor,
-        code: LocationCode,
-        if_match: &str,
-        patch: &Value,
+        &self, actor: &Actor, code: LocationCode, if_match: &str, patch: &Value,
     ) -> Result<Place> {
         let _write = self.writes.lock().await;
         let before = self
@@ -684,11 +667,7 @@ impl Registry {
     /// Certifies a provisional place (reviewer or admin): it becomes active. The reason is
     /// optional.
     pub async fn certify(
-        &self,
-        actor: &Actor,
-        code: LocationCode,
-        if_match: Option<&str>,
-        reason: Option<String>,
+        &self, actor: &Actor, code: LocationCode, if_match: Option<&str>, reason: Option<String>,
     ) -> Result<Place> {
         allow(
             actor.can_certify(),
@@ -713,11 +692,7 @@ impl Registry {
 
     /// Retires a place, with a reason. Its code stays registered and is never handed out again.
     pub async fn retire(
-        &self,
-        actor: &Actor,
-        code: LocationCode,
-        if_match: Option<&str>,
-        reason: &str,
+        &self, actor: &Actor, code: LocationCode, if_match: Option<&str>, reason: &str,
     ) -> Result<Place> {
         let reason = required_reason(reason)?;
         let _write = self.writes.lock().await;

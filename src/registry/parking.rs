@@ -46,9 +46,7 @@ impl Registry {
     /// be a registered parking lot, and a transaction recorded before with other content
     /// refuses the whole request. Returns, per transaction, whether it was new or a replay.
     pub async fn record_payments(
-        &self,
-        actor: &Actor,
-        transactions: &[Transaction],
+        &self, actor: &Actor, transactions: &[Transaction],
     ) -> Result<Vec<Outcome>> {
         if !actor.is_authenticated() {
             return Err(RegistryError::Unauthorized(
@@ -98,11 +96,7 @@ impl Registry {
     /// Payments per lot, Vietnam day and vehicle type, for days `from..=to` (readers and
     /// above), of one lot or one commune when given.
     pub async fn parking_totals(
-        &self,
-        actor: &Actor,
-        from: NaiveDate,
-        to: NaiveDate,
-        lot_code: Option<&str>,
+        &self, actor: &Actor, from: NaiveDate, to: NaiveDate, lot_code: Option<&str>,
         commune_code: Option<&str>,
     ) -> Result<Vec<DailyTotal>> {
         require_reader(actor, "payment totals")?;

@@ -55,12 +55,7 @@ impl Registry {
     /// Imports one snapshot of resident counts: validated whole against the registry (every
     /// code registered, a house, not retired), then saved in one transaction, or nothing.
     pub async fn import_residents(
-        &self,
-        actor: &Actor,
-        as_of: NaiveDate,
-        source: &str,
-        rows: Vec<CountRow>,
-        generated: bool,
+        &self, actor: &Actor, as_of: NaiveDate, source: &str, rows: Vec<CountRow>, generated: bool,
     ) -> Result<Snapshot> {
         allow(
             actor.has_role(Role::PopulationSync) || *actor == Actor::Local,

@@ -82,11 +82,7 @@ impl Registry {
 
     /// Makes a token (admin): a name, and communes exactly when the role is editor.
     pub async fn create_token(
-        &self,
-        actor: &Actor,
-        role: Role,
-        communes: &[String],
-        name: &str,
+        &self, actor: &Actor, role: Role, communes: &[String], name: &str,
     ) -> Result<NewToken> {
         require_token_admin(actor)?;
         let index = self.communes();

@@ -341,10 +341,7 @@ impl SearchIndex {
 
     /// Every kept document matching the query, with its score, in id order.
     fn matches<'s>(
-        &'s self,
-        matched: &'s [TermMatches],
-        driver: usize,
-        keep: &'s dyn Fn(DocId) -> bool,
+        &'s self, matched: &'s [TermMatches], driver: usize, keep: &'s dyn Fn(DocId) -> bool,
     ) -> impl Iterator<Item = (DocId, u32)> + 's {
         self.documents_of(&matched[driver].words)
             .into_iter()
@@ -355,12 +352,8 @@ impl SearchIndex {
     /// Offers every match of the query to `best`, working out a document's key (a distance,
     /// perhaps) only when its score could still enter.
     fn offer_all(
-        &self,
-        best: &mut Best<'_>,
-        matched: &[TermMatches],
-        driver: usize,
-        keep: &dyn Fn(DocId) -> bool,
-        key: &dyn Fn(DocId) -> f64,
+        &self, best: &mut Best<'_>, matched: &[TermMatches], driver: usize,
+        keep: &dyn Fn(DocId) -> bool, key: &dyn Fn(DocId) -> f64,
     ) {
         for (doc, score) in self.matches(matched, driver, keep) {
             if best.could_enter(score) {
@@ -396,11 +389,7 @@ impl SearchIndex {
     /// assert!(hits[0].score > hits[1].score);
     /// ```
     pub fn top(
-        &self,
-        terms: &[QueryTerm],
-        limit: usize,
-        order: Order<'_>,
-        keep: impl Fn(DocId) -> bool,
+        &self, terms: &[QueryTerm], limit: usize, order: Order<'_>, keep: impl Fn(DocId) -> bool,
     ) -> Vec<Hit> {
         if limit == 0 {
             return Vec::new();
@@ -723,10 +712,7 @@ mod tests {
 
     /// The exhaustive ranking, to compare the early-stopping one with.
     fn exhaustive(
-        i: &SearchIndex,
-        q: &str,
-        limit: usize,
-        keep: impl Fn(DocId) -> bool,
+        i: &SearchIndex, q: &str, limit: usize, keep: impl Fn(DocId) -> bool,
     ) -> Vec<(DocId, u32)> {
         let mut hits = i.search(&QueryTerm::parse(q), keep);
         hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.key.total_cmp(&b.key)));

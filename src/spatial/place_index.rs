@@ -63,12 +63,7 @@ impl PlaceIndex {
     /// assert!((near[0].1 - 10.4).abs() < 0.5); // metres
     /// ```
     pub fn nearest(
-        &self,
-        lon: f64,
-        lat: f64,
-        radius_m: f64,
-        limit: usize,
-        keep: impl Fn(u32) -> bool,
+        &self, lon: f64, lat: f64, radius_m: f64, limit: usize, keep: impl Fn(u32) -> bool,
     ) -> Vec<(u32, f64)> {
         if limit == 0 {
             return Vec::new();

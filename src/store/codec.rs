@@ -51,11 +51,7 @@ pub fn communes_to_text(communes: &[String]) -> String {
 }
 
 pub fn token_from_parts(
-    id: i64,
-    name: String,
-    role: &str,
-    communes: &str,
-    created_at: String,
+    id: i64, name: String, role: &str, communes: &str, created_at: String,
     revoked_at: Option<String>,
 ) -> StoreResult<TokenInfo> {
     Ok(TokenInfo {

@@ -68,8 +68,7 @@ pub enum StoreError {
 impl StoreError {
     /// Wraps a database error of `operation` at `step` (for `map_err`).
     pub fn during(
-        operation: &'static str,
-        step: &'static str,
+        operation: &'static str, step: &'static str,
     ) -> impl FnOnce(sqlx::Error) -> StoreError {
         move |source| StoreError::Database {
             operation,
@@ -166,27 +165,18 @@ pub trait PlaceStore: Send + Sync {
     /// Inserts a place with its creation event (and idempotency record) in one transaction;
     /// `CodeTaken` if the code exists. Returns the event's sequence number.
     async fn insert_place(
-        &self,
-        place: &Place,
-        event: &NewEvent,
-        idempotency: Option<&IdempotencyRecord>,
+        &self, place: &Place, event: &NewEvent, idempotency: Option<&IdempotencyRecord>,
     ) -> StoreResult<i64>;
     /// Replaces a place whose stored version is `expected_version`, with its event, in one
     /// transaction; `VersionConflict` otherwise.
     async fn update_place(
-        &self,
-        place: &Place,
-        expected_version: i64,
-        event: &NewEvent,
+        &self, place: &Place, expected_version: i64, event: &NewEvent,
     ) -> StoreResult<i64>;
 
     /// Inserts a batch of new places with their events and the import's progress, in one
     /// transaction; `CodeTaken` if any code exists.
     async fn insert_batch(
-        &self,
-        places: &[Place],
-        events: &[NewEvent],
-        progress: &ImportProgress,
+        &self, places: &[Place], events: &[NewEvent], progress: &ImportProgress,
     ) -> StoreResult<()>;
     /// The progress of an import, by its key.
     async fn import_progress(&self, key: &str) -> StoreResult<Option<ImportProgress>>;
@@ -194,9 +184,7 @@ pub trait PlaceStore: Send + Sync {
     async fn save_import_progress(&self, progress: &ImportProgress) -> StoreResult<()>;
     /// Streams every place (of one commune, or all) in code order to `sink`.
     async fn export_places(
-        &self,
-        commune: Option<&str>,
-        sink: &mut (dyn FnMut(Place) -> StoreResult<()> + Send),
+        &self, commune: Option<&str>, sink: &mut (dyn FnMut(Place) -> StoreResult<()> + Send),
     ) -> StoreResult<()>;
 
     /// Appends events with the sequence numbers they carry (restoring another store's log
@@ -209,9 +197,7 @@ pub trait PlaceStore: Send + Sync {
     /// At most `limit` events after a sequence number, in order.
     async fn events_after(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<Event>>;
     async fn find_idempotency(
-        &self,
-        scope: &str,
-        key: &str,
+        &self, scope: &str, key: &str,
     ) -> StoreResult<Option<IdempotencyRecord>>;
 }
 
@@ -219,11 +205,7 @@ pub trait PlaceStore: Send + Sync {
 #[async_trait]
 pub trait TokenStore: Send + Sync {
     async fn create_token(
-        &self,
-        name: &str,
-        role: Role,
-        communes: &[String],
-        token_hash: &str,
+        &self, name: &str, role: Role, communes: &[String], token_hash: &str,
     ) -> StoreResult<TokenInfo>;
     /// The unrevoked token with this hash.
     async fn token_by_hash(&self, token_hash: &str) -> StoreResult<Option<TokenInfo>>;
@@ -241,10 +223,7 @@ pub trait StreetStore: Send + Sync {
     /// Inserts a street (`expected_version` `None`) or replaces the one whose stored version is
     /// `expected_version` (`StreetConflict` otherwise), with its event, in one transaction.
     async fn save_street(
-        &self,
-        street: &Street,
-        expected_version: Option<i64>,
-        event: &NewStreetEvent,
+        &self, street: &Street, expected_version: Option<i64>, event: &NewStreetEvent,
     ) -> StoreResult<i64>;
     /// The sequence number of the streets' log's last event (0 when empty).
     async fn last_street_event_seq(&self) -> StoreResult<i64>;
@@ -252,9 +231,7 @@ pub trait StreetStore: Send + Sync {
     async fn street_history(&self, id: &str) -> StoreResult<Vec<StreetEvent>>;
     /// The streets' log after a sequence number (for other nodes to catch up).
     async fn street_events_after(
-        &self,
-        after_seq: i64,
-        limit: i64,
+        &self, after_seq: i64, limit: i64,
     ) -> StoreResult<Vec<StreetEvent>>;
 
     async fn get_plan(&self, id: &str) -> StoreResult<Option<NumberingPlan>>;
@@ -267,11 +244,8 @@ pub trait StreetStore: Send + Sync {
     /// renumbered places (each at its expected version, a conflict otherwise) with their
     /// events.
     async fn decide_plan(
-        &self,
-        plan: &NumberingPlan,
-        event: &NewStreetEvent,
-        streets: &[(Street, i64, NewStreetEvent)],
-        places: &[(Place, i64, NewEvent)],
+        &self, plan: &NumberingPlan, event: &NewStreetEvent,
+        streets: &[(Street, i64, NewStreetEvent)], places: &[(Place, i64, NewEvent)],
     ) -> StoreResult<()>;
     /// Houses numbered by an approved plan (not retired), per commune code.
     async fn numbered_houses(&self) -> StoreResult<Vec<(String, i64)>>;
@@ -288,18 +262,13 @@ pub trait ParkingStore: Send + Sync {
     /// same as one recorded before (`Replayed`); `TransactionConflict` (nothing written) when
     /// a (platform, transaction id) was recorded with other content.
     async fn record_transactions(
-        &self,
-        transactions: &[Transaction],
-        received_by: &str,
+        &self, transactions: &[Transaction], received_by: &str,
         received_at: chrono::DateTime<chrono::Utc>,
     ) -> StoreResult<Vec<Outcome>>;
     /// Totals per lot, day (Vietnam time) and vehicle type, for days `from..=to`, optionally
     /// of one lot or one commune.
     async fn daily_totals(
-        &self,
-        from: chrono::NaiveDate,
-        to: chrono::NaiveDate,
-        lot_code: Option<&str>,
+        &self, from: chrono::NaiveDate, to: chrono::NaiveDate, lot_code: Option<&str>,
         commune_code: Option<&str>,
     ) -> StoreResult<Vec<DailyTotal>>;
 }
@@ -310,9 +279,7 @@ pub trait PopulationStore: Send + Sync {
     /// Saves a snapshot of resident counts with all its rows in one transaction
     /// (`SnapshotExists` when one with the same as-of date is kept already).
     async fn insert_snapshot(
-        &self,
-        snapshot: &Snapshot,
-        rows: &[CountRow],
+        &self, snapshot: &Snapshot, rows: &[CountRow],
     ) -> StoreResult<Snapshot>;
     /// Every snapshot, oldest first.
     async fn snapshots(&self) -> StoreResult<Vec<Snapshot>>;

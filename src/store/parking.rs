@@ -11,10 +11,7 @@ use crate::parking::{DailyTotal, Outcome, Transaction};
 #[async_trait]
 impl<D: Dialect> ParkingStore for SqlStore<D> {
     async fn record_transactions(
-        &self,
-        transactions: &[Transaction],
-        received_by: &str,
-        received_at: DateTime<Utc>,
+        &self, transactions: &[Transaction], received_by: &str, received_at: DateTime<Utc>,
     ) -> StoreResult<Vec<Outcome>> {
         let mut s = self.write("record_transactions").await?;
         let received_at = time_to_text(&received_at);
@@ -63,11 +60,7 @@ impl<D: Dialect> ParkingStore for SqlStore<D> {
     }
 
     async fn daily_totals(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-        lot_code: Option<&str>,
-        commune_code: Option<&str>,
+        &self, from: NaiveDate, to: NaiveDate, lot_code: Option<&str>, commune_code: Option<&str>,
     ) -> StoreResult<Vec<DailyTotal>> {
         self.read_all(
             "daily_totals",

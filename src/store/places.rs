@@ -56,8 +56,7 @@ pub(super) fn event_args(e: &NewEvent) -> Vec<Arg<'_>> {
 /// the place's row is written and nothing that follows waits on another writer's rows, so
 /// writers cannot deadlock on it.
 pub(super) async fn append_event<D: Dialect>(
-    session: &mut Session<D>,
-    e: &NewEvent,
+    session: &mut Session<D>, e: &NewEvent,
 ) -> StoreResult<i64> {
     session.lock_event_log().await?;
     let row = session
@@ -68,9 +67,7 @@ pub(super) async fn append_event<D: Dialect>(
 
 /// Replaces a place at its expected version in the session's transaction.
 pub(super) async fn update_place_in<D: Dialect>(
-    session: &mut Session<D>,
-    place: &Place,
-    expected_version: i64,
+    session: &mut Session<D>, place: &Place, expected_version: i64,
 ) -> StoreResult<()> {
     let mut args = place_args(place);
     args.push(Arg::Int(expected_version));
@@ -81,8 +78,7 @@ pub(super) async fn update_place_in<D: Dialect>(
 }
 
 async fn upsert_import<D: Dialect>(
-    session: &mut Session<D>,
-    p: &ImportProgress,
+    session: &mut Session<D>, p: &ImportProgress,
 ) -> StoreResult<()> {
     let now = time_to_text(&chrono::Utc::now());
     let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
@@ -218,10 +214,7 @@ impl<D: Dialect> PlaceStore for SqlStore<D> {
     }
 
     async fn insert_place(
-        &self,
-        place: &Place,
-        event: &NewEvent,
-        idempotency: Option<&IdempotencyRecord>,
+        &self, place: &Place, event: &NewEvent, idempotency: Option<&IdempotencyRecord>,
     ) -> StoreResult<i64> {
         let mut s = self.write("insert_place").await?;
         let inserted = s
@@ -254,10 +247,7 @@ impl<D: Dialect> PlaceStore for SqlStore<D> {
     }
 
     async fn update_place(
-        &self,
-        place: &Place,
-        expected_version: i64,
-        event: &NewEvent,
+        &self, place: &Place, expected_version: i64, event: &NewEvent,
     ) -> StoreResult<i64> {
         let mut s = self.write("update_place").await?;
         update_place_in(&mut s, place, expected_version).await?;
@@ -267,10 +257,7 @@ impl<D: Dialect> PlaceStore for SqlStore<D> {
     }
 
     async fn insert_batch(
-        &self,
-        places: &[Place],
-        events: &[NewEvent],
-        progress: &ImportProgress,
+        &self, places: &[Place], events: &[NewEvent], progress: &ImportProgress,
     ) -> StoreResult<()> {
         let mut s = self.write("insert_batch").await?;
         if !places.is_empty() {
@@ -303,9 +290,7 @@ impl<D: Dialect> PlaceStore for SqlStore<D> {
     }
 
     async fn export_places(
-        &self,
-        commune: Option<&str>,
-        sink: &mut (dyn FnMut(Place) -> StoreResult<()> + Send),
+        &self, commune: Option<&str>, sink: &mut (dyn FnMut(Place) -> StoreResult<()> + Send),
     ) -> StoreResult<()> {
         let mut s = self.read("export_places").await?;
         let statement = statement!("select_places_of_commune");
@@ -368,9 +353,7 @@ impl<D: Dialect> PlaceStore for SqlStore<D> {
     }
 
     async fn find_idempotency(
-        &self,
-        scope: &str,
-        key: &str,
+        &self, scope: &str, key: &str,
     ) -> StoreResult<Option<IdempotencyRecord>> {
         self.read_optional(
             "find_idempotency",

@@ -15,9 +15,7 @@ const COUNTS_PER_STATEMENT: usize = 20_000;
 #[async_trait]
 impl<D: Dialect> PopulationStore for SqlStore<D> {
     async fn insert_snapshot(
-        &self,
-        snapshot: &Snapshot,
-        rows: &[CountRow],
+        &self, snapshot: &Snapshot, rows: &[CountRow],
     ) -> StoreResult<Snapshot> {
         let mut s = self.write("insert_snapshot").await?;
         let head = args![

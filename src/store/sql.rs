@@ -137,8 +137,7 @@ pub(crate) use args;
 /// Binds a scalar argument the same way for every driver; a list goes through the dialect's
 /// own `list` (a JSON array in SQLite, an SQL array in PostgreSQL).
 pub fn bind<'q, DB, L>(
-    query: sqlx::query::Query<'q, DB, <DB as Database>::Arguments<'q>>,
-    arg: Arg<'q>,
+    query: sqlx::query::Query<'q, DB, <DB as Database>::Arguments<'q>>, arg: Arg<'q>,
     list: fn(Vec<String>) -> L,
 ) -> sqlx::query::Query<'q, DB, <DB as Database>::Arguments<'q>>
 where
@@ -168,24 +167,21 @@ where
 macro_rules! sqlx_statements {
     () => {
         fn execute<'a>(
-            conn: &'a mut $crate::store::sql::Connection<Self>,
-            sql: &'a str,
+            conn: &'a mut $crate::store::sql::Connection<Self>, sql: &'a str,
             args: Vec<$crate::store::sql::Arg<'a>>,
         ) -> futures_util::future::BoxFuture<'a, sqlx::Result<u64>> {
             Box::pin(async move { Ok(query(sql, args).execute(conn).await?.rows_affected()) })
         }
 
         fn fetch<'a>(
-            conn: &'a mut $crate::store::sql::Connection<Self>,
-            sql: &'a str,
+            conn: &'a mut $crate::store::sql::Connection<Self>, sql: &'a str,
             args: Vec<$crate::store::sql::Arg<'a>>,
         ) -> futures_util::stream::BoxStream<'a, sqlx::Result<Self::Row>> {
             query(sql, args).fetch(conn)
         }
 
         fn fetch_optional<'a>(
-            conn: &'a mut $crate::store::sql::Connection<Self>,
-            sql: &'a str,
+            conn: &'a mut $crate::store::sql::Connection<Self>, sql: &'a str,
             args: Vec<$crate::store::sql::Arg<'a>>,
         ) -> futures_util::future::BoxFuture<'a, sqlx::Result<Option<Self::Row>>> {
             Box::pin(query(sql, args).fetch_optional(conn))
@@ -220,24 +216,18 @@ pub trait Dialect: Send + Sync + 'static {
 
     /// Runs a statement; the number of rows it changed. (Written by [`sqlx_statements!`].)
     fn execute<'a>(
-        conn: &'a mut Connection<Self>,
-        sql: &'a str,
-        args: Vec<Arg<'a>>,
+        conn: &'a mut Connection<Self>, sql: &'a str, args: Vec<Arg<'a>>,
     ) -> BoxFuture<'a, sqlx::Result<u64>>;
     /// The rows of a statement, one at a time (exports of a million places stay streamed).
     /// A stream must be read to its end: one dropped early can leave the driver's statement
     /// half-run on the connection. (Written by [`sqlx_statements!`].)
     fn fetch<'a>(
-        conn: &'a mut Connection<Self>,
-        sql: &'a str,
-        args: Vec<Arg<'a>>,
+        conn: &'a mut Connection<Self>, sql: &'a str, args: Vec<Arg<'a>>,
     ) -> BoxStream<'a, sqlx::Result<Self::Row>>;
     /// The first row of a statement, if any; the driver stops the statement after it.
     /// (Written by [`sqlx_statements!`].)
     fn fetch_optional<'a>(
-        conn: &'a mut Connection<Self>,
-        sql: &'a str,
-        args: Vec<Arg<'a>>,
+        conn: &'a mut Connection<Self>, sql: &'a str, args: Vec<Arg<'a>>,
     ) -> BoxFuture<'a, sqlx::Result<Option<Self::Row>>>;
 
     /// Whether a database error is a unique violation of this constraint.
@@ -303,10 +293,7 @@ impl<D: Dialect> SqlStore<D> {
 
     /// The row a read answers, if any, decoded (`operation` names it in errors).
     pub(super) async fn read_optional<T>(
-        &self,
-        operation: &'static str,
-        statement: &'static Statement,
-        args: Vec<Arg<'_>>,
+        &self, operation: &'static str, statement: &'static Statement, args: Vec<Arg<'_>>,
         decode: impl Fn(&D::Row) -> StoreResult<T>,
     ) -> StoreResult<Option<T>> {
         let row = self
@@ -319,10 +306,7 @@ impl<D: Dialect> SqlStore<D> {
 
     /// Every row a read answers, decoded (`operation` names it in errors).
     pub(super) async fn read_all<T>(
-        &self,
-        operation: &'static str,
-        statement: &'static Statement,
-        args: Vec<Arg<'_>>,
+        &self, operation: &'static str, statement: &'static Statement, args: Vec<Arg<'_>>,
         decode: impl Fn(&D::Row) -> StoreResult<T>,
     ) -> StoreResult<Vec<T>> {
         let rows = self.read(operation).await?.all(statement, args).await?;
@@ -373,9 +357,7 @@ impl<D: Dialect> Session<D> {
 
     /// Runs a statement; the number of rows it changed.
     pub(super) async fn execute(
-        &mut self,
-        statement: &'static Statement,
-        args: Vec<Arg<'_>>,
+        &mut self, statement: &'static Statement, args: Vec<Arg<'_>>,
     ) -> StoreResult<u64> {
         D::execute(self.conn(), D::text(statement), args)
             .await
@@ -384,10 +366,7 @@ impl<D: Dialect> Session<D> {
 
     /// Runs a statement that may break a unique constraint: `Ok(None)` when it broke this one.
     pub(super) async fn execute_unique(
-        &mut self,
-        statement: &'static Statement,
-        args: Vec<Arg<'_>>,
-        constraint: Constraint,
+        &mut self, statement: &'static Statement, args: Vec<Arg<'_>>, constraint: Constraint,
     ) -> StoreResult<Option<u64>> {
         match D::execute(self.conn(), D::text(statement), args).await {
             Ok(n) => Ok(Some(n)),
@@ -399,10 +378,7 @@ impl<D: Dialect> Session<D> {
     /// A statement answering one row that may break a unique constraint: `Ok(None)` when it
     /// broke this one.
     pub(super) async fn one_unique(
-        &mut self,
-        statement: &'static Statement,
-        args: Vec<Arg<'_>>,
-        constraint: Constraint,
+        &mut self, statement: &'static Statement, args: Vec<Arg<'_>>, constraint: Constraint,
     ) -> StoreResult<Option<D::Row>> {
         let fetched = D::fetch_optional(self.conn(), D::text(statement), args).await;
         match fetched {
@@ -414,9 +390,7 @@ impl<D: Dialect> Session<D> {
     }
 
     pub(super) async fn all(
-        &mut self,
-        statement: &'static Statement,
-        args: Vec<Arg<'_>>,
+        &mut self, statement: &'static Statement, args: Vec<Arg<'_>>,
     ) -> StoreResult<Vec<D::Row>> {
         let fetched = D::fetch(self.conn(), D::text(statement), args)
             .try_collect()
@@ -425,9 +399,7 @@ impl<D: Dialect> Session<D> {
     }
 
     pub(super) async fn optional(
-        &mut self,
-        statement: &'static Statement,
-        args: Vec<Arg<'_>>,
+        &mut self, statement: &'static Statement, args: Vec<Arg<'_>>,
     ) -> StoreResult<Option<D::Row>> {
         let fetched = D::fetch_optional(self.conn(), D::text(statement), args).await;
         fetched.map_err(|e| self.error(statement.name, e))
@@ -435,9 +407,7 @@ impl<D: Dialect> Session<D> {
 
     /// A statement that answers exactly one row.
     pub(super) async fn one(
-        &mut self,
-        statement: &'static Statement,
-        args: Vec<Arg<'_>>,
+        &mut self, statement: &'static Statement, args: Vec<Arg<'_>>,
     ) -> StoreResult<D::Row> {
         self.optional(statement, args)
             .await?

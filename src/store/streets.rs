@@ -13,8 +13,7 @@ use crate::street::{CommuneRules, NumberingPlan, Street};
 
 /// Appends an event to the streets' log in the session's transaction; its sequence number.
 async fn append_street_event<D: Dialect>(
-    session: &mut Session<D>,
-    e: &NewStreetEvent,
+    session: &mut Session<D>, e: &NewStreetEvent,
 ) -> StoreResult<i64> {
     session.lock_event_log().await?;
     let row = session
@@ -38,9 +37,7 @@ async fn append_street_event<D: Dialect>(
 /// Inserts a street (`expected_version` `None`) or updates it at that version; a street that
 /// exists already, or changed since, is a `StreetConflict`.
 async fn write_street<D: Dialect>(
-    session: &mut Session<D>,
-    s: &Street,
-    expected_version: Option<i64>,
+    session: &mut Session<D>, s: &Street, expected_version: Option<i64>,
 ) -> StoreResult<()> {
     let statement = match expected_version {
         Some(_) => statement!("update_street"),
@@ -94,10 +91,7 @@ impl<D: Dialect> StreetStore for SqlStore<D> {
     }
 
     async fn save_street(
-        &self,
-        street: &Street,
-        expected_version: Option<i64>,
-        event: &NewStreetEvent,
+        &self, street: &Street, expected_version: Option<i64>, event: &NewStreetEvent,
     ) -> StoreResult<i64> {
         let mut s = self.write("save_street").await?;
         write_street(&mut s, street, expected_version).await?;
@@ -124,9 +118,7 @@ impl<D: Dialect> StreetStore for SqlStore<D> {
     }
 
     async fn street_events_after(
-        &self,
-        after_seq: i64,
-        limit: i64,
+        &self, after_seq: i64, limit: i64,
     ) -> StoreResult<Vec<StreetEvent>> {
         self.read_all(
             "street_events_after",
@@ -173,11 +165,8 @@ impl<D: Dialect> StreetStore for SqlStore<D> {
     }
 
     async fn decide_plan(
-        &self,
-        plan: &NumberingPlan,
-        event: &NewStreetEvent,
-        streets: &[(Street, i64, NewStreetEvent)],
-        places: &[(Place, i64, NewEvent)],
+        &self, plan: &NumberingPlan, event: &NewStreetEvent,
+        streets: &[(Street, i64, NewStreetEvent)], places: &[(Place, i64, NewEvent)],
     ) -> StoreResult<()> {
         let mut s = self.write("decide_plan").await?;
         let decided = s

@@ -10,11 +10,7 @@ use crate::auth::{Role, TokenInfo};
 #[async_trait]
 impl<D: Dialect> TokenStore for SqlStore<D> {
     async fn create_token(
-        &self,
-        name: &str,
-        role: Role,
-        communes: &[String],
-        token_hash: &str,
+        &self, name: &str, role: Role, communes: &[String], token_hash: &str,
     ) -> StoreResult<TokenInfo> {
         let mut s = self.read("create_token").await?;
         let row = s

@@ -89,12 +89,8 @@ pub fn ensure_street_unchanged(plan: &NumberingPlan, street: &Street) -> Result<
 /// Decides a draft plan at `at`: records the decision on the plan and, for an approval, every
 /// alley, street and house version it writes. A rejection writes nothing but the plan.
 pub fn decide(
-    mut plan: NumberingPlan,
-    verdict: Verdict,
-    current: &CurrentState<'_>,
-    decided_by: &str,
-    reason: Option<String>,
-    at: DateTime<Utc>,
+    mut plan: NumberingPlan, verdict: Verdict, current: &CurrentState<'_>, decided_by: &str,
+    reason: Option<String>, at: DateTime<Utc>,
 ) -> Result<Decision, PlanError> {
     ensure_draft(&plan)?;
     plan.status = match verdict {
@@ -124,9 +120,7 @@ pub fn decide(
 
 /// The plan's alleys whose entrance number changes, each checked against its version.
 fn renamed_alleys(
-    plan: &NumberingPlan,
-    alleys: &[Street],
-    at: DateTime<Utc>,
+    plan: &NumberingPlan, alleys: &[Street], at: DateTime<Utc>,
 ) -> Result<Vec<StreetRevision>, PlanError> {
     let by_id: HashMap<&str, &Street> = alleys.iter().map(|a| (a.id.as_str(), a)).collect();
     let mut renamed = Vec::new();
@@ -164,9 +158,7 @@ fn renamed_alleys(
 /// Once approved, the street is numbered: its direction is kept from now on, whatever later
 /// corrections of its line would give by the compass rules.
 fn direction_kept(
-    plan: &NumberingPlan,
-    street: &Street,
-    at: DateTime<Utc>,
+    plan: &NumberingPlan, street: &Street, at: DateTime<Utc>,
 ) -> Option<StreetRevision> {
     if street.already_numbered && street.direction != DirectionSetting::Auto {
         return None;
@@ -192,9 +184,7 @@ fn direction_kept(
 /// Every house of the plan whose address or plan record changes, each checked against the
 /// version the plan was computed from.
 fn renumbered_houses(
-    plan: &NumberingPlan,
-    current: &CurrentState<'_>,
-    at: DateTime<Utc>,
+    plan: &NumberingPlan, current: &CurrentState<'_>, at: DateTime<Utc>,
 ) -> Result<Vec<HouseRevision>, PlanError> {
     let by_code: HashMap<String, &Place> = current
         .houses
@@ -295,11 +285,7 @@ mod tests {
     }
 
     fn decide_now(
-        plan: NumberingPlan,
-        verdict: Verdict,
-        street: &Street,
-        alleys: &[Street],
-        houses: &[Place],
+        plan: NumberingPlan, verdict: Verdict, street: &Street, alleys: &[Street], houses: &[Place],
     ) -> Result<Decision, PlanError> {
         let current = CurrentState {
             street,

@@ -277,10 +277,7 @@ fn flag(props: &Map<String, Value>, key: &str, errors: &mut Errors) -> bool {
 /// An optional property: `None` when absent or null, otherwise what `read` makes of it; a value
 /// it cannot read is an error (`message`) at `/properties/{key}`.
 fn optional<T>(
-    props: &Map<String, Value>,
-    key: &str,
-    message: &str,
-    errors: &mut Errors,
+    props: &Map<String, Value>, key: &str, message: &str, errors: &mut Errors,
     read: impl FnOnce(&Value) -> Option<T>,
 ) -> Option<T> {
     match props.get(key) {

@@ -175,9 +175,7 @@ fn to_decimetre(m: f64) -> f64 {
 /// The existing number of a house on this street: its number counts when an approved plan
 /// put it on this street, or (never planned) when its street text names this street.
 fn existing_number_on(
-    place: &Place,
-    street: &Street,
-    group: Option<HouseGroup>,
+    place: &Place, street: &Street, group: Option<HouseGroup>,
 ) -> Option<HouseNumber> {
     let written = place.address.house_number.as_deref()?;
     let number = match group {
@@ -218,10 +216,7 @@ mod tests {
     use crate::street::PlanRequest;
 
     fn plan_for(
-        street: &Street,
-        houses: &StreetHouses,
-        alleys: &[Arc<Street>],
-        request: PlanRequest,
+        street: &Street, houses: &StreetHouses, alleys: &[Arc<Street>], request: PlanRequest,
     ) -> Result<NumberingPlan, PlanError> {
         propose(ProposalInput {
             id: "np-testplan01".into(),

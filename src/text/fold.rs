@@ -39,8 +39,7 @@ pub fn fold(s: &str) -> String {
 /// trimmed; every other character goes through `push`, which appends its folded form or
 /// refuses it (the first refusal is the answer).
 pub fn fold_each<E>(
-    s: &str,
-    mut push: impl FnMut(char, &mut String) -> Result<(), E>,
+    s: &str, mut push: impl FnMut(char, &mut String) -> Result<(), E>,
 ) -> Result<String, E> {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;

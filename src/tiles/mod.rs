@@ -105,9 +105,7 @@ fn lat_of(wy: f64) -> f64 {
 /// The `places` layer of a tile, from the places in (or near) it; `visible` says which places
 /// the caller may see. Returns the encoded tile (empty when no place is visible there).
 pub fn places_tile<'a>(
-    tile: TileId,
-    places: impl Iterator<Item = &'a PlaceDoc>,
-    visible: impl Fn(&PlaceDoc) -> bool,
+    tile: TileId, places: impl Iterator<Item = &'a PlaceDoc>, visible: impl Fn(&PlaceDoc) -> bool,
 ) -> Vec<u8> {
     let mut layer = mvt::LayerBuilder::new("places");
     let inside = |x: f64, y: f64| {
@@ -150,12 +148,7 @@ pub fn places_tile<'a>(
 }
 
 fn add(
-    layer: &mut mvt::LayerBuilder,
-    d: &PlaceDoc,
-    x: f64,
-    y: f64,
-    count: Option<u32>,
-    name: bool,
+    layer: &mut mvt::LayerBuilder, d: &PlaceDoc, x: f64, y: f64, count: Option<u32>, name: bool,
 ) {
     let code = d.code.to_string();
     let mut props = vec![

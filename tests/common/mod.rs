@@ -155,11 +155,7 @@ impl Server {
     }
 
     pub fn patch(
-        &self,
-        path: &str,
-        token: Option<&str>,
-        if_match: Option<&str>,
-        body: &Value,
+        &self, path: &str, token: Option<&str>, if_match: Option<&str>, body: &Value,
     ) -> Response {
         let mut req = self
             .client

@@ -76,16 +76,7 @@ impl Registry {
             .zip(&names)
             .map(|(s, n)| (s.street_type, n.as_str()))
             .collect();
-        let communes = self.communes();
-        let (commune, province) = communes
-            .get(commune_code)
-            .map(|c| {
-                (
-                    commune_in_address(&c.full_name),
-                    province_in_address(&c.province_name),
-                )
-            })
-            .unwrap_or_default();
+        let (commune, province) = self.commune_and_province_in_address(commune_code);
         format_full_address(number, &parts, &commune, &province)
     }
 
@@ -112,22 +103,9 @@ impl Registry {
     /// One address line from its parts: "Số 12, ngõ 5, phố X, Thôn 3, phường Y, tỉnh Hưng
     /// Yên" (blank parts left out).
     pub fn address_line(
-        &self,
-        number: Option<&str>,
-        street: Option<&str>,
-        hamlet: Option<&str>,
-        commune_code: &str,
+        &self, number: Option<&str>, street: Option<&str>, hamlet: Option<&str>, commune_code: &str,
     ) -> String {
-        let communes = self.communes();
-        let (commune, province) = communes
-            .get(commune_code)
-            .map(|c| {
-                (
-                    commune_in_address(&c.full_name),
-                    province_in_address(&c.province_name),
-                )
-            })
-            .unwrap_or_default();
+        let (commune, province) = self.commune_and_province_in_address(commune_code);
         [
             number.map(|n| format!("Số {n}")),
             street.map(str::to_owned),
@@ -140,5 +118,19 @@ impl Registry {
         .filter(|s| !s.trim().is_empty())
         .collect::<Vec<_>>()
         .join(", ")
+    }
+
+    /// The commune and province as an address writes them ("phường Phố Hiến", "tỉnh Hưng
+    /// Yên"); both empty for a commune that is not loaded.
+    fn commune_and_province_in_address(&self, commune_code: &str) -> (String, String) {
+        self.communes()
+            .get(commune_code)
+            .map(|c| {
+                (
+                    commune_in_address(&c.full_name),
+                    province_in_address(&c.province_name),
+                )
+            })
+            .unwrap_or_default()
     }
 }

@@ -52,12 +52,8 @@ impl Registry {
 
     /// The streets' log entry of a write, stamped with the new version's time.
     pub(super) fn street_event(
-        actor: &Actor,
-        action: StreetAction,
-        before: Option<&Street>,
-        after: &Street,
-        plan_id: Option<String>,
-        reason: Option<String>,
+        actor: &Actor, action: StreetAction, before: Option<&Street>, after: &Street,
+        plan_id: Option<String>, reason: Option<String>,
     ) -> NewStreetEvent {
         NewStreetEvent {
             at: after.updated_at,
@@ -74,9 +70,7 @@ impl Registry {
     /// Reads the stored street for a write (the index may lag behind another node), checking
     /// the ETag the client holds when it sent one.
     pub(super) async fn current_street_for_write(
-        &self,
-        id: &str,
-        if_match: Option<&str>,
+        &self, id: &str, if_match: Option<&str>,
     ) -> Result<Street> {
         let street = self
             .store

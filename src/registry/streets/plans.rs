@@ -53,10 +53,7 @@ impl Registry {
 
     /// Sets a commune's numbering rules (an editor of that commune, or above).
     pub async fn set_numbering_rules(
-        &self,
-        actor: &Actor,
-        commune_code: &str,
-        suffix_style: SuffixStyle,
+        &self, actor: &Actor, commune_code: &str, suffix_style: SuffixStyle,
         reserve_every_m: Option<f64>,
     ) -> Result<CommuneRules> {
         if self.communes().get(commune_code).is_none() {
@@ -82,10 +79,7 @@ impl Registry {
 
     /// Computes a draft numbering plan for a street and saves it (editor of its communes).
     pub async fn propose_plan(
-        &self,
-        actor: &Actor,
-        street_id: &str,
-        request: PlanRequest,
+        &self, actor: &Actor, street_id: &str, request: PlanRequest,
     ) -> Result<NumberingPlan> {
         allow(
             actor.can_write(),
@@ -179,11 +173,7 @@ impl Registry {
     /// every number, street text and alley name of the plan in one transaction; it is refused
     /// if the street or any house changed since the plan was computed.
     pub async fn decide_plan(
-        &self,
-        actor: &Actor,
-        id: &str,
-        approve: bool,
-        reason: Option<String>,
+        &self, actor: &Actor, id: &str, approve: bool, reason: Option<String>,
     ) -> Result<NumberingPlan> {
         allow(
             actor.can_certify(),

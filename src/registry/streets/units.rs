@@ -20,12 +20,8 @@ impl Registry {
     /// clockwise from the main access, floors from 1 (basements get no number). The units are
     /// kept in the building's `units` attribute, under its location code, with an event.
     pub async fn number_units(
-        &self,
-        actor: &Actor,
-        code: crate::code::LocationCode,
-        if_match: Option<&str>,
-        access_bearing_deg: f64,
-        units: &[numbering::UnitPosition],
+        &self, actor: &Actor, code: crate::code::LocationCode, if_match: Option<&str>,
+        access_bearing_deg: f64, units: &[numbering::UnitPosition],
     ) -> Result<Place> {
         if units.is_empty() || units.len() > MAX_UNITS {
             return Err(RegistryError::invalid(

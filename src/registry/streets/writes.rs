@@ -47,10 +47,7 @@ impl Registry {
 
     /// Builds the street a draft describes: communes, parent checks, direction.
     async fn street_from_draft(
-        &self,
-        draft: StreetDraft,
-        id: String,
-        previous: Option<&Street>,
+        &self, draft: StreetDraft, id: String, previous: Option<&Street>,
     ) -> Result<Street> {
         let communes = self.communes_of_line(&draft.line)?;
         let parent = match &draft.parent_id {
@@ -143,10 +140,7 @@ impl Registry {
     /// Commits a street and its event at the expected version, then updates the index; a
     /// version another writer took first answers `Stale` with the current ETag.
     async fn commit_street(
-        &self,
-        street: Street,
-        expected_version: Option<i64>,
-        event: NewStreetEvent,
+        &self, street: Street, expected_version: Option<i64>, event: NewStreetEvent,
     ) -> Result<Arc<Street>> {
         match self
             .store
@@ -181,11 +175,7 @@ impl Registry {
 
     /// Applies a JSON merge patch to a street's Feature (If-Match required by the API).
     pub async fn patch_street(
-        &self,
-        actor: &Actor,
-        id: &str,
-        if_match: &str,
-        patch: &Value,
+        &self, actor: &Actor, id: &str, if_match: &str, patch: &Value,
     ) -> Result<Arc<Street>> {
         let _write = self.writes.lock().await;
         let before = self.current_street_for_write(id, Some(if_match)).await?;
@@ -215,11 +205,7 @@ impl Registry {
 
     /// Retires a street, with a reason; its id is never reused.
     pub async fn retire_street(
-        &self,
-        actor: &Actor,
-        id: &str,
-        if_match: Option<&str>,
-        reason: &str,
+        &self, actor: &Actor, id: &str, if_match: Option<&str>, reason: &str,
     ) -> Result<Arc<Street>> {
         let reason = required_reason(reason)?;
         let _write = self.writes.lock().await;
@@ -249,9 +235,7 @@ impl Registry {
 
     /// The streets' log for one street (readers and above).
     pub async fn street_history(
-        &self,
-        actor: &Actor,
-        id: &str,
+        &self, actor: &Actor, id: &str,
     ) -> Result<Vec<crate::event::StreetEvent>> {
         history_for(actor, self.store.street_history(id), || {
             RegistryError::StreetNotFound(id.to_owned())

@@ -97,10 +97,7 @@ fn csv_row(out: &mut String, cells: Vec<Arg<'_>>) {
 /// Streams rows into a table with `COPY … FROM STDIN (FORMAT csv)`: one stream per table and
 /// batch, no statement per row; generated columns (geometry) are computed by the server.
 async fn copy_in<'a, T>(
-    conn: &mut PgConnection,
-    copy: &str,
-    items: &'a [T],
-    row: impl Fn(&'a T) -> Vec<Arg<'a>>,
+    conn: &mut PgConnection, copy: &str, items: &'a [T], row: impl Fn(&'a T) -> Vec<Arg<'a>>,
 ) -> sqlx::Result<()> {
     let mut csv = String::with_capacity(items.len() * 400);
     for item in items {

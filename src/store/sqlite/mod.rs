@@ -71,10 +71,7 @@ fn query<'q>(sql: &'q str, args: Vec<Arg<'q>>) -> SqliteQuery<'q> {
 /// Runs multi-row `INSERT`s: `head`, then a `VALUES` row per item, [`ROWS_PER_STATEMENT`] rows
 /// a statement.
 async fn insert_rows<'a, T>(
-    conn: &mut SqliteConnection,
-    head: &str,
-    items: &'a [T],
-    row: impl Fn(&'a T) -> Vec<Arg<'a>>,
+    conn: &mut SqliteConnection, head: &str, items: &'a [T], row: impl Fn(&'a T) -> Vec<Arg<'a>>,
 ) -> sqlx::Result<()> {
     for chunk in items.chunks(ROWS_PER_STATEMENT) {
         let rows: Vec<Vec<Arg<'a>>> = chunk.iter().map(&row).collect();
