@@ -275,3 +275,88 @@ fn a_street_and_its_approved_plan_reach_the_other_node() {
     });
     assert!(numbered.is_some(), "node B never saw the approved plan");
 }
+
+/// The tile (x, y) that holds a point at zoom z (Web Mercator, as the viewer's map).
+fn tile_path(at: [f64; 2], z: u32) -> String {
+    let n = f64::from(1u32 << z);
+    let x = ((at[0] + 180.0) / 360.0 * n).floor();
+    let lat = at[1].to_radians();
+    let y = ((1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor();
+    format!("/tiles/places/{z}/{x}/{y}.mvt")
+}
+
+/// (x-cache, the tile's bytes) from a node.
+fn node_tile(node: &Node, token: &str, at: [f64; 2], z: u32) -> (String, Vec<u8>) {
+    let r = node.get(&tile_path(at, z), token);
+    assert_eq!(r.status(), 200);
+    let cache = r.headers()["x-cache"].to_str().unwrap().to_owned();
+    (cache, r.bytes().unwrap().to_vec())
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn the_other_node_redraws_its_tiles_over_a_change_within_a_second() {
+    let s = Server::start();
+    let b = Node::start(&s);
+    let admin = s.token("admin", &[]);
+    let reader = s.token("reader", &[]);
+    let far_point = [106.3400, 20.4500];
+    for i in 0..40 {
+        let at = offset(PHO_HIEN, f64::from(i % 8) * 90.0, f64::from(i / 8) * 70.0);
+        s.register(&admin, "business", &format!("Cửa hàng {i}"), at);
+    }
+    s.register(&admin, "religious_site", "Chùa Keo", far_point);
+    // Node B has caught up and cut its tiles: at z10 and z12 (cells), at z15 (every place).
+    let caught_up = within(Duration::from_secs(2), || {
+        contains(&node_tile(&b, &reader, far_point, 15).1, "Chùa Keo")
+    });
+    assert!(caught_up.is_some(), "node B never caught up");
+    let zooms = [10, 12, 15];
+    let mut before = Vec::new();
+    for z in zooms {
+        node_tile(&b, &reader, PHO_HIEN, z);
+        assert_eq!(node_tile(&b, &reader, PHO_HIEN, z).0, "hit", "z{z}");
+        before.push(node_tile(&b, &reader, far_point, z));
+    }
+
+    // A registers in Phố Hiến; B shows it in its tiles and finds it within a second.
+    let near = offset(PHO_HIEN, 35.0, 25.0);
+    s.register(&admin, "bus_station", "Bến xe buýt Phố Hiến", near);
+    let shown = within(Duration::from_secs(1), || {
+        contains(&node_tile(&b, &reader, near, 15).1, "Bến xe buýt Phố Hiến")
+    });
+    assert!(
+        shown.is_some(),
+        "node B did not redraw its z15 tile within one second"
+    );
+    let found: Value = b
+        .get("/api/search?q=ben%20xe%20buyt%20pho%20hien", &reader)
+        .json()
+        .unwrap();
+    assert_eq!(found["features"].as_array().unwrap().len(), 1, "{found}");
+    for (i, z) in zooms.into_iter().enumerate() {
+        assert_eq!(
+            node_tile(&b, &reader, far_point, z),
+            ("hit".to_owned(), before[i].1.clone()),
+            "B keeps its far tile, z{z}"
+        );
+    }
+    // B redrew its low-zoom tiles cell by cell; a node started now cuts them whole: the same
+    // bytes (from z14 on a tile lists places in its R-tree's order, which the history shapes).
+    let c = Node::start(&s);
+    for z in [10, 12] {
+        let redrawn = node_tile(&b, &reader, near, z).1;
+        let fresh = within(Duration::from_secs(2), || {
+            node_tile(&c, &reader, near, z).1 == redrawn
+        });
+        assert!(
+            fresh.is_some(),
+            "z{z}: node B's redrawn tile differs from a fresh cut"
+        );
+    }
+}

@@ -238,6 +238,14 @@ impl Catalog {
         self.journal.touched_since(generation, bbox)
     }
 
+    /// The points changes after `generation` touched inside `bbox` (where places were and
+    /// where they are), newest first; `None` when that is too long ago to say.
+    pub fn changed_points_since(
+        &self, generation: u64, bbox: [f64; 4],
+    ) -> Option<impl Iterator<Item = [f64; 2]> + '_> {
+        self.journal.points_since(generation, bbox)
+    }
+
     /// Remembers a place read from the store, unless the catalog changed since `generation`.
     pub fn remember(&self, place: std::sync::Arc<Place>, generation: u64) {
         if let Ok(mut recent) = self.recent.places.lock() {

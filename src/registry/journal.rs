@@ -41,6 +41,26 @@ impl ChangeJournal {
     /// assert_eq!(journal.touched_since(1, phố_hiến), Some(false)); // only the far change since
     /// ```
     pub fn touched_since(&self, since: u64, bbox: [f64; 4]) -> Option<bool> {
+        let mut points = self.points_since(since, bbox)?;
+        Some(points.next().is_some())
+    }
+
+    /// The points that changes after generation `since` touched inside `bbox` (edges
+    /// included), newest first; `None` when changes after `since` are forgotten.
+    ///
+    /// ```
+    /// use diachiso::registry::ChangeJournal;
+    /// let mut journal = ChangeJournal::default();
+    /// journal.record(1, [106.05, 20.65]);
+    /// journal.record(2, [106.30, 20.90]);
+    /// journal.record(3, [106.06, 20.66]);
+    /// let phố_hiến = [106.0, 20.6, 106.1, 20.7];
+    /// let since_1: Vec<[f64; 2]> = journal.points_since(1, phố_hiến).unwrap().collect();
+    /// assert_eq!(since_1, [[106.06, 20.66]]);
+    /// ```
+    pub fn points_since(
+        &self, since: u64, bbox: [f64; 4],
+    ) -> Option<impl Iterator<Item = [f64; 2]> + '_> {
         if since < self.forgotten_through {
             return None;
         }
@@ -49,8 +69,9 @@ impl ChangeJournal {
             self.changes
                 .iter()
                 .rev()
-                .take_while(|(g, _)| *g > since)
-                .any(|(_, [x, y])| {
+                .take_while(move |(g, _)| *g > since)
+                .map(|(_, point)| *point)
+                .filter(move |[x, y]| {
                     (bbox[0]..=bbox[2]).contains(x) && (bbox[1]..=bbox[3]).contains(y)
                 }),
         )

@@ -2,18 +2,21 @@
 //! ([`mvt`]) and the `places` layer, thinned at low zoom.
 //!
 //! Below [`FULL_DETAIL_ZOOM`] a tile keeps one point per cell of a grid ([`grid_cells`] per
-//! side: [`GRID`] from zoom 12, coarser below, so province-wide tiles stay small)
-//! (the first point the R-tree hands out in that cell) with a `count` property saying how many
-//! visible places the cell holds; from [`FULL_DETAIL_ZOOM`] on every visible place is in its
+//! side: [`GRID`] from zoom 12, coarser below, so province-wide tiles stay small) (the visible
+//! place with the smallest code in that cell, see [`ThinnedTile`]) with a `count` property
+//! saying how many visible places the cell holds; from [`FULL_DETAIL_ZOOM`] on every visible place is in its
 //! tile. Both carry `code`, `kind` and `status`, and from [`NAME_ZOOM`] on `name`.
 
 pub mod mvt;
+mod thinned;
 
 use std::f64::consts::PI;
 
-use crate::place::PlaceDoc;
+use crate::code::LocationCode;
+use crate::place::{PlaceDoc, PlaceKind, Status};
 
 pub use mvt::EXTENT;
+pub use thinned::ThinnedTile;
 
 /// The largest zoom level served.
 pub const MAX_ZOOM: u8 = 22;
@@ -107,57 +110,43 @@ fn lat_of(wy: f64) -> f64 {
 pub fn places_tile<'a>(
     tile: TileId, places: impl Iterator<Item = &'a PlaceDoc>, visible: impl Fn(&PlaceDoc) -> bool,
 ) -> Vec<u8> {
+    if tile.z < FULL_DETAIL_ZOOM {
+        return ThinnedTile::cut(tile, places, visible).encode();
+    }
     let mut layer = mvt::LayerBuilder::new("places");
     let inside = |x: f64, y: f64| {
         let lo = f64::from(-BUFFER);
         let hi = f64::from(EXTENT as i32 + BUFFER);
         (lo..hi).contains(&x) && (lo..hi).contains(&y)
     };
-    if tile.z >= FULL_DETAIL_ZOOM {
-        for d in places.filter(|d| visible(d)) {
-            let (x, y) = tile.project(d.lon, d.lat);
-            if inside(x, y) {
-                add(&mut layer, d, x, y, None, true);
-            }
-        }
-    } else {
-        // One slot per grid cell, the buffer included: (first place, count).
-        let grid = grid_cells(tile.z);
-        let cell = (EXTENT / grid) as i32;
-        let margin = BUFFER / cell;
-        let side = (grid as i32 + 2 * margin) as usize;
-        let mut cells: Vec<Option<(&PlaceDoc, u32, f64, f64)>> = vec![None; side * side];
-        for d in places.filter(|d| visible(d)) {
-            let (x, y) = tile.project(d.lon, d.lat);
-            if !inside(x, y) {
-                continue;
-            }
-            let cx = (x.floor() as i32).div_euclid(cell) + margin;
-            let cy = (y.floor() as i32).div_euclid(cell) + margin;
-            let (cx, cy) = (cx.clamp(0, side as i32 - 1), cy.clamp(0, side as i32 - 1));
-            match &mut cells[cy as usize * side + cx as usize] {
-                Some((_, n, _, _)) => *n += 1,
-                slot @ None => *slot = Some((d, 1, x, y)),
-            }
-        }
-        for (d, n, x, y) in cells.into_iter().flatten() {
-            add(&mut layer, d, x, y, Some(n), tile.z >= NAME_ZOOM);
+    for d in places.filter(|d| visible(d)) {
+        let (x, y) = tile.project(d.lon, d.lat);
+        if inside(x, y) {
+            add(
+                &mut layer,
+                (d.code, d.kind, d.status, Some(&d.name)),
+                (x, y),
+                None,
+            );
         }
     }
     mvt::tile(vec![layer])
 }
 
+/// Adds a place's point: `code`, `kind`, `status`, `name` when given and `count` when given.
 fn add(
-    layer: &mut mvt::LayerBuilder, d: &PlaceDoc, x: f64, y: f64, count: Option<u32>, name: bool,
+    layer: &mut mvt::LayerBuilder,
+    (code, kind, status, name): (LocationCode, PlaceKind, Status, Option<&str>),
+    (x, y): (f64, f64), count: Option<u32>,
 ) {
-    let code = d.code.to_string();
+    let code = code.to_string();
     let mut props = vec![
         ("code", mvt::Value::Str(&code)),
-        ("kind", mvt::Value::Str(d.kind.as_str())),
-        ("status", mvt::Value::Str(d.status.as_str())),
+        ("kind", mvt::Value::Str(kind.as_str())),
+        ("status", mvt::Value::Str(status.as_str())),
     ];
-    if name {
-        props.push(("name", mvt::Value::Str(&d.name)));
+    if let Some(name) = name {
+        props.push(("name", mvt::Value::Str(name)));
     }
     if let Some(n) = count {
         props.push(("count", mvt::Value::Uint(u64::from(n))));
@@ -174,7 +163,6 @@ fn code_id(code: &str) -> u64 {
 mod tests {
     use super::mvt::decode::{self, Val};
     use super::*;
-    use crate::place::{PlaceKind, Status};
 
     fn doc(lon: f64, lat: f64, status: Status, name: &str) -> PlaceDoc {
         let code = crate::code::encode(lon, lat).expect("inside the grid");
@@ -279,12 +267,14 @@ mod tests {
             .collect();
         counts.sort();
         assert_eq!(counts, [1, 100]);
+        // Each cell shows its place with the smallest code, where that place is.
+        let smallest = docs[..100].iter().map(|d| d.code).min().unwrap();
         for feat in f {
-            let name = &feat.props["name"];
             let d = docs
                 .iter()
-                .find(|d| Val::Str(d.name.to_string()) == *name)
+                .find(|d| Val::Str(d.code.to_string()) == feat.props["code"])
                 .unwrap();
+            assert!(d.name.as_ref() == "far" || d.code == smallest);
             let (x, y) = t.project(d.lon, d.lat);
             assert!((feat.x - x.round() as i32).abs() <= 0);
             assert!((feat.y - y.round() as i32).abs() <= 0);
