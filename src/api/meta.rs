@@ -85,7 +85,7 @@ pub async fn kinds() -> Json<Value> {
     description = "Role: **reader** or above (any valid token).",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Counts of communes, places, events and tokens.", body = schema::Stats),
+        (status = 200, description = "Counts of communes, places, events and tokens, and the longest holds of the in-memory indexes.", body = schema::Stats),
         responses::TokenRequired,
     )
 )]
@@ -107,6 +107,7 @@ pub async fn stats(
         "places_indexed": state.registry.place_count(),
         "events": counts.events,
         "tokens": counts.tokens,
+        "longest_index_hold_us": stats.longest_index_holds,
     })))
 }
 

@@ -715,6 +715,15 @@ pub struct Stats {
     pub places_indexed: u64,
     pub events: i64,
     pub tokens: i64,
+    pub longest_index_hold_us: IndexHolds,
+}
+
+/// The longest holds of this node's in-memory indexes since it started, in microseconds: a
+/// reader waits behind a write for at most about `write_us`.
+#[derive(Serialize, ToSchema)]
+pub struct IndexHolds {
+    pub read_us: u64,
+    pub write_us: u64,
 }
 
 /// Links to the API's resources.

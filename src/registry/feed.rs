@@ -17,6 +17,8 @@ pub const MAX_CHANGES_LIMIT: i64 = 10_000;
 pub struct Stats {
     pub store: &'static str,
     pub counts: Counts,
+    /// The longest holds of the in-memory indexes since this node started.
+    pub longest_index_holds: super::LongestHolds,
 }
 
 impl Registry {
@@ -179,6 +181,7 @@ impl Registry {
         Ok(Stats {
             store: self.store.backend(),
             counts: self.store.counts().await?,
+            longest_index_holds: self.longest_index_holds(),
         })
     }
 

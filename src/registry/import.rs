@@ -416,12 +416,7 @@ impl BulkImport<'_> {
             .commit
             .await
             .map_err(|e| RegistryError::Internal(format!("import task: {e}")))??;
-        {
-            let mut indexes = self.registry.indexes_mut();
-            for p in flight.places.iter() {
-                indexes.catalog.upsert(p);
-            }
-        }
+        self.registry.index_places(&flight.places);
         self.committed = flight.progress;
         Ok(())
     }

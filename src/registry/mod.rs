@@ -8,6 +8,7 @@ mod catalog;
 mod error;
 mod feed;
 mod geocode;
+mod hold;
 mod import;
 mod import_file;
 mod import_jobs;
@@ -25,6 +26,7 @@ pub use geocode::{
     AdminContext, ConvertedFrom, GeocodeMatch, Geocoded, MatchLevel, BATCH_COLUMNS,
     MAX_ADDRESS_QUERY_CHARS, MAX_GEOCODE_LIMIT,
 };
+pub use hold::{HoldClock, LongestHolds};
 pub use import::{BatchReport, BulkImport, ImportRow};
 pub use import_file::{check_import_format, read_import_records, ImportInput, ReadOptions};
 pub use import_jobs::{ImportJob, ImportRequest, JobState, MAX_RUNNING_IMPORTS};
@@ -52,6 +54,7 @@ use crate::commune::{self, Commune, CommuneIndex};
 use crate::event::{Action, Event, NewEvent};
 use crate::place::{apply_merge_patch, place_feature, Place, PlaceDraft, Status};
 use crate::store::{IdempotencyRecord, Store, StoreError};
+use hold::Held;
 
 /// Longest reason accepted for a retirement or certification, in characters.
 pub const MAX_REASON_CHARS: usize = 1000;
@@ -60,6 +63,10 @@ pub use crate::street::NUMBERING_ATTRIBUTE;
 
 /// Radius of the duplicate check, metres.
 pub const DUPLICATE_RADIUS_M: f64 = 15.0;
+
+/// Places put into the indexes per write hold when many come at once (a catch-up page, an
+/// import batch): at ~10 µs a place at 1M, a hold stays around a millisecond.
+const INDEX_CHUNK: usize = 128;
 
 /// Why a retired place is not changed (patched, or its apartments numbered).
 pub(crate) const PLACE_RETIRED: &str = "a retired place cannot be changed";
@@ -94,6 +101,8 @@ struct Indexes {
 pub struct Registry {
     store: Arc<dyn Store>,
     indexes: RwLock<Indexes>,
+    /// How long `indexes` is held, at the longest.
+    holds: HoldClock,
     writes: tokio::sync::Mutex<()>,
     /// The last event of the log that the indexes reflect (see [`Registry::catch_up`]).
     applied_seq: std::sync::atomic::AtomicI64,
@@ -241,6 +250,7 @@ impl Registry {
         Ok(Registry {
             store,
             indexes: RwLock::new(indexes),
+            holds: HoldClock::default(),
             writes: tokio::sync::Mutex::new(()),
             applied_seq: std::sync::atomic::AtomicI64::new(applied_seq),
             applied_street_seq: std::sync::atomic::AtomicI64::new(applied_street_seq),
@@ -276,12 +286,7 @@ impl Registry {
                 .filter(|c| seen.insert(*c))
                 .collect();
             let places = self.store.get_places(&codes).await?;
-            {
-                let mut indexes = self.indexes_mut();
-                for p in &places {
-                    indexes.catalog.upsert(p);
-                }
-            }
+            self.index_places(&places);
             self.applied_seq.store(last, Ordering::SeqCst);
             total += events.len();
             if (events.len() as i64) < PAGE {
@@ -312,13 +317,30 @@ impl Registry {
     }
 
     /// The indexes, for reading (a lock poisoned by a panic while writing panics here too).
-    fn indexes(&self) -> RwLockReadGuard<'_, Indexes> {
-        self.indexes.read().expect("index lock")
+    fn indexes(&self) -> Held<'_, RwLockReadGuard<'_, Indexes>> {
+        self.holds.read(self.indexes.read().expect("index lock"))
     }
 
-    /// The indexes, for updating after a store write.
-    fn indexes_mut(&self) -> RwLockWriteGuard<'_, Indexes> {
-        self.indexes.write().expect("index lock")
+    /// The indexes, for updating after a store write. Keep each hold to one change or a small
+    /// chunk of them ([`INDEX_CHUNK`]): readers wait behind it.
+    fn indexes_mut(&self) -> Held<'_, RwLockWriteGuard<'_, Indexes>> {
+        self.holds.write(self.indexes.write().expect("index lock"))
+    }
+
+    /// The longest read and write holds of the in-memory indexes since start.
+    pub fn longest_index_holds(&self) -> LongestHolds {
+        self.holds.longest()
+    }
+
+    /// Puts places written to the store into the indexes, a chunk per hold: a catch-up page
+    /// or an import batch of thousands would otherwise keep every reader waiting for it.
+    fn index_places(&self, places: &[Place]) {
+        for chunk in places.chunks(INDEX_CHUNK) {
+            let mut indexes = self.indexes_mut();
+            for p in chunk {
+                indexes.catalog.upsert(p);
+            }
+        }
     }
 
     /// The communes loaded.
