@@ -24,6 +24,10 @@ const CACHE_BYTES: usize = 256 * 1024 * 1024;
 /// places at 1M).
 const MOST_CELLS_RECOUNTED: usize = 256;
 
+/// Rows of cells counted per look at the catalog when a low-zoom tile is cut afresh: a z10
+/// tile has 132 rows, so a band holds about a sixteenth of its places.
+const BAND_ROWS: u32 = 8;
+
 /// Tiles already cut, each with the generation of the catalog it was cut from. A tile of an
 /// older generation is still served when no change since touched its area (with the buffer
 /// its features may reach into): one registration redraws the few tiles over it, not the
@@ -146,8 +150,11 @@ impl TileCache {
 }
 
 /// Cuts a tile from the catalog, or brings a kept low-zoom tile's cells up to date by
-/// recounting those the changes since touched. Holds the catalog for the box queries only:
-/// the tile is encoded after.
+/// recounting those the changes since touched. A low-zoom tile is counted a band of cells (or
+/// one touched cell) per look at the catalog and encoded after: writers never wait for a whole
+/// tile. The tile is labelled with the generation read before the first look; a change made
+/// while it is counted is journaled after that generation, so the next request recounts its
+/// cells.
 fn cut_tile(
     registry: &crate::registry::Registry, tile: TileId, all: bool, kept: Option<(u64, ThinnedTile)>,
 ) -> Kept {
@@ -162,21 +169,26 @@ fn cut_tile(
             thinned: None,
         };
     }
-    let (generation, thinned) = registry.with_catalog(|c| {
+    // The cells to count: those the changes since the kept cut touched, or all of them.
+    let (generation, mut thinned, rects) = registry.with_catalog(|c| {
         let now = c.generation();
-        if let Some((since, mut thinned)) = kept {
+        if let Some((since, thinned)) = kept {
             if let Some(points) = c.changed_points_since(since, bbox) {
                 let cells = thinned.cells_at(points);
                 if cells.len() <= MOST_CELLS_RECOUNTED {
-                    for cell in cells {
-                        thinned.recount(cell, c.in_box(thinned.cell_bbox(cell)), visible);
-                    }
-                    return (now, thinned);
+                    let rects: Vec<_> = cells.into_iter().map(|i| thinned.rect_of(i)).collect();
+                    return (now, thinned, rects);
                 }
             }
         }
-        (now, ThinnedTile::cut(tile, c.in_box(bbox), visible))
+        let fresh = ThinnedTile::new(tile);
+        let bands = fresh.bands(BAND_ROWS);
+        (now, fresh, bands)
     });
+    for rect in rects {
+        let b = thinned.rect_bbox(&rect);
+        registry.with_catalog(|c| thinned.recount(&rect, c.in_box(b), visible));
+    }
     Kept {
         generation,
         tile: thinned.encode().into(),

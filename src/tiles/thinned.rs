@@ -31,6 +31,13 @@ pub struct ThinnedTile {
     cells: BTreeMap<u32, Cell>,
 }
 
+/// A rectangle of a tile's cells (columns and rows, the buffer's included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellRect {
+    cols: std::ops::Range<i32>,
+    rows: std::ops::Range<i32>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 struct Cell {
     count: u32,
@@ -72,41 +79,58 @@ impl ThinnedTile {
         tile: TileId, places: impl Iterator<Item = &'a PlaceDoc>,
         visible: impl Fn(&PlaceDoc) -> bool,
     ) -> ThinnedTile {
+        let mut thinned = ThinnedTile::new(tile);
+        let whole = thinned.whole();
+        thinned.recount(&whole, places, visible);
+        thinned
+    }
+
+    /// A tile (below [`FULL_DETAIL_ZOOM`]) with no cell counted yet: fill it with
+    /// [`ThinnedTile::recount`], band by band ([`ThinnedTile::bands`]) to keep each look at
+    /// the places short.
+    pub fn new(tile: TileId) -> ThinnedTile {
         debug_assert!(tile.z < FULL_DETAIL_ZOOM);
         let grid = grid_cells(tile.z);
         let cell = (EXTENT / grid) as i32;
         let margin = BUFFER / cell;
-        let side = grid as i32 + 2 * margin;
-        let mut thinned = ThinnedTile {
+        ThinnedTile {
             tile,
             cell,
             margin,
-            side,
+            side: grid as i32 + 2 * margin,
             cells: BTreeMap::new(),
-        };
-        // Binned in a dense array first: a province-wide tile holds ~100,000 places.
-        let mut slots: Vec<Option<(&PlaceDoc, u32, f64, f64)>> = vec![None; (side * side) as usize];
-        for d in places.filter(|d| visible(d)) {
-            let Some((index, x, y)) = thinned.locate(d.lon, d.lat) else {
-                continue;
-            };
-            match &mut slots[index as usize] {
-                Some((shown, n, sx, sy)) => {
-                    *n += 1;
-                    if d.code < shown.code {
-                        (*shown, *sx, *sy) = (d, x, y);
-                    }
-                }
-                slot @ None => *slot = Some((d, 1, x, y)),
-            }
         }
-        for (index, slot) in slots.into_iter().enumerate() {
-            if let Some((d, count, x, y)) = slot {
-                let shown = thinned.shown(d, x, y);
-                thinned.cells.insert(index as u32, Cell { count, shown });
-            }
+    }
+
+    /// Every cell of the tile, its buffer included.
+    fn whole(&self) -> CellRect {
+        CellRect {
+            cols: 0..self.side,
+            rows: 0..self.side,
         }
-        thinned
+    }
+
+    /// The tile's cells in horizontal bands of `rows` rows (the last may be shorter), north
+    /// first.
+    pub fn bands(&self, rows: u32) -> Vec<CellRect> {
+        let step = rows.max(1) as i32;
+        (0..self.side)
+            .step_by(step as usize)
+            .map(|top| CellRect {
+                cols: 0..self.side,
+                rows: top..(top + step).min(self.side),
+            })
+            .collect()
+    }
+
+    /// The one cell `index` (from [`ThinnedTile::cells_at`]) as a rectangle.
+    pub fn rect_of(&self, index: u32) -> CellRect {
+        let index = index as i32;
+        let (cx, cy) = (index % self.side, index / self.side);
+        CellRect {
+            cols: cx..cx + 1,
+            rows: cy..cy + 1,
+        }
     }
 
     /// How many cells hold a visible place.
@@ -159,53 +183,64 @@ impl ThinnedTile {
             .collect()
     }
 
-    /// `[min lon, min lat, max lon, max lat]` of a cell, grown by a hair so that a box query
-    /// misses none of its places (the places it returns are checked against the cell).
-    pub fn cell_bbox(&self, index: u32) -> [f64; 4] {
-        let index = index as i32;
-        let (cx, cy) = (index % self.side, index / self.side);
+    /// `[min lon, min lat, max lon, max lat]` of a rectangle of cells, grown by a hair so
+    /// that a box query misses none of its places (the places it returns are checked against
+    /// the cells).
+    pub fn rect_bbox(&self, rect: &CellRect) -> [f64; 4] {
         let unit = |c: i32| f64::from((c - self.margin) * self.cell) / f64::from(EXTENT);
         let n = f64::from(1u32 << self.tile.z);
         let wx = |u: f64| (f64::from(self.tile.x) + u) / n;
         let wy = |u: f64| (f64::from(self.tile.y) + u) / n;
         let hair = 1e-9;
         [
-            lon_of(wx(unit(cx))) - hair,
-            lat_of(wy(unit(cy + 1))) - hair,
-            lon_of(wx(unit(cx + 1))) + hair,
-            lat_of(wy(unit(cy))) + hair,
+            lon_of(wx(unit(rect.cols.start))) - hair,
+            lat_of(wy(unit(rect.rows.end))) - hair,
+            lon_of(wx(unit(rect.cols.end))) + hair,
+            lat_of(wy(unit(rect.rows.start))) + hair,
         ]
     }
 
-    /// Counts a cell again from the places in or near it (those of other cells are passed
-    /// over): after a change, call it for every cell [`ThinnedTile::cells_at`] names for the
-    /// change's points.
+    /// Counts the cells of `rect` again from the places in or near it (those of other cells
+    /// are passed over; `places` must hold every place in [`ThinnedTile::rect_bbox`]). After
+    /// a change, call it for the cell of every point [`ThinnedTile::cells_at`] names.
     pub fn recount<'a>(
-        &mut self, index: u32, places: impl Iterator<Item = &'a PlaceDoc>,
+        &mut self, rect: &CellRect, places: impl Iterator<Item = &'a PlaceDoc>,
         visible: impl Fn(&PlaceDoc) -> bool,
     ) {
-        let mut best: Option<(&PlaceDoc, u32, f64, f64)> = None;
+        let width = rect.cols.len();
+        let mut slots: Vec<Option<(&PlaceDoc, u32, f64, f64)>> =
+            vec![None; width * rect.rows.len()];
         for d in places.filter(|d| visible(d)) {
-            match self.locate(d.lon, d.lat) {
-                Some((i, x, y)) if i == index => match &mut best {
-                    Some((shown, n, sx, sy)) => {
-                        *n += 1;
-                        if d.code < shown.code {
-                            (*shown, *sx, *sy) = (d, x, y);
-                        }
+            let Some((index, x, y)) = self.locate(d.lon, d.lat) else {
+                continue;
+            };
+            let (cx, cy) = (index as i32 % self.side, index as i32 / self.side);
+            if !(rect.cols.contains(&cx) && rect.rows.contains(&cy)) {
+                continue;
+            }
+            let slot = (cy - rect.rows.start) as usize * width + (cx - rect.cols.start) as usize;
+            match &mut slots[slot] {
+                Some((shown, n, sx, sy)) => {
+                    *n += 1;
+                    if d.code < shown.code {
+                        (*shown, *sx, *sy) = (d, x, y);
                     }
-                    None => best = Some((d, 1, x, y)),
-                },
-                _ => {}
+                }
+                slot @ None => *slot = Some((d, 1, x, y)),
             }
         }
-        match best {
-            Some((d, count, x, y)) => {
-                let shown = self.shown(d, x, y);
-                self.cells.insert(index, Cell { count, shown });
-            }
-            None => {
-                self.cells.remove(&index);
+        for (slot, counted) in slots.into_iter().enumerate() {
+            let cx = rect.cols.start + (slot % width) as i32;
+            let cy = rect.rows.start + (slot / width) as i32;
+            let index = (cy * self.side + cx) as u32;
+            match counted {
+                Some((d, count, x, y)) => {
+                    let shown = self.shown(d, x, y);
+                    self.cells.insert(index, Cell { count, shown });
+                }
+                None => {
+                    self.cells.remove(&index);
+                }
             }
         }
     }
@@ -305,16 +340,52 @@ mod tests {
                     [lon2, lat2],
                 ];
                 for cell in kept.cells_at(points) {
-                    let bbox = kept.cell_bbox(cell);
+                    let rect = kept.rect_of(cell);
+                    let bbox = kept.rect_bbox(&rect);
                     let near = docs.iter().filter(|d| {
                         (bbox[0]..=bbox[2]).contains(&d.lon) && (bbox[1]..=bbox[3]).contains(&d.lat)
                     });
-                    kept.recount(cell, near, active);
+                    kept.recount(&rect, near, active);
                 }
                 let fresh = ThinnedTile::cut(tile, docs.iter(), active);
                 assert_eq!(kept.cells, fresh.cells, "z{z}, round {round}");
             }
             assert_eq!(kept.encode(), places_tile(tile, docs.iter(), active));
+        }
+    }
+
+    #[test]
+    fn a_cut_band_by_band_is_the_cut_at_once() {
+        let mut seed = 5;
+        let docs: Vec<PlaceDoc> = (0..4000)
+            .map(|i| {
+                let (lon, lat) = (105.9 + lcg(&mut seed) * 0.4, 20.5 + lcg(&mut seed) * 0.3);
+                let status = if i % 4 == 0 {
+                    Status::Provisional
+                } else {
+                    Status::Active
+                };
+                doc(lon, lat, status, &format!("nơi {i}"))
+            })
+            .collect();
+        let active = |d: &PlaceDoc| d.status == Status::Active;
+        for z in [8u8, 10, 11, 12] {
+            let [wx, wy] = super::super::world(106.068, 20.6634);
+            let n = f64::from(1u32 << z);
+            let tile = TileId::new(u32::from(z), (wx * n) as u32, (wy * n) as u32).unwrap();
+            let whole = ThinnedTile::cut(tile, docs.iter(), active);
+            let mut banded = ThinnedTile::new(tile);
+            let bands = banded.bands(7);
+            assert!(bands.len() > 1);
+            for band in bands {
+                let b = banded.rect_bbox(&band);
+                let near = docs
+                    .iter()
+                    .filter(|d| (b[0]..=b[2]).contains(&d.lon) && (b[1]..=b[3]).contains(&d.lat));
+                banded.recount(&band, near, active);
+            }
+            assert!(!whole.is_empty());
+            assert_eq!(banded.cells, whole.cells, "z{z}");
         }
     }
 
@@ -332,7 +403,7 @@ mod tests {
         let thinned = ThinnedTile::cut(tile, docs.iter(), |_| true);
         for d in &docs {
             if let Some((cell, _, _)) = thinned.locate(d.lon, d.lat) {
-                let b = thinned.cell_bbox(cell);
+                let b = thinned.rect_bbox(&thinned.rect_of(cell));
                 assert!(
                     (b[0]..=b[2]).contains(&d.lon) && (b[1]..=b[3]).contains(&d.lat),
                     "{} {} outside its cell's box {b:?}",
