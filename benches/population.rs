@@ -46,9 +46,36 @@ fn bench(c: &mut Criterion) {
     g.bench_function("aggregate_h3_6_to_10_and_communes", |b| {
         b.iter(|| PopulationIndex::build(&data))
     });
-    let index = PopulationIndex::build(&data);
+    let mut index = PopulationIndex::build(&data);
     g.bench_function("public_view_k10", |b| {
         b.iter(|| PublicView::build(&index, PrivacyRule::default()))
+    });
+    // What bringing the aggregates up to date costs per changed house: taken out where it was
+    // counted and counted again where it is (100 houses moved 50 m east, then back).
+    let moved: Vec<(AddressCount, AddressCount)> = data
+        .iter()
+        .step_by(data.len() / 100)
+        .map(|a| {
+            (
+                *a,
+                AddressCount {
+                    lon: a.lon + 0.0005,
+                    ..*a
+                },
+            )
+        })
+        .collect();
+    g.bench_function("recount_100_moved_houses", |b| {
+        b.iter(|| {
+            for (from, to) in &moved {
+                index.remove(from);
+                index.add(to);
+            }
+            for (from, to) in &moved {
+                index.remove(to);
+                index.add(from);
+            }
+        })
     });
     g.finish();
 }

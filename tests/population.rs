@@ -332,6 +332,79 @@ fn a_commune_minus_its_cells_and_the_province_minus_its_communes_hide_no_small_c
     assert!(small["properties"]["density_per_km2"].as_f64().unwrap() > 0.0);
 }
 
+/// The analyst's exact residents per commune.
+fn exact_communes(w: &World) -> HashMap<String, u64> {
+    let v: Value =
+        w.s.get("/api/population/communes", Some(&w.analyst))
+            .json()
+            .unwrap();
+    features(&v)
+        .into_iter()
+        .filter(|f| f["properties"]["residents"].as_u64().unwrap_or(0) > 0)
+        .map(|f| {
+            (
+                f["properties"]["code"].as_str().unwrap().to_owned(),
+                f["properties"]["residents"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_moved_house_is_counted_where_it_is_now_without_a_new_snapshot() {
+    let mut w = world();
+    let admin = w.s.token("admin", &[]);
+    let before = exact_communes(&w);
+    // The 40-resident house of Phố Hiến moves next to the far medium cluster, in its commune.
+    let moved_to = offset(w.houses[5].at, 300.0, 0.0);
+    let code = w.houses[0].code.clone();
+    let r = w.s.patch(
+        &format!("/api/places/{code}"),
+        Some(&admin),
+        Some(&format!("\"{code}-1\"")),
+        &json!({"geometry": {"type": "Point", "coordinates": moved_to}}),
+    );
+    assert_eq!(r.status(), 200, "{}", r.text().unwrap_or_default());
+    let moved: Value = r.json().unwrap();
+    w.houses[0].at = moved_to;
+    w.houses[0].commune = moved["properties"]["commune_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(w.houses[0].commune, w.houses[5].commune);
+    // Within a few seconds (aggregates are brought up to date at most once a second), both the
+    // communes and every exact cell say what the houses now say.
+    let expected = |w: &World| {
+        let mut e: HashMap<String, u64> = HashMap::new();
+        for h in &w.houses {
+            *e.entry(h.commune.clone()).or_default() += h.residents;
+        }
+        e
+    };
+    let start = std::time::Instant::now();
+    while exact_communes(&w) != expected(&w) && start.elapsed().as_secs() < 5 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let after = exact_communes(&w);
+    assert_eq!(after, expected(&w), "before the move: {before:?}");
+    assert_ne!(after, before);
+    for res in 6..=10 {
+        for f in h3_map(&w.s, Some(&w.analyst), &format!("res={res}")) {
+            assert_eq!(
+                f["properties"]["residents"].as_u64().unwrap(),
+                true_residents(&w.houses, cell(&f)),
+                "res {res}: {f}"
+            );
+        }
+    }
+    let old_cell = cell_of(PHO_HIEN, Resolution::Ten);
+    let exact = h3_map(&w.s, Some(&w.analyst), "res=10");
+    assert!(
+        exact.iter().all(|f| true_residents(&w.houses, cell(f)) > 0),
+        "no empty cell is left where the house was ({old_cell})"
+    );
+}
+
 #[test]
 fn two_snapshots_reveal_no_exact_small_change() {
     let w = world();

@@ -25,6 +25,12 @@ impl Figures {
         self.addresses += 1;
     }
 
+    fn remove(&mut self, residents: u32, households: u32) {
+        self.residents = self.residents.saturating_sub(u64::from(residents));
+        self.households = self.households.saturating_sub(u64::from(households));
+        self.addresses = self.addresses.saturating_sub(1);
+    }
+
     /// Adds another area's figures.
     pub fn include(&mut self, other: &Figures) {
         self.residents += other.residents;
@@ -45,7 +51,7 @@ pub struct AddressCount {
 }
 
 /// A snapshot's figures per H3 cell at every served resolution, per commune, and in all.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PopulationIndex {
     /// `levels[r - MIN_RES]`: the cells of resolution r that hold addresses.
     levels: Vec<HashMap<CellIndex, Figures>>,
@@ -70,40 +76,66 @@ impl PopulationIndex {
     /// assert_eq!(index.cells(10).len(), 1); // both in one cell
     /// ```
     pub fn build(addresses: &[AddressCount]) -> PopulationIndex {
-        let mut levels: Vec<HashMap<CellIndex, Figures>> =
-            (MIN_RES..=MAX_RES).map(|_| HashMap::new()).collect();
-        let mut coarse_by_commune = HashMap::new();
-        let mut communes: HashMap<u32, Figures> = HashMap::new();
-        let mut total = Figures::default();
+        let mut index = PopulationIndex {
+            levels: (MIN_RES..=MAX_RES).map(|_| HashMap::new()).collect(),
+            ..PopulationIndex::default()
+        };
         for a in addresses {
-            let Ok(ll) = LatLng::new(a.lat, a.lon) else {
-                continue;
-            };
-            let fine = ll.to_cell(resolution(MAX_RES));
-            for r in MIN_RES..=MAX_RES {
-                let cell = fine.parent(resolution(r)).unwrap_or(fine);
-                levels[usize::from(r - MIN_RES)]
-                    .entry(cell)
-                    .or_default()
-                    .add(a.residents, a.households);
+            index.add(a);
+        }
+        index
+    }
+
+    /// Counts one more address (a house that got a position, or moved here).
+    pub fn add(&mut self, a: &AddressCount) {
+        self.apply(a, |f| f.add(a.residents, a.households));
+    }
+
+    /// Stops counting an address counted before with exactly these figures and position (a
+    /// house that moved away or lost its place): the index is then what [`PopulationIndex::build`]
+    /// gives without it, areas left without addresses included.
+    ///
+    /// ```
+    /// use diachiso::population::{AddressCount, PopulationIndex};
+    /// let a = AddressCount { lon: 106.068, lat: 20.6634, commune: 11953, residents: 4, households: 1 };
+    /// let b = AddressCount { lon: 106.30, lat: 20.45, commune: 12391, residents: 2, households: 1 };
+    /// let mut index = PopulationIndex::build(&[a, b]);
+    /// index.remove(&b);
+    /// assert_eq!(index.total().residents, 4);
+    /// assert_eq!(index.cells(10).len(), 1);
+    /// assert!(index.communes().get(&12391).is_none());
+    /// ```
+    pub fn remove(&mut self, a: &AddressCount) {
+        self.apply(a, |f| f.remove(a.residents, a.households));
+    }
+
+    /// Changes the figures of every area holding the address (its cell at each resolution,
+    /// its coarse cell in its commune, its commune, the province) and drops areas left empty.
+    fn apply(&mut self, a: &AddressCount, change: impl Fn(&mut Figures)) {
+        fn touch<K: std::hash::Hash + Eq + Copy>(
+            map: &mut HashMap<K, Figures>, key: K, change: &impl Fn(&mut Figures),
+        ) {
+            let f = map.entry(key).or_default();
+            change(f);
+            if f.addresses == 0 {
+                map.remove(&key);
             }
-            let coarse = fine.parent(resolution(MIN_RES)).unwrap_or(fine);
-            coarse_by_commune
-                .entry((coarse, a.commune))
-                .or_insert_with(Figures::default)
-                .add(a.residents, a.households);
-            communes
-                .entry(a.commune)
-                .or_default()
-                .add(a.residents, a.households);
-            total.add(a.residents, a.households);
         }
-        PopulationIndex {
-            levels,
-            coarse_by_commune,
-            communes,
-            total,
+        let Ok(ll) = LatLng::new(a.lat, a.lon) else {
+            return;
+        };
+        if self.levels.is_empty() {
+            self.levels = (MIN_RES..=MAX_RES).map(|_| HashMap::new()).collect();
         }
+        let fine = ll.to_cell(resolution(MAX_RES));
+        for r in MIN_RES..=MAX_RES {
+            let cell = fine.parent(resolution(r)).unwrap_or(fine);
+            touch(&mut self.levels[usize::from(r - MIN_RES)], cell, &change);
+        }
+        let coarse = fine.parent(resolution(MIN_RES)).unwrap_or(fine);
+        touch(&mut self.coarse_by_commune, (coarse, a.commune), &change);
+        touch(&mut self.communes, a.commune, &change);
+        change(&mut self.total);
     }
 
     /// The cells of resolution `res` (6–10) that hold addresses.
@@ -145,5 +177,50 @@ impl PopulationIndex {
     /// The province's figures.
     pub fn total(&self) -> Figures {
         self.total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moving_and_dropping_addresses_gives_what_a_fresh_build_gives() {
+        let mut seed = 3u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut addresses: Vec<AddressCount> = (0..2000)
+            .map(|i| AddressCount {
+                lon: 105.9 + next() * 0.5,
+                lat: 20.4 + next() * 0.5,
+                commune: 11950 + i % 7,
+                residents: 1 + i % 6,
+                households: 1 + i % 2,
+            })
+            .collect();
+        let mut index = PopulationIndex::build(&addresses);
+        for round in 0..300 {
+            let i = (next() * addresses.len() as f64) as usize;
+            let old = addresses[i];
+            index.remove(&old);
+            if round % 5 == 0 {
+                addresses.swap_remove(i);
+                continue;
+            }
+            // Moved, sometimes into another commune.
+            let new = AddressCount {
+                lon: old.lon + (next() - 0.5) * 0.02,
+                lat: old.lat + (next() - 0.5) * 0.02,
+                commune: if round % 3 == 0 { 11949 } else { old.commune },
+                ..old
+            };
+            index.add(&new);
+            addresses[i] = new;
+        }
+        assert_eq!(index, PopulationIndex::build(&addresses));
     }
 }

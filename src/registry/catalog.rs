@@ -175,7 +175,8 @@ impl Catalog {
             .get(&new.code)
             .is_some_and(|&id| self.docs[id as usize] == new);
         if !same {
-            self.journal.record(generation, [new.lon, new.lat]);
+            self.journal
+                .record(generation, new.code, [new.lon, new.lat]);
         }
         *self.classes.entry(class_of(&new)).or_default() += 1;
         match self.by_code.get(&new.code) {
@@ -185,7 +186,8 @@ impl Catalog {
                     *n -= 1;
                 }
                 if (old.lon, old.lat) != (new.lon, new.lat) {
-                    self.journal.record(generation, [old.lon, old.lat]);
+                    self.journal
+                        .record(generation, old.code, [old.lon, old.lat]);
                 }
                 let old = std::mem::replace(&mut self.docs[id as usize], new);
                 let new = &self.docs[id as usize];
@@ -236,6 +238,14 @@ impl Catalog {
     /// inside `bbox`; `None` when that is too long ago to say.
     pub fn touched_since(&self, generation: u64, bbox: [f64; 4]) -> Option<bool> {
         self.journal.touched_since(generation, bbox)
+    }
+
+    /// The places whose documents changed after `generation` (a place may come more than
+    /// once); `None` when that is too long ago to say.
+    pub fn changed_codes_since(
+        &self, generation: u64,
+    ) -> Option<impl Iterator<Item = LocationCode> + '_> {
+        self.journal.codes_since(generation)
     }
 
     /// The points changes after `generation` touched inside `bbox` (where places were and

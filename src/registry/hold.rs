@@ -4,6 +4,7 @@
 //! writers" is measured by (`GET /api/stats`, `scripts/bench`).
 
 use std::ops::{Deref, DerefMut};
+use std::panic::Location;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
@@ -22,14 +23,17 @@ pub struct LongestHolds {
 }
 
 impl HoldClock {
-    /// Times a read guard until it is dropped.
+    /// Times a read guard until it is dropped (a hold longer than [`LONG_HOLD_MS`] is
+    /// logged with the caller's place in the code).
+    #[track_caller]
     pub fn read<G>(&self, guard: G) -> Held<'_, G> {
-        Held::new(guard, &self.longest_read_ns)
+        Held::new(guard, &self.longest_read_ns, "read")
     }
 
     /// Times a write guard until it is dropped.
+    #[track_caller]
     pub fn write<G>(&self, guard: G) -> Held<'_, G> {
-        Held::new(guard, &self.longest_write_ns)
+        Held::new(guard, &self.longest_write_ns, "write")
     }
 
     /// The longest holds so far.
@@ -56,19 +60,27 @@ impl HoldClock {
     }
 }
 
+/// Holds longer than this are logged (a warning naming where in the code the lock was taken).
+pub const LONG_HOLD_MS: u64 = 20;
+
 /// A lock guard that records how long it was held when dropped.
 pub struct Held<'a, G> {
     guard: G,
     since: Instant,
     longest_ns: &'a AtomicU64,
+    kind: &'static str,
+    taken_at: &'static Location<'static>,
 }
 
 impl<'a, G> Held<'a, G> {
-    fn new(guard: G, longest_ns: &'a AtomicU64) -> Self {
+    #[track_caller]
+    fn new(guard: G, longest_ns: &'a AtomicU64, kind: &'static str) -> Self {
         Held {
             guard,
             since: Instant::now(),
             longest_ns,
+            kind,
+            taken_at: Location::caller(),
         }
     }
 }
@@ -77,6 +89,14 @@ impl<G> Drop for Held<'_, G> {
     fn drop(&mut self) {
         let ns = u64::try_from(self.since.elapsed().as_nanos()).unwrap_or(u64::MAX);
         self.longest_ns.fetch_max(ns, Ordering::Relaxed);
+        if ns / 1_000_000 > LONG_HOLD_MS {
+            tracing::warn!(
+                kind = self.kind,
+                hold_ms = ns / 1_000_000,
+                at = %self.taken_at,
+                "a long hold of the in-memory indexes"
+            );
+        }
     }
 }
 

@@ -317,12 +317,14 @@ impl Registry {
     }
 
     /// The indexes, for reading (a lock poisoned by a panic while writing panics here too).
+    #[track_caller]
     fn indexes(&self) -> Held<'_, RwLockReadGuard<'_, Indexes>> {
         self.holds.read(self.indexes.read().expect("index lock"))
     }
 
     /// The indexes, for updating after a store write. Keep each hold to one change or a small
     /// chunk of them ([`INDEX_CHUNK`]): readers wait behind it.
+    #[track_caller]
     fn indexes_mut(&self) -> Held<'_, RwLockWriteGuard<'_, Indexes>> {
         self.holds.write(self.indexes.write().expect("index lock"))
     }
@@ -354,6 +356,7 @@ impl Registry {
     }
 
     /// Runs `f` with read access to the in-memory catalog (keep it short: writers wait).
+    #[track_caller]
     pub fn with_catalog<R>(&self, f: impl FnOnce(&Catalog) -> R) -> R {
         f(&self.indexes().catalog)
     }
