@@ -27,5 +27,7 @@ pub mod sheet;
 pub mod spatial;
 pub mod store;
 pub mod street;
+#[cfg(test)]
+mod testing;
 pub mod text;
 pub mod tiles;

@@ -2950,11 +2950,30 @@ fn hostile_strings_are_stored_verbatim() {
         "undefined",
         "NaN",
         "Chùa Keo 🙏 㐀 𠀀",
-        "\u{202e}gnp.exe",
-        "zero\u{200b}width",
         "Đình làng Đông Hồ — “quoted” ‘single’",
         &"\u{1ec7}".repeat(200),
     ];
+    // Invisible direction overrides and zero-width characters make a name read other than it
+    // is (`gnp.exe` shown as `exe.png`): refused, with the character named, and nothing kept.
+    for (i, name) in ["\u{202e}gnp.exe", "zero\u{200b}width", "Chùa\u{2067}Keo"]
+        .iter()
+        .enumerate()
+    {
+        let at = offset(PHO_HIEN, -30.0 * (i as f64 + 1.0), -40.0);
+        let problem = expect_problem(
+            server.post(
+                "/api/places",
+                Some(&fx.editor),
+                &place("business", name, at),
+            ),
+            422,
+        );
+        assert!(
+            problem["errors"][0]["field"] == "/properties/name"
+                && problem["detail"].as_str().unwrap().contains("U+"),
+            "{name:?}: {problem}"
+        );
+    }
     let mut registered = Vec::new();
     for (i, name) in names.iter().enumerate() {
         let at = offset(PHO_HIEN, 30.0 * (i as f64 + 1.0), -40.0);
@@ -3429,7 +3448,7 @@ fn mutated_bodies_never_break_the_server() {
 fn mutated_bodies_to_the_newer_writers_never_break_the_server() {
     let mut server = Server::start();
     let admin = server.token("admin", &[]);
-    let platform = server.token("payment_platform", &[]);
+    let platform = server.token_named("payment_platform", "napas", &[]);
     let sync = server.token("population_sync", &[]);
     let lot = server.register(
         &admin,

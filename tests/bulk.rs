@@ -262,3 +262,31 @@ fn export_streams_every_format_and_filters_by_commune() {
         404,
     );
 }
+
+#[test]
+fn a_name_that_looks_like_a_formula_is_exported_as_text() {
+    let s = Server::start();
+    let admin = s.token("admin", &[]);
+    let evil = r#"=HYPERLINK("http://evil.example","x")"#;
+    let created = s.register(&admin, "business", evil, PHO_HIEN);
+    assert_eq!(created["properties"]["name"], evil, "kept as typed");
+    let csv = s
+        .get("/api/exports/places?format=csv", Some(&admin))
+        .text()
+        .unwrap();
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let name = header.iter().position(|h| h == "name").unwrap();
+    let row = rows.records().next().unwrap().unwrap();
+    assert_eq!(&row[name], format!("'{evil}"), "{csv}");
+    // JSON keeps the name as it is: only spreadsheets run formulas.
+    let json: Value = s
+        .get("/api/exports/places?format=ndjson", Some(&admin))
+        .text()
+        .unwrap()
+        .lines()
+        .next()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .unwrap();
+    assert_eq!(json["properties"]["name"], evil);
+}

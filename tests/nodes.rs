@@ -276,27 +276,9 @@ fn a_street_and_its_approved_plan_reach_the_other_node() {
     assert!(numbered.is_some(), "node B never saw the approved plan");
 }
 
-/// The tile (x, y) that holds a point at zoom z (Web Mercator, as the viewer's map).
-fn tile_path(at: [f64; 2], z: u32) -> String {
-    let n = f64::from(1u32 << z);
-    let x = ((at[0] + 180.0) / 360.0 * n).floor();
-    let lat = at[1].to_radians();
-    let y = ((1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor();
-    format!("/tiles/places/{z}/{x}/{y}.mvt")
-}
-
 /// (x-cache, the tile's bytes) from a node.
 fn node_tile(node: &Node, token: &str, at: [f64; 2], z: u32) -> (String, Vec<u8>) {
-    let r = node.get(&tile_path(at, z), token);
-    assert_eq!(r.status(), 200);
-    let cache = r.headers()["x-cache"].to_str().unwrap().to_owned();
-    (cache, r.bytes().unwrap().to_vec())
-}
-
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
+    tile_answer(node.get(&tile_path(at, z), token))
 }
 
 #[test]
@@ -313,7 +295,7 @@ fn the_other_node_redraws_its_tiles_over_a_change_within_a_second() {
     s.register(&admin, "religious_site", "Chùa Keo", far_point);
     // Node B has caught up and cut its tiles: at z10 and z12 (cells), at z15 (every place).
     let caught_up = within(Duration::from_secs(2), || {
-        contains(&node_tile(&b, &reader, far_point, 15).1, "Chùa Keo")
+        holds_text(&node_tile(&b, &reader, far_point, 15).1, "Chùa Keo")
     });
     assert!(caught_up.is_some(), "node B never caught up");
     let zooms = [10, 12, 15];
@@ -328,7 +310,7 @@ fn the_other_node_redraws_its_tiles_over_a_change_within_a_second() {
     let near = offset(PHO_HIEN, 35.0, 25.0);
     s.register(&admin, "bus_station", "Bến xe buýt Phố Hiến", near);
     let shown = within(Duration::from_secs(1), || {
-        contains(&node_tile(&b, &reader, near, 15).1, "Bến xe buýt Phố Hiến")
+        holds_text(&node_tile(&b, &reader, near, 15).1, "Bến xe buýt Phố Hiến")
     });
     assert!(
         shown.is_some(),

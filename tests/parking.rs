@@ -250,7 +250,7 @@ fn settled_payments_are_idempotent_all_or_nothing_and_roll_up_per_lot_and_day() 
     let s = Server::start();
     let editor = s.token("editor", &["11953"]);
     let reader = s.token("reader", &[]);
-    let platform = s.token("payment_platform", &[]);
+    let platform = s.token_named("payment_platform", "napas", &[]);
     let r = s.post("/api/places", Some(&editor), &lot(good_attributes()));
     let code = r.json::<Value>().unwrap()["properties"]["code"]
         .as_str()
@@ -293,6 +293,42 @@ fn settled_payments_are_idempotent_all_or_nothing_and_roll_up_per_lot_and_day() 
         .json()
         .unwrap();
     assert_eq!(out["results"][1]["outcome"], "replayed");
+    // Another platform cannot report under napas's name, nor napas under another's: the
+    // platform is the token's. A body may leave it out.
+    let vnpay = s.token_named("payment_platform", "vnpay", &[]);
+    let p = expect_problem(
+        s.post("/api/parking/transactions", Some(&vnpay), &batch),
+        403,
+    );
+    assert!(p["detail"].as_str().unwrap().contains("vnpay"), "{p}");
+    // (Paid in October: outside the totals read below.)
+    let mut own = tx("VN1", "car", 30000, "2026-10-01T09:00:00+07:00");
+    own.as_object_mut().unwrap().remove("platform");
+    let r = s.post(
+        "/api/parking/transactions",
+        Some(&vnpay),
+        &json!({"transactions": [own.clone()]}),
+    );
+    assert_eq!(r.status(), 200);
+    // The same transaction id from napas is napas's own, not a conflict with vnpay's.
+    let mut napas_same_id = own;
+    napas_same_id["platform"] = "napas".into();
+    let r = s.post(
+        "/api/parking/transactions",
+        Some(&platform),
+        &json!({"transactions": [napas_same_id]}),
+    );
+    assert_eq!(r.status(), 200);
+    let (ok, _, err) = s.cli(&[
+        "token",
+        "create",
+        "--role",
+        "payment_platform",
+        "--name",
+        "NAPAS cổng",
+    ]);
+    assert!(!ok, "a platform token is named with the platform's id");
+    assert!(err.contains("platform"), "{err}");
 
     let totals = |q: &str| -> Value {
         s.get(&format!("/api/parking/daily-totals?{q}"), Some(&reader))

@@ -642,3 +642,56 @@ fn control_characters_are_refused_everywhere_text_is_stored() {
     );
     assert_eq!(s.stats(&reader), before);
 }
+
+#[test]
+fn a_patch_that_changes_nothing_writes_nothing_and_the_generated_label_is_not_an_edit() {
+    let s = Server::start();
+    let admin = s.token("admin", &[]);
+    let created = s.register(&admin, "business", "Tiệm may Hoa", PHO_HIEN);
+    let code = created["properties"]["code"].as_str().unwrap().to_owned();
+    let path = format!("/api/places/{code}");
+    let etag = format!("\"{code}-1\"");
+    // The same name, with other spacing (stored normalised): nothing changes.
+    let r = s.patch(
+        &path,
+        Some(&admin),
+        Some(&etag),
+        &json!({"properties": {"name": "  Tiệm may   Hoa "}}),
+    );
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["etag"].to_str().unwrap(), etag);
+    let body: Value = r.json().unwrap();
+    assert_eq!(body["properties"]["version"], 1);
+    let events = |s: &Server| -> usize {
+        let h: Value = s
+            .get(&format!("{path}/history"), Some(&admin))
+            .json()
+            .unwrap();
+        h["events"].as_array().unwrap().len()
+    };
+    assert_eq!(events(&s), 1, "only the registration");
+    // The label of generated data is not for editors to flip, either way.
+    let p = expect_problem(
+        s.patch(
+            &path,
+            Some(&admin),
+            Some(&etag),
+            &json!({"properties": {"generated": true}}),
+        ),
+        422,
+    );
+    assert!(p.to_string().contains("/properties/generated"), "{p}");
+    // A real change still makes a version and an event.
+    let r = s.patch(
+        &path,
+        Some(&admin),
+        Some(&etag),
+        &json!({"properties": {"name": "Tiệm may Hoa Mai"}}),
+    );
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["etag"].to_str().unwrap(),
+        format!("\"{code}-2\"")
+    );
+    assert_eq!(events(&s), 2);
+}

@@ -285,6 +285,60 @@ async fn places_are_read_in_the_order_asked_and_exported_in_code_order() {
 }
 
 #[tokio::test]
+async fn places_read_together_are_exactly_the_places_read_one_by_one() {
+    let f = fresh().await;
+    let s = f.store.as_ref();
+    let mut places: Vec<Place> = (0..4)
+        .map(|i| {
+            place(
+                17.3 * f64::from(i) + 0.123_456_789,
+                &format!("Nơi \"số\" {i}"),
+            )
+        })
+        .collect();
+    // Coordinates with every digit a double has, a footprint, extra attributes and ids, parts
+    // left out, both labels.
+    places[0].lon = 106.068_123_456_789_01;
+    places[0].lat = 20.663_412_345_678_9;
+    places[0].code = encode(places[0].lon, places[0].lat).unwrap();
+    let [lon, lat] = [places[1].lon, places[1].lat];
+    places[1].footprint = Some(
+        serde_json::from_value(json!({"type": "Polygon", "coordinates": [[
+            [lon, lat], [lon + 0.0001, lat], [lon + 0.0001, lat + 0.0001], [lon, lat]
+        ]]}))
+        .unwrap(),
+    );
+    places[2].attributes = serde_json::from_value(json!({
+        "điện_thoại": "0221 3862 123", "tầng": 3, "ghi chú": "cạnh chợ; \"cũ\"", "x": [1, {"y": null}]
+    }))
+    .unwrap();
+    places[2].external_ids = serde_json::from_value(json!({"osm": "node/123"})).unwrap();
+    places[3].address = Address::default();
+    places[3].generated = false;
+    for p in &places {
+        s.insert_place(p, &event(Action::Create, p), None)
+            .await
+            .unwrap();
+    }
+    let codes: Vec<LocationCode> = places.iter().rev().map(|p| p.code).collect();
+    let together = s.get_places(&codes).await.unwrap();
+    assert_eq!(together.len(), places.len());
+    for (p, code) in together.iter().zip(&codes) {
+        let alone = s.get_place(*code).await.unwrap().unwrap();
+        assert_eq!(*p, alone);
+    }
+    assert_eq!(together.last().unwrap().lon, 106.068_123_456_789_01);
+    assert_eq!(together.last().unwrap().lat, 20.663_412_345_678_9);
+    // No code matches: nothing (PostgreSQL packs no row as NULL).
+    let elsewhere = encode(106.2, 20.9).unwrap();
+    assert!(s.get_places(&[elsewhere]).await.unwrap().is_empty());
+    // The start-up load keeps every digit too.
+    let docs = s.load_place_docs().await.unwrap();
+    let doc = docs.iter().find(|d| d.code == places[0].code).unwrap();
+    assert_eq!((doc.lon, doc.lat), (places[0].lon, places[0].lat));
+}
+
+#[tokio::test]
 async fn a_batch_is_committed_whole_with_its_progress_or_not_at_all() {
     let f = fresh().await;
     let s = f.store.as_ref();

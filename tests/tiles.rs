@@ -5,35 +5,16 @@
 
 mod common;
 
-use common::{offset, Server};
+use common::{holds_text, offset, tile_answer, tile_path, Server};
 use serde_json::json;
 
 const PHO_HIEN: [f64; 2] = [106.0681, 20.6634];
 /// Far from Phố Hiến, in the former Thái Bình (a different tile at every zoom used here).
 const THAI_BINH: [f64; 2] = [106.3400, 20.4500];
 
-/// The tile (x, y) that holds a point at zoom z (Web Mercator, as the viewer's map).
-fn tile_of(at: [f64; 2], z: u32) -> (u32, u32) {
-    let n = f64::from(1u32 << z);
-    let x = ((at[0] + 180.0) / 360.0 * n).floor();
-    let lat = at[1].to_radians();
-    let y = ((1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor();
-    (x as u32, y as u32)
-}
-
 /// (x-cache, the tile's bytes).
 fn tile(s: &Server, token: &str, at: [f64; 2], z: u32) -> (String, Vec<u8>) {
-    let (x, y) = tile_of(at, z);
-    let r = s.get(&format!("/tiles/places/{z}/{x}/{y}.mvt"), Some(token));
-    assert_eq!(r.status(), 200);
-    let cache = r.headers()["x-cache"].to_str().unwrap().to_owned();
-    (cache, r.bytes().unwrap().to_vec())
-}
-
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
+    tile_answer(s.get(&tile_path(at, z), Some(token)))
 }
 
 #[test]
@@ -52,7 +33,7 @@ fn a_change_redraws_only_the_tiles_over_it() {
         }
         far.push(tile(&s, &reader, THAI_BINH, z).1);
     }
-    assert!(contains(&far[2], "Chùa Keo"), "names are drawn at z15");
+    assert!(holds_text(&far[2], "Chùa Keo"), "names are drawn at z15");
 
     // A registration in Phố Hiến: its tiles are cut again and show it; Thái Bình's are kept.
     let near = offset(PHO_HIEN, 30.0, 20.0);
@@ -65,7 +46,7 @@ fn a_change_redraws_only_the_tiles_over_it() {
         let (cache, bytes) = tile(&s, &reader, near, z);
         assert_eq!(cache, "miss", "the tile over the change is cut again, z{z}");
         if z == 15 {
-            assert!(contains(&bytes, "Tiệm sách Phố Hiến"));
+            assert!(holds_text(&bytes, "Tiệm sách Phố Hiến"));
         }
     }
 
@@ -80,11 +61,11 @@ fn a_change_redraws_only_the_tiles_over_it() {
     for z in zooms {
         let (cache, bytes) = tile(&s, &reader, near, z);
         assert_eq!(cache, "miss", "where it was, z{z}");
-        assert!(!contains(&bytes, "Tiệm sách"));
+        assert!(!holds_text(&bytes, "Tiệm sách"));
         let (cache, bytes) = tile(&s, &reader, THAI_BINH, z);
         assert_eq!(cache, "miss", "where it is, z{z}");
         if z == 15 {
-            assert!(contains(&bytes, "Tiệm sách Phố Hiến"));
+            assert!(holds_text(&bytes, "Tiệm sách Phố Hiến"));
         }
     }
 }

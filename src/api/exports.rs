@@ -384,7 +384,8 @@ fn address_rows(
             serde_json::to_writer(&mut lines, &obj)?;
             lines.push(b'\n');
         } else {
-            out.write_record(&row).map_err(std::io::Error::other)?;
+            out.write_record(crate::formats::spreadsheet_record(&row))
+                .map_err(std::io::Error::other)?;
         }
     }
     if ndjson {

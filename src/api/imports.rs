@@ -275,12 +275,12 @@ pub async fn report(
         let mut out = csv::Writer::from_writer(Vec::new());
         out.write_record(REPORT_HEADER)?;
         for r in &rows {
-            out.write_record([
+            out.write_record(crate::formats::spreadsheet_record([
                 r.line.to_string().as_str(),
                 r.outcome,
                 r.code.as_str(),
                 r.problems.as_str(),
-            ])?;
+            ]))?;
         }
         out.into_inner().map_err(|e| e.into_error().into())
     };

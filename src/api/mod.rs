@@ -8,6 +8,7 @@ mod exports;
 mod extract;
 mod geocode;
 mod imports;
+pub mod limits;
 mod lookup;
 mod meta;
 mod ogc;
@@ -15,6 +16,7 @@ mod parking;
 mod places;
 mod population;
 mod problem;
+mod public;
 mod reply;
 mod reports;
 mod responses;
@@ -27,6 +29,7 @@ mod viewer;
 pub use extract::MAX_BODY_BYTES;
 pub use meta::OPENAPI_MEDIA_TYPE;
 pub use problem::{Problem, PROBLEM_JSON};
+pub use public::PublicSettings;
 
 use std::sync::Arc;
 
@@ -62,17 +65,27 @@ impl AppState {
     }
 }
 
-/// The whole HTTP service.
-pub fn router(state: AppState) -> Router {
+/// The whole HTTP service: the routes, then (inside out) the public guard (rate limits, cap
+/// on requests in flight, deadline), problem+json for every error, panics caught, security
+/// headers, CORS and compression.
+pub fn router(state: AppState, settings: PublicSettings) -> Router {
     let (routes, _) = api_routes().split_for_parts();
-    routes
+    let cors = public::cors(&settings.cors_origins);
+    let guard = std::sync::Arc::new(public::Guard::new(settings));
+    let router = routes
         .fallback(not_found)
         .with_state(state)
+        .layer(middleware::from_fn_with_state(guard, public::guard))
         .layer(middleware::from_fn(problem_for_every_error))
         .layer(CatchPanicLayer::custom(|_| {
             Problem::internal(&"a handler panicked").into_response()
         }))
-        .layer(compression())
+        .layer(middleware::from_fn(public::security_headers));
+    match cors {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
+    .layer(compression())
 }
 
 /// Smallest answer worth compressing, bytes: below it the encoding's overhead and the CPU cost
@@ -337,11 +350,64 @@ async fn problem_for_every_error(req: Request, next: Next) -> Response {
     problem
 }
 
-/// Serves until Ctrl-C or SIGTERM.
-pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+/// How long a client may take to send a request's headers, and to start its next request on
+/// a kept-alive connection, before the connection is closed (a client that trickles a header
+/// line every few seconds holds nothing for long).
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How long requests in flight may take to finish after Ctrl-C or SIGTERM.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Serves HTTP/1.1 until Ctrl-C or SIGTERM, then lets requests in flight finish. Each
+/// connection has [`HEADER_READ_TIMEOUT`]; each request carries its client's address for the
+/// rate limits.
+pub async fn serve(
+    listener: tokio::net::TcpListener, state: AppState, settings: PublicSettings,
+) -> std::io::Result<()> {
+    use tower::ServiceExt;
+    let app = router(state, settings);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown_signal());
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a little, keep serving.
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service =
+            hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(remote));
+                app.clone().oneshot(req)
+            });
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(HEADER_READ_TIMEOUT)
+            .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "a connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(SHUTDOWN_GRACE) => {
+            tracing::warn!("requests still in flight after the shutdown grace period");
+        }
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {

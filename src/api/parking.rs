@@ -491,7 +491,7 @@ pub async fn progress(
                 out.push_str(&format!(
                     "{},\"{}\",{},{},{},{}\n",
                     r.commune_code,
-                    r.commune_name.replace('"', "\"\""),
+                    crate::formats::spreadsheet_safe(&r.commune_name).replace('"', "\"\""),
                     r.lots,
                     r.certified,
                     r.with_payment_link,

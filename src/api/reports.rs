@@ -192,7 +192,8 @@ pub async fn progress(
         };
         for (c, r) in &rows {
             let (code, n) = name(*c);
-            w.write_record(line(code, n, r)).map_err(io)?;
+            w.write_record(crate::formats::spreadsheet_record(&line(code, n, r)))
+                .map_err(io)?;
         }
         w.write_record(line("province".into(), String::new(), &province))
             .map_err(io)?;

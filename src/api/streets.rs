@@ -523,7 +523,7 @@ pub async fn catalogue(
             let io = |e: csv::Error| Problem::internal(&e);
             w.write_record(CATALOGUE_COLUMNS).map_err(io)?;
             for r in &rows {
-                w.write_record([
+                w.write_record(crate::formats::spreadsheet_record([
                     r.code.as_str(),
                     &r.house_number,
                     &r.street,
@@ -537,7 +537,7 @@ pub async fn catalogue(
                     &r.lat.to_string(),
                     &r.status,
                     if r.generated { "true" } else { "false" },
-                ])
+                ]))
                 .map_err(io)?;
             }
             let bytes = w.into_inner().map_err(|e| Problem::internal(&e))?;

@@ -24,9 +24,10 @@ const CACHE_BYTES: usize = 256 * 1024 * 1024;
 /// places at 1M).
 const MOST_CELLS_RECOUNTED: usize = 256;
 
-/// Rows of cells counted per look at the catalog when a low-zoom tile is cut afresh: a z10
-/// tile has 132 rows, so a band holds about a sixteenth of its places.
-const BAND_ROWS: u32 = 8;
+/// Bands of cells a low-zoom tile is counted in when cut afresh, one look at the catalog each:
+/// a z8 tile holds the whole province (1M places at the scale benchmarked), so a band holds
+/// about 30,000 of them.
+const BANDS: u32 = 32;
 
 /// Tiles already cut, each with the generation of the catalog it was cut from. A tile of an
 /// older generation is still served when no change since touched its area (with the buffer
@@ -182,7 +183,7 @@ fn cut_tile(
             }
         }
         let fresh = ThinnedTile::new(tile);
-        let bands = fresh.bands(BAND_ROWS);
+        let bands = fresh.bands(BANDS);
         (now, fresh, bands)
     });
     for rect in rects {

@@ -196,6 +196,12 @@ pub fn check_new_token(
         }
         _ => {}
     }
+    if role == Role::PaymentPlatform && !crate::parking::is_platform_id(&name) {
+        return Err(
+            "a payment platform's token is named with the platform's id (1–64 of a–z, 0–9, _ and -, e.g. napas): payments it reports carry that name"
+                .into(),
+        );
+    }
     if let Some(bad) = communes
         .iter()
         .find(|c| !crate::commune::is_commune_code(c) || !commune_exists(c))

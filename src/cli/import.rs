@@ -142,12 +142,12 @@ impl Console {
             return Ok(());
         };
         for row in report.rows(self.dry_run) {
-            out.write_record([
+            out.write_record(crate::formats::spreadsheet_record(&[
                 row.line.to_string(),
                 row.outcome.to_owned(),
                 row.code,
                 row.problems,
-            ])?;
+            ]))?;
         }
         out.flush()?;
         Ok(())

@@ -59,6 +59,25 @@ enum Command {
         /// resident counts, all labelled generated); `--demo` alone loads 20000.
         #[arg(long, num_args = 0..=1, default_missing_value = "20000")]
         demo: Option<usize>,
+        /// Web origins allowed to call the API from a browser (CORS), comma-separated, e.g.
+        /// `https://gis.hungyen.gov.vn`; `*` for any. None by default.
+        #[arg(long, env = "DIACHISO_CORS_ORIGINS", value_delimiter = ',')]
+        cors_origins: Vec<String>,
+        /// Requests per second and burst allowed per client address (`200,1000`), or `off`
+        /// (load benchmarks). Exports, uploads, large pages and the population map cost more;
+        /// a refused token costs 20.
+        #[arg(long, env = "DIACHISO_RATE_LIMIT", default_value = "200,1000", value_parser = parse_rate_limit)]
+        rate_limit: RateLimit,
+        /// Seconds a request may take until its answer starts (uploads: 600).
+        #[arg(long, env = "DIACHISO_REQUEST_DEADLINE", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        request_deadline: u64,
+        /// Requests served at once; more are answered 503 with Retry-After.
+        #[arg(long, env = "DIACHISO_MAX_IN_FLIGHT", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        max_in_flight: u64,
+        /// The address of a reverse proxy in front: its `X-Forwarded-For` names the client for
+        /// rate limits.
+        #[arg(long, env = "DIACHISO_TRUSTED_PROXY")]
+        trusted_proxy: Option<std::net::IpAddr>,
     },
     /// Load generated demo data (places, streets, resident counts) into an empty store.
     Demo {
@@ -181,7 +200,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             privacy_k,
             privacy_round,
             demo: demo_places,
+            cors_origins,
+            rate_limit,
+            request_deadline,
+            max_in_flight,
+            trusted_proxy,
         } => {
+            let public = api::PublicSettings {
+                cors_origins,
+                request_deadline: std::time::Duration::from_secs(request_deadline),
+                max_in_flight: usize::try_from(max_in_flight).unwrap_or(usize::MAX),
+                rate: rate_limit.0,
+                trusted_proxy,
+            };
             let registry = open_registry(&cli.database_url).await?;
             if let Some(n) = demo_places {
                 if registry.place_count() == 0 {
@@ -230,7 +261,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 places = registry.place_count(),
                 "diachiso is serving"
             );
-            api::serve(listener, AppState::new(registry)).await?;
+            api::serve(listener, AppState::new(registry), public).await?;
         }
         Command::Token(TokenCommand::Create(t)) => {
             let registry = open_registry(&cli.database_url).await?;
@@ -333,4 +364,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `--rate-limit`: requests per second and burst, or off.
+#[derive(Debug, Clone, Copy)]
+struct RateLimit(Option<(f64, f64)>);
+
+fn parse_rate_limit(s: &str) -> Result<RateLimit, String> {
+    if s.trim().eq_ignore_ascii_case("off") {
+        return Ok(RateLimit(None));
+    }
+    let mut parts = s.split(',').map(|p| p.trim().parse::<f64>());
+    let rate = parts.next().and_then(Result::ok);
+    let burst = match parts.next() {
+        None => rate.map(|r| r * 5.0),
+        Some(b) => b.ok(),
+    };
+    match (rate, burst, parts.next()) {
+        (Some(r), Some(b), None) if r > 0.0 && b >= 1.0 && r.is_finite() && b.is_finite() => {
+            Ok(RateLimit(Some((r, b))))
+        }
+        _ => Err("RATE[,BURST] (requests per second, burst) or off, e.g. 200,1000".into()),
+    }
 }

@@ -166,7 +166,9 @@ impl<'a> CsvBatch<'a> {
                     if row.len() < width {
                         row.resize(width, String::new());
                     }
-                    row.extend(new);
+                    // The answer's columns come from the registry (names others typed): made
+                    // safe for a spreadsheet; the caller's own cells are theirs, left as sent.
+                    row.extend(new.iter().map(|c| super::spreadsheet_safe(c).into_owned()));
                     row
                 })
                 .collect();

@@ -4,11 +4,13 @@
 
 mod csv_batch;
 mod read;
+mod spreadsheet;
 mod table;
 mod write;
 
 pub use csv_batch::{CsvBatch, CsvBatchError, MAX_BATCH_ROWS};
 pub use read::{read_features, Record};
+pub use spreadsheet::{spreadsheet_record, spreadsheet_safe, SafeCell};
 pub use table::{
     detect_delimiter, is_workbook, read_csv_table, read_table, read_workbook, TableError, TableRow,
 };

@@ -156,12 +156,12 @@ fn csv_columns(crs: Crs) -> [&'static str; 17] {
     columns
 }
 
-/// One CSV cell: strings as they are, numbers and booleans as JSON, objects as JSON text;
-/// quoted when needed (RFC 4180).
+/// One CSV cell: strings as a spreadsheet shows text ([`super::spreadsheet_safe`]), numbers
+/// and booleans as JSON, objects as JSON text; quoted when needed (RFC 4180).
 fn csv_cell(v: &Value) -> String {
     let text = match v {
         Value::Null => return String::new(),
-        Value::String(s) => s.clone(),
+        Value::String(s) => super::spreadsheet_safe(s).into_owned(),
         Value::Object(o) if o.is_empty() => return String::new(),
         other => other.to_string(),
     };

@@ -18,7 +18,8 @@ pub const MAX_BATCH: usize = 1000;
 /// A settled payment as a platform reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transaction {
-    /// Who settled it (e.g. `napas`, `vnpay`): 1–64 of a–z, 0–9, `_`, `-`.
+    /// Who settled it (e.g. `napas`, `vnpay`): 1–64 of a–z, 0–9, `_`, `-`; the name of the
+    /// platform's token, never only what a request says ([`is_platform_id`]).
     pub platform: String,
     /// The platform's id of the transaction: 1–128 visible ASCII characters.
     pub transaction_id: String,
@@ -53,7 +54,23 @@ pub fn vietnam_day(t: &DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&ict).date_naive()
 }
 
-/// Reads one transaction object, adding every problem to `errors` under `at`.
+/// Whether `name` is a platform id: 1–64 of a–z, 0–9, `_` and `-` (a payment platform's token
+/// is named with it).
+///
+/// ```
+/// use diachiso::parking::is_platform_id;
+/// assert!(is_platform_id("napas"));
+/// assert!(!is_platform_id("NAPAS gateway"));
+/// ```
+pub fn is_platform_id(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
+/// Reads one transaction object, adding every problem to `errors` under `at`; a transaction
+/// without `platform` gets an empty one, for the caller to fill from the token.
 pub fn transaction_from_json(
     v: &Value, at: &str, errors: &mut Vec<FieldError>,
 ) -> Option<Transaction> {
@@ -76,11 +93,11 @@ pub fn transaction_from_json(
         }
     }
     let text = |k: &str| o.get(k).and_then(Value::as_str);
-    let platform = text("platform").filter(|p| {
-        (1..=64).contains(&p.len())
-            && p.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
-    });
+    // The platform may be left out: it is the token's (a different one is refused later).
+    let platform = match o.get("platform") {
+        None => Some(""),
+        Some(_) => text("platform").filter(|p| is_platform_id(p)),
+    };
     if platform.is_none() {
         add("platform", "1–64 of a–z, 0–9, _ and -");
     }

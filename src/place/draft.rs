@@ -283,7 +283,22 @@ fn point(geometry: Option<&Value>, errors: &mut Errors) -> Option<(f64, f64)> {
     Some((lon, lat))
 }
 
-/// Normalises and checks a free-text field: not empty, no control characters, bounded length.
+/// Characters that change how text around them is shown without being seen: direction
+/// overrides, embeddings, isolates and marks (a name could then read backwards, or two names
+/// that look alike differ), and zero-width spaces and joiners. Vietnamese needs none of them.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{200B}'..='\u{200F}' // zero-width space, non-joiner, joiner; LRM, RLM
+        | '\u{202A}'..='\u{202E}' // embeddings and overrides
+        | '\u{2060}'..='\u{2064}' // word joiner and invisible operators
+        | '\u{2066}'..='\u{2069}' // isolates
+        | '\u{061C}' // Arabic letter mark
+        | '\u{FEFF}' // zero-width no-break space (a BOM inside text)
+    )
+}
+
+/// Normalises and checks a free-text field: not empty, no control characters, no invisible
+/// direction or zero-width characters, bounded length.
 pub(crate) fn text_field(
     s: &str, field: &str, max_chars: usize, errors: &mut Errors,
 ) -> Option<String> {
@@ -293,6 +308,15 @@ pub(crate) fn text_field(
         None
     } else if s.chars().any(char::is_control) {
         errors.add(field, "must not contain control characters");
+        None
+    } else if let Some(c) = s.chars().find(|c| is_invisible_format(*c)) {
+        errors.add(
+            field,
+            format!(
+                "must not contain invisible direction or zero-width characters (U+{:04X})",
+                u32::from(c)
+            ),
+        );
         None
     } else if s.chars().count() > max_chars {
         errors.add(field, format!("is longer than {max_chars} characters"));
@@ -823,6 +847,27 @@ mod tests {
             let doc = json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": c}, "properties": {"kind": "other", "name": "x"}});
             assert!(PlaceDraft::from_feature(&doc).is_err(), "{c}");
         }
+    }
+
+    #[test]
+    fn names_with_invisible_direction_or_zero_width_characters_are_refused() {
+        for name in [
+            "Chùa\u{202E}oeK",
+            "Chùa\u{200B}Keo",
+            "\u{2067}Chùa Keo",
+            "Chùa\u{FEFF}Keo",
+        ] {
+            let mut errors = Errors(Vec::new());
+            assert!(
+                text_field(name, "/properties/name", 200, &mut errors).is_none(),
+                "{name:?}"
+            );
+        }
+        let mut errors = Errors(Vec::new());
+        assert_eq!(
+            text_field("  Chùa   Keo ", "/properties/name", 200, &mut errors).as_deref(),
+            Some("Chùa Keo")
+        );
     }
 
     #[test]

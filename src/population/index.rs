@@ -186,17 +186,11 @@ mod tests {
 
     #[test]
     fn moving_and_dropping_addresses_gives_what_a_fresh_build_gives() {
-        let mut seed = 3u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rng = crate::testing::Rng::new(3);
         let mut addresses: Vec<AddressCount> = (0..2000)
             .map(|i| AddressCount {
-                lon: 105.9 + next() * 0.5,
-                lat: 20.4 + next() * 0.5,
+                lon: rng.within(105.9, 0.5),
+                lat: rng.within(20.4, 0.5),
                 commune: 11950 + i % 7,
                 residents: 1 + i % 6,
                 households: 1 + i % 2,
@@ -204,7 +198,7 @@ mod tests {
             .collect();
         let mut index = PopulationIndex::build(&addresses);
         for round in 0..300 {
-            let i = (next() * addresses.len() as f64) as usize;
+            let i = rng.below(addresses.len());
             let old = addresses[i];
             index.remove(&old);
             if round % 5 == 0 {
@@ -213,8 +207,8 @@ mod tests {
             }
             // Moved, sometimes into another commune.
             let new = AddressCount {
-                lon: old.lon + (next() - 0.5) * 0.02,
-                lat: old.lat + (next() - 0.5) * 0.02,
+                lon: old.lon + rng.within(-0.01, 0.02),
+                lat: old.lat + rng.within(-0.01, 0.02),
                 commune: if round % 3 == 0 { 11949 } else { old.commune },
                 ..old
             };

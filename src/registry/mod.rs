@@ -677,6 +677,12 @@ impl Registry {
         if moved_or_renamed && !draft.confirm_distinct {
             self.check_duplicates(&draft, Some(code))?;
         }
+        if draft.generated != before.generated {
+            return Err(RegistryError::invalid(
+                "/properties/generated",
+                "the label of generated data is set by imports and the generator only",
+            ));
+        }
         // What the registry keeps comes from `before`; commit_change moves version and time on.
         let after = Place {
             status: before.status,
@@ -685,6 +691,10 @@ impl Registry {
             updated_at: before.updated_at,
             ..draft.into_place(code, commune_code, before.created_at)
         };
+        if after == before {
+            // Nothing changes: no new version, no event (the answer and its ETag stay).
+            return Ok(before);
+        }
         self.commit_change(actor, before, after, Action::Update, None)
             .await
     }

@@ -57,6 +57,33 @@ impl Registry {
             actor.has_role(Role::PaymentPlatform),
             "reporting payments needs a payment_platform token",
         )?;
+        // The platform is the token's: a platform cannot report (and so take the transaction
+        // ids of) another.
+        let platform = match actor {
+            Actor::Token(t) if crate::parking::is_platform_id(&t.name) => t.name.clone(),
+            _ => {
+                return Err(RegistryError::Forbidden(
+                    "this token's name is not a platform id; an admin makes the platform's token with --name <platform id>".into(),
+                ))
+            }
+        };
+        if let Some(other) = transactions
+            .iter()
+            .find(|t| !t.platform.is_empty() && t.platform != platform)
+        {
+            return Err(RegistryError::Forbidden(format!(
+                "this token reports payments for the platform {platform:?} only, not {:?}",
+                other.platform
+            )));
+        }
+        let transactions: Vec<Transaction> = transactions
+            .iter()
+            .map(|t| Transaction {
+                platform: platform.clone(),
+                ..t.clone()
+            })
+            .collect();
+        let transactions = &transactions[..];
         let codes: Vec<_> = transactions.iter().map(|t| t.lot_code).collect();
         let lots: BTreeMap<_, _> = self
             .store

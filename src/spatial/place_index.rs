@@ -141,20 +141,14 @@ mod tests {
     /// Brute force over every point with the same geodesic distance.
     #[test]
     fn nearest_agrees_with_brute_force() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rng = crate::testing::Rng::new(0x9e37_79b9_7f4a_7c15);
         let points: Vec<(u32, [f64; 2])> = (0..3000)
-            .map(|i| (i, [106.0 + next() * 0.2, 20.5 + next() * 0.2]))
+            .map(|i| (i, [rng.within(106.0, 0.2), rng.within(20.5, 0.2)]))
             .collect();
         let index = PlaceIndex::bulk_load(points.clone());
         for _ in 0..200 {
-            let q = [106.0 + next() * 0.2, 20.5 + next() * 0.2];
-            let radius = 50.0 + next() * 2000.0;
+            let q = [rng.within(106.0, 0.2), rng.within(20.5, 0.2)];
+            let radius = rng.within(50.0, 2000.0);
             let got = index.nearest(q[0], q[1], radius, 7, |d| d % 3 != 0);
             let mut want: Vec<(u32, f64)> = points
                 .iter()

@@ -68,6 +68,35 @@ pub fn token_from_parts(
     })
 }
 
+/// A coordinate in packed JSON: a number (PostgreSQL writes every digit a double needs), or
+/// text (SQLite's JSON numbers keep 15 significant digits, so it sends 17 as text).
+struct Coordinate(f64);
+
+impl<'de> serde::Deserialize<'de> for Coordinate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Coordinate;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number, or a number as text")
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Coordinate, E> {
+                Ok(Coordinate(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Coordinate, E> {
+                Ok(Coordinate(v as f64))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Coordinate, E> {
+                Ok(Coordinate(v as f64))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Coordinate, E> {
+                v.parse().map(Coordinate).map_err(E::custom)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
 /// One chunk of a store's start-up load (`select_place_docs.sql`): an array of
 /// `[code, kind, status, commune_code, lon, lat, name, house_number, street, hamlet]`.
 pub fn parse_place_docs(text: &str) -> StoreResult<Vec<PlaceDoc>> {
@@ -76,8 +105,8 @@ pub fn parse_place_docs(text: &str) -> StoreResult<Vec<PlaceDoc>> {
         &'a str,
         &'a str,
         &'a str,
-        f64,
-        f64,
+        Coordinate,
+        Coordinate,
         std::borrow::Cow<'a, str>,
         Option<std::borrow::Cow<'a, str>>,
         Option<std::borrow::Cow<'a, str>>,
@@ -92,7 +121,7 @@ pub fn parse_place_docs(text: &str) -> StoreResult<Vec<PlaceDoc>> {
                     kind_from_text(kind)?,
                     status_from_text(status)?,
                     commune,
-                    [lon, lat],
+                    [lon.0, lat.0],
                     &name,
                     [number.as_deref(), street.as_deref(), hamlet.as_deref()],
                 ))
@@ -178,6 +207,109 @@ where
 /// A column that is missing or does not decode: the stored data is not what the schema says.
 fn column_error(e: sqlx::Error) -> StoreError {
     StoreError::Corrupt(format!("column: {e}"))
+}
+
+/// The columns of a place packed as a JSON array (`select_places_packed.sql`), in order.
+pub const PACKED_PLACE_COLUMNS: [&str; 17] = [
+    "code",
+    "kind",
+    "name",
+    "lon",
+    "lat",
+    "footprint",
+    "commune_code",
+    "house_number",
+    "street",
+    "hamlet",
+    "attributes",
+    "external_ids",
+    "status",
+    "generated",
+    "version",
+    "created_at",
+    "updated_at",
+];
+
+/// A row packed as a JSON array, read by name like a database row, so that one decoder serves
+/// both. Numbers may come as JSON numbers or as text (SQLite writes coordinates as text with
+/// 17 significant digits: its JSON numbers keep 15, which would move a point by a hair).
+pub struct JsonRow<'a> {
+    columns: &'static [&'static str],
+    values: &'a [serde_json::Value],
+}
+
+impl<'a> JsonRow<'a> {
+    fn value(&self, column: &str) -> StoreResult<&'a serde_json::Value> {
+        self.columns
+            .iter()
+            .position(|c| *c == column)
+            .and_then(|i| self.values.get(i))
+            .ok_or_else(|| StoreError::Corrupt(format!("packed row: no column {column}")))
+    }
+
+    fn wrong(column: &str, v: &serde_json::Value) -> StoreError {
+        StoreError::Corrupt(format!("packed row: column {column} is {v}"))
+    }
+}
+
+/// A value a column must have.
+fn required<T>(column: &str, value: Option<T>) -> StoreResult<T> {
+    value.ok_or_else(|| StoreError::Corrupt(format!("packed row: column {column} is null")))
+}
+
+impl Columns for JsonRow<'_> {
+    fn text(&self, column: &str) -> StoreResult<String> {
+        required(column, self.opt_text(column)?)
+    }
+    fn opt_text(&self, column: &str) -> StoreResult<Option<String>> {
+        match self.value(column)? {
+            serde_json::Value::Null => Ok(None),
+            serde_json::Value::String(s) => Ok(Some(s.clone())),
+            v => Err(Self::wrong(column, v)),
+        }
+    }
+    fn number(&self, column: &str) -> StoreResult<f64> {
+        required(column, self.opt_number(column)?)
+    }
+    fn opt_number(&self, column: &str) -> StoreResult<Option<f64>> {
+        match self.value(column)? {
+            serde_json::Value::Null => Ok(None),
+            serde_json::Value::Number(n) => Ok(n.as_f64()),
+            serde_json::Value::String(s) => s
+                .parse()
+                .map(Some)
+                .map_err(|_| Self::wrong(column, &serde_json::Value::String(s.clone()))),
+            v => Err(Self::wrong(column, v)),
+        }
+    }
+    fn integer(&self, column: &str) -> StoreResult<i64> {
+        let v = self.value(column)?;
+        v.as_i64().ok_or_else(|| Self::wrong(column, v))
+    }
+    fn flag(&self, column: &str) -> StoreResult<bool> {
+        match self.value(column)? {
+            serde_json::Value::Bool(b) => Ok(*b),
+            serde_json::Value::Number(n) if n.as_i64() == Some(0) => Ok(false),
+            serde_json::Value::Number(n) if n.as_i64() == Some(1) => Ok(true),
+            v => Err(Self::wrong(column, v)),
+        }
+    }
+}
+
+/// Places packed as one JSON array of rows (`select_places_packed.sql`; `None`: no row).
+pub fn parse_packed_places(text: Option<&str>) -> StoreResult<Vec<crate::place::Place>> {
+    let Some(text) = text else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<Vec<serde_json::Value>> = json_from_text_borrowed(text)?;
+    rows.iter()
+        .map(|values| {
+            place_from_columns(&JsonRow {
+                columns: &PACKED_PLACE_COLUMNS,
+                values,
+            })
+        })
+        .collect()
 }
 
 /// A place from a row of `select_place*.sql`.

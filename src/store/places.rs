@@ -198,18 +198,21 @@ impl<D: Dialect> PlaceStore for SqlStore<D> {
         if codes.is_empty() {
             return Ok(Vec::new());
         }
+        // One row holding every place as JSON: sqlx decodes a row at a time (~13 µs each),
+        // the database packs and serde parses a page of 1,000 in a fraction of that.
         let list: Vec<String> = codes.iter().map(LocationCode::to_string).collect();
         let mut s = self.read("get_places").await?;
-        let rows = s
-            .all(
-                statement!("select_places_by_codes"),
+        let row = s
+            .one(
+                statement!("select_places_packed"),
                 vec![Arg::TextList(list)],
             )
             .await?;
-        let mut by_code: HashMap<LocationCode, Place> = rows
-            .iter()
-            .map(|r| place_from_columns(r).map(|p| (p.code, p)))
-            .collect::<StoreResult<_>>()?;
+        let packed = row.opt_text("places")?;
+        let mut by_code: HashMap<LocationCode, Place> = parse_packed_places(packed.as_deref())?
+            .into_iter()
+            .map(|p| (p.code, p))
+            .collect();
         Ok(codes.iter().filter_map(|c| by_code.remove(c)).collect())
     }
 

@@ -164,7 +164,8 @@ mod tests {
     use super::mvt::decode::{self, Val};
     use super::*;
 
-    fn doc(lon: f64, lat: f64, status: Status, name: &str) -> PlaceDoc {
+    /// A tourist site in Phố Hiến's commune at a point (lon, lat in degrees).
+    pub(super) fn doc(lon: f64, lat: f64, status: Status, name: &str) -> PlaceDoc {
         let code = crate::code::encode(lon, lat).expect("inside the grid");
         PlaceDoc::new(
             code,

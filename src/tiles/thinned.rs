@@ -110,10 +110,10 @@ impl ThinnedTile {
         }
     }
 
-    /// The tile's cells in horizontal bands of `rows` rows (the last may be shorter), north
-    /// first.
-    pub fn bands(&self, rows: u32) -> Vec<CellRect> {
-        let step = rows.max(1) as i32;
+    /// The tile's cells in `count` horizontal bands of equal rows (the last may be shorter;
+    /// fewer bands when the grid has fewer rows), north first.
+    pub fn bands(&self, count: u32) -> Vec<CellRect> {
+        let step = (self.side as u32).div_ceil(count.max(1)).max(1) as i32;
         (0..self.side)
             .step_by(step as usize)
             .map(|top| CellRect {
@@ -268,38 +268,17 @@ impl ThinnedTile {
 
 #[cfg(test)]
 mod tests {
-    use super::super::places_tile;
+    use super::super::tests::doc;
+    use super::super::{places_tile, world};
     use super::*;
-    use crate::code::encode;
+    use crate::testing::Rng;
 
-    fn doc(lon: f64, lat: f64, status: Status, name: &str) -> PlaceDoc {
-        let code = encode(lon, lat).expect("inside the grid");
-        PlaceDoc::new(
-            code,
-            PlaceKind::TouristSite,
-            status,
-            "11953",
-            [lon, lat],
-            name,
-            [None, None, None],
-        )
-    }
-
-    /// A small pseudo-random walk (no dependency on a random crate in unit tests).
-    fn lcg(seed: &mut u64) -> f64 {
-        *seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (*seed >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    #[test]
-    fn recounting_the_touched_cells_gives_what_a_fresh_cut_gives() {
-        let mut seed = 7;
-        // 3,000 places around Phố Hiến, a third provisional.
-        let mut docs: Vec<PlaceDoc> = (0..3000)
+    /// `n` places scattered over `[lon, lat, lon + span, lat + span]`, every `provisional_every`-th
+    /// provisional (the rest active).
+    fn scattered(rng: &mut Rng, n: usize, corner: [f64; 2], span: f64) -> Vec<PlaceDoc> {
+        (0..n)
             .map(|i| {
-                let (lon, lat) = (106.0 + lcg(&mut seed) * 0.2, 20.6 + lcg(&mut seed) * 0.15);
+                let (lon, lat) = (rng.within(corner[0], span), rng.within(corner[1], span));
                 let status = if i % 3 == 0 {
                     Status::Provisional
                 } else {
@@ -307,30 +286,46 @@ mod tests {
                 };
                 doc(lon, lat, status, &format!("nơi {i}"))
             })
-            .collect();
-        let active = |d: &PlaceDoc| d.status == Status::Active;
+            .collect()
+    }
+
+    /// The tile of zoom `z` over Phố Hiến.
+    fn tile_over_pho_hien(z: u8) -> TileId {
+        let [wx, wy] = world(106.068, 20.6634);
+        let n = f64::from(1u32 << z);
+        TileId::new(u32::from(z), (wx * n) as u32, (wy * n) as u32).unwrap()
+    }
+
+    /// The places inside a box (what the catalog's R-tree query gives).
+    fn inside(docs: &[PlaceDoc], b: [f64; 4]) -> impl Iterator<Item = &PlaceDoc> {
+        docs.iter()
+            .filter(move |d| (b[0]..=b[2]).contains(&d.lon) && (b[1]..=b[3]).contains(&d.lat))
+    }
+
+    fn active(d: &PlaceDoc) -> bool {
+        d.status == Status::Active
+    }
+
+    #[test]
+    fn recounting_the_touched_cells_gives_what_a_fresh_cut_gives() {
+        let mut rng = Rng::new(7);
+        let mut docs = scattered(&mut rng, 3000, [106.0, 20.6], 0.15);
         for z in [9u8, 10, 12, 13] {
-            let [wx, wy] = super::super::world(106.068, 20.6634);
-            let n = f64::from(1u32 << z);
-            let tile = TileId::new(u32::from(z), (wx * n) as u32, (wy * n) as u32).unwrap();
+            let tile = tile_over_pho_hien(z);
             let mut kept = ThinnedTile::cut(tile, docs.iter(), active);
             assert!(!kept.is_empty());
             assert_eq!(kept.encode(), places_tile(tile, docs.iter(), active));
             for round in 0..40 {
                 // Move one place, certify another, retire a third, add one.
-                let i = (lcg(&mut seed) * docs.len() as f64) as usize;
+                let i = rng.below(docs.len());
                 let before = [docs[i].lon, docs[i].lat];
-                let (lon, lat) = (106.0 + lcg(&mut seed) * 0.2, 20.6 + lcg(&mut seed) * 0.15);
-                let status = docs[i].status;
-                docs[i] = doc(lon, lat, status, &format!("moved {round}"));
-                let j = (lcg(&mut seed) * docs.len() as f64) as usize;
+                let (lon, lat) = (rng.within(106.0, 0.2), rng.within(20.6, 0.15));
+                docs[i] = doc(lon, lat, docs[i].status, &format!("moved {round}"));
+                let j = rng.below(docs.len());
                 docs[j].status = Status::Active;
-                let k = (lcg(&mut seed) * docs.len() as f64) as usize;
+                let k = rng.below(docs.len());
                 docs[k].status = Status::Retired;
-                let (lon2, lat2) = (
-                    106.05 + lcg(&mut seed) * 0.05,
-                    20.65 + lcg(&mut seed) * 0.03,
-                );
+                let (lon2, lat2) = (rng.within(106.05, 0.05), rng.within(20.65, 0.03));
                 docs.push(doc(lon2, lat2, Status::Active, "new"));
                 let points = [
                     before,
@@ -341,11 +336,7 @@ mod tests {
                 ];
                 for cell in kept.cells_at(points) {
                     let rect = kept.rect_of(cell);
-                    let bbox = kept.rect_bbox(&rect);
-                    let near = docs.iter().filter(|d| {
-                        (bbox[0]..=bbox[2]).contains(&d.lon) && (bbox[1]..=bbox[3]).contains(&d.lat)
-                    });
-                    kept.recount(&rect, near, active);
+                    kept.recount(&rect, inside(&docs, kept.rect_bbox(&rect)), active);
                 }
                 let fresh = ThinnedTile::cut(tile, docs.iter(), active);
                 assert_eq!(kept.cells, fresh.cells, "z{z}, round {round}");
@@ -356,33 +347,16 @@ mod tests {
 
     #[test]
     fn a_cut_band_by_band_is_the_cut_at_once() {
-        let mut seed = 5;
-        let docs: Vec<PlaceDoc> = (0..4000)
-            .map(|i| {
-                let (lon, lat) = (105.9 + lcg(&mut seed) * 0.4, 20.5 + lcg(&mut seed) * 0.3);
-                let status = if i % 4 == 0 {
-                    Status::Provisional
-                } else {
-                    Status::Active
-                };
-                doc(lon, lat, status, &format!("nơi {i}"))
-            })
-            .collect();
-        let active = |d: &PlaceDoc| d.status == Status::Active;
+        let docs = scattered(&mut Rng::new(5), 4000, [105.9, 20.5], 0.4);
         for z in [8u8, 10, 11, 12] {
-            let [wx, wy] = super::super::world(106.068, 20.6634);
-            let n = f64::from(1u32 << z);
-            let tile = TileId::new(u32::from(z), (wx * n) as u32, (wy * n) as u32).unwrap();
+            let tile = tile_over_pho_hien(z);
             let whole = ThinnedTile::cut(tile, docs.iter(), active);
             let mut banded = ThinnedTile::new(tile);
             let bands = banded.bands(7);
             assert!(bands.len() > 1);
             for band in bands {
                 let b = banded.rect_bbox(&band);
-                let near = docs
-                    .iter()
-                    .filter(|d| (b[0]..=b[2]).contains(&d.lon) && (b[1]..=b[3]).contains(&d.lat));
-                banded.recount(&band, near, active);
+                banded.recount(&band, inside(&docs, b), active);
             }
             assert!(!whole.is_empty());
             assert_eq!(banded.cells, whole.cells, "z{z}");
@@ -391,15 +365,8 @@ mod tests {
 
     #[test]
     fn a_cell_box_holds_every_place_of_the_cell() {
-        let mut seed = 11;
-        let docs: Vec<PlaceDoc> = (0..2000)
-            .map(|_| {
-                let (lon, lat) = (106.0 + lcg(&mut seed) * 0.3, 20.5 + lcg(&mut seed) * 0.3);
-                doc(lon, lat, Status::Active, "x")
-            })
-            .collect();
-        let [wx, wy] = super::super::world(106.068, 20.6634);
-        let tile = TileId::new(11, (wx * 2048.0) as u32, (wy * 2048.0) as u32).unwrap();
+        let docs = scattered(&mut Rng::new(11), 2000, [106.0, 20.5], 0.3);
+        let tile = tile_over_pho_hien(11);
         let thinned = ThinnedTile::cut(tile, docs.iter(), |_| true);
         for d in &docs {
             if let Some((cell, _, _)) = thinned.locate(d.lon, d.lat) {

@@ -1,1 +1,0 @@
-SELECT * FROM place_rows WHERE code = ANY($1)
