@@ -25,6 +25,8 @@ use serde_json::{json, Value};
 const ROUTES: &[(&str, &str)] = &[
     ("GET", "/"),
     ("GET", "/health"),
+    ("GET", "/ready"),
+    ("GET", "/metrics"),
     ("GET", "/api"),
     ("GET", "/api/openapi.json"),
     ("GET", "/api/docs"),

@@ -254,3 +254,57 @@ fn slow_clients_are_cut_off_while_others_are_served() {
         started.elapsed()
     );
 }
+
+#[test]
+fn readiness_and_metrics_tell_the_operations_centre_how_the_node_does() {
+    let s = Server::start();
+    let node = Node::start(&s, &["--rate-limit", "1,5"]);
+    let ready: Value = node
+        .request(reqwest::Method::GET, "/ready")
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(ready["ready"], true, "{ready}");
+    assert!(ready["event_log"]["last_seq"].is_i64(), "{ready}");
+    // A few requests, one of them for a place that is not there, then the limit.
+    let mut refused = 0;
+    for path in [
+        "/api/communes",
+        "/api/places/795857305220",
+        "/api/communes",
+        "/api/communes",
+        "/api/communes",
+        "/api/communes",
+        "/api/communes",
+    ] {
+        let r = node.request(reqwest::Method::GET, path).send().unwrap();
+        refused += usize::from(r.status() == 429);
+    }
+    assert!(refused >= 1);
+    std::thread::sleep(Duration::from_millis(2100)); // the bucket refills for the scrape
+    let text = node
+        .request(reqwest::Method::GET, "/metrics")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let line = |prefix: &str| -> f64 {
+        text.lines()
+            .find(|l| l.starts_with(prefix))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {prefix} in\n{text}"))
+    };
+    assert!(
+        line("diachiso_http_requests_total{route=\"/api/communes\",method=\"GET\",status=\"200\"}")
+            >= 1.0
+    );
+    // Routes are counted by pattern, never by concrete code.
+    assert!(line("diachiso_http_requests_total{route=\"/api/places/{code}\",method=\"GET\",status=\"404\"}") >= 1.0);
+    assert!(!text.contains("795857305220"));
+    assert_eq!(line("diachiso_rate_limited_total"), refused as f64);
+    assert!(line("diachiso_http_request_duration_seconds_count{route=\"/api/communes\"}") >= 1.0);
+    assert!(text.contains("# TYPE diachiso_http_request_duration_seconds histogram"));
+    assert!(line("diachiso_event_log_applied_seq") >= 0.0);
+}

@@ -39,6 +39,93 @@ pub async fn health() -> &'static str {
     "ok"
 }
 
+/// How long `/ready` waits for the store.
+const READY_WITHIN: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// `GET /ready` — whether this node can serve: its store answers (a load balancer takes a node
+/// whose store is unreachable out).
+#[utoipa::path(
+    get, path = "/ready", tag = "meta", operation_id = "ready",
+    summary = "Readiness check",
+    description = "Public. 200 when the store answers within a second, with the event log's last \
+        sequence number and the one this node's indexes reflect; 503 \
+        (`/problems/store-unavailable`, `Retry-After`) otherwise. `/health` says only that the \
+        process is alive.",
+    responses(
+        (status = 200, description = "Ready.", body = schema::Readiness),
+        (status = 503, description = "The store does not answer (`/problems/store-unavailable`).", body = schema::Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = String, description = "Seconds"))),
+    )
+)]
+pub async fn ready(
+    axum::extract::State(state): axum::extract::State<super::AppState>,
+) -> super::problem::ApiResult<Json<Value>> {
+    match state.registry.ready(READY_WITHIN).await {
+        Some(last) => Ok(Json(json!({
+            "ready": true,
+            "event_log": {"last_seq": last, "applied_seq": state.registry.applied_seq()},
+            "places_indexed": state.registry.place_count(),
+        }))),
+        None => Err(super::problem::Problem::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "store-unavailable",
+            "Cơ sở dữ liệu không trả lời; nút này tạm ngừng nhận việc. (The store does not answer; this node is not ready.)",
+        )
+        .header(header::RETRY_AFTER, "5")),
+    }
+}
+
+/// `GET /metrics` — counters in the Prometheus text format.
+#[utoipa::path(
+    get, path = "/metrics", tag = "meta", operation_id = "metrics",
+    summary = "Metrics for monitoring (Prometheus text format)",
+    description = "Public. Requests by route pattern, method and status; latency histograms by \
+        route; requests refused by the rate limits, the cap on requests in flight and the \
+        deadline; places indexed; the event log position this node reflects; the longest holds \
+        of the in-memory indexes.",
+    responses(
+        (status = 200, description = "The metrics.", body = String, content_type = "text/plain; version=0.0.4; charset=utf-8"),
+    )
+)]
+pub async fn metrics(
+    axum::extract::State(state): axum::extract::State<super::AppState>,
+) -> Response {
+    let holds = state.registry.longest_index_holds();
+    let mut gauges: Vec<(&str, &str, f64)> = vec![
+        (
+            "diachiso_places_indexed",
+            "Places in this node's in-memory indexes.",
+            state.registry.place_count() as f64,
+        ),
+        (
+            "diachiso_event_log_applied_seq",
+            "The last event of the log this node's indexes reflect.",
+            state.registry.applied_seq() as f64,
+        ),
+        (
+            "diachiso_index_longest_read_hold_seconds",
+            "The longest read hold of the in-memory indexes since start.",
+            holds.read_us as f64 / 1e6,
+        ),
+        (
+            "diachiso_index_longest_write_hold_seconds",
+            "The longest write hold of the in-memory indexes since start.",
+            holds.write_us as f64 / 1e6,
+        ),
+    ];
+    for (name, help, n) in state.guard.refusals() {
+        gauges.push((name, help, n as f64));
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render(&gauges),
+    )
+        .into_response()
+}
+
 /// `GET /api` — links to the API's resources.
 #[utoipa::path(
     get, path = "/api", tag = "meta", operation_id = "api_root",

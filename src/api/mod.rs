@@ -11,6 +11,7 @@ mod imports;
 pub mod limits;
 mod lookup;
 mod meta;
+pub mod metrics;
 mod ogc;
 mod parking;
 mod places;
@@ -53,14 +54,20 @@ pub struct AppState {
     pub registry: Arc<Registry>,
     /// Vector tiles already cut for the current state of the catalog.
     pub tiles: Arc<tiles::TileCache>,
+    /// Requests counted for `/metrics`.
+    pub metrics: Arc<metrics::Metrics>,
+    /// Rate limits, the cap on requests in flight, deadlines (and what they refused).
+    pub guard: Arc<public::Guard>,
 }
 
 impl AppState {
-    /// The state of a service over this registry.
-    pub fn new(registry: Arc<Registry>) -> AppState {
+    /// The state of a service over this registry, facing the public as `settings` say.
+    pub fn new(registry: Arc<Registry>, settings: PublicSettings) -> AppState {
         AppState {
             registry,
             tiles: Arc::default(),
+            metrics: Arc::default(),
+            guard: Arc::new(public::Guard::new(settings)),
         }
     }
 }
@@ -68,11 +75,15 @@ impl AppState {
 /// The whole HTTP service: the routes, then (inside out) the public guard (rate limits, cap
 /// on requests in flight, deadline), problem+json for every error, panics caught, security
 /// headers, CORS and compression.
-pub fn router(state: AppState, settings: PublicSettings) -> Router {
+pub fn router(state: AppState) -> Router {
     let (routes, _) = api_routes().split_for_parts();
-    let cors = public::cors(&settings.cors_origins);
-    let guard = std::sync::Arc::new(public::Guard::new(settings));
+    let cors = public::cors(&state.guard.settings().cors_origins);
+    let guard = state.guard.clone();
     let router = routes
+        .route_layer(middleware::from_fn_with_state(
+            state.metrics.clone(),
+            metrics::record,
+        ))
         .fallback(not_found)
         .with_state(state)
         .layer(middleware::from_fn_with_state(guard, public::guard))
@@ -177,6 +188,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(viewer::glyphs))
         .routes(routes!(viewer::province))
         .routes(routes!(viewer::session))
+        .routes(routes!(meta::ready))
+        .routes(routes!(meta::metrics))
 }
 
 /// The OpenAPI 3.1 document of the whole HTTP API, as served at `/api/openapi.json`.
@@ -361,11 +374,9 @@ const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
 /// Serves HTTP/1.1 until Ctrl-C or SIGTERM, then lets requests in flight finish. Each
 /// connection has [`HEADER_READ_TIMEOUT`]; each request carries its client's address for the
 /// rate limits.
-pub async fn serve(
-    listener: tokio::net::TcpListener, state: AppState, settings: PublicSettings,
-) -> std::io::Result<()> {
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     use tower::ServiceExt;
-    let app = router(state, settings);
+    let app = router(state);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown_signal());
     loop {

@@ -5,6 +5,7 @@
 //! ([`super::serve`]).
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -55,6 +56,8 @@ pub struct Guard {
     settings: PublicSettings,
     in_flight: Arc<tokio::sync::Semaphore>,
     limits: Option<RateLimits>,
+    /// Requests refused by the rate limit, the cap on requests in flight, the deadline.
+    refused: [AtomicU64; 3],
 }
 
 impl Guard {
@@ -65,7 +68,35 @@ impl Guard {
                 .rate
                 .map(|(rate, burst)| RateLimits::new(rate, burst)),
             settings,
+            refused: Default::default(),
         }
+    }
+
+    /// The settings the node runs with.
+    pub fn settings(&self) -> &PublicSettings {
+        &self.settings
+    }
+
+    /// Refusals so far, as metrics: (name, help, count).
+    pub fn refusals(&self) -> [(&'static str, &'static str, u64); 3] {
+        let n = |i: usize| self.refused[i].load(Ordering::Relaxed);
+        [
+            (
+                "diachiso_rate_limited_total",
+                "Requests refused by the rate limits (429).",
+                n(0),
+            ),
+            (
+                "diachiso_busy_total",
+                "Requests refused at the cap on requests in flight (503).",
+                n(1),
+            ),
+            (
+                "diachiso_timed_out_total",
+                "Requests past their deadline (408).",
+                n(2),
+            ),
+        ]
     }
 
     /// The client's address: the connection's, or the last hop a trusted proxy added.
@@ -130,6 +161,7 @@ pub async fn guard(State(guard): State<Arc<Guard>>, req: Request, next: Next) ->
     let client = guard.client(&req);
     if let (Some(limits), Some(ip)) = (&guard.limits, client) {
         if let Charge::Refused { retry_after } = limits.charge(ip, cost(&req)) {
+            guard.refused[0].fetch_add(1, Ordering::Relaxed);
             return Problem::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate-limited",
@@ -142,6 +174,7 @@ pub async fn guard(State(guard): State<Arc<Guard>>, req: Request, next: Next) ->
         }
     }
     let Ok(_permit) = guard.in_flight.clone().try_acquire_owned() else {
+        guard.refused[1].fetch_add(1, Ordering::Relaxed);
         return Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "busy",
@@ -157,7 +190,9 @@ pub async fn guard(State(guard): State<Arc<Guard>>, req: Request, next: Next) ->
     };
     let response = match tokio::time::timeout(deadline, next.run(req)).await {
         Ok(response) => response,
-        Err(_) => Problem::new(
+        Err(_) => {
+            guard.refused[2].fetch_add(1, Ordering::Relaxed);
+            Problem::new(
             StatusCode::REQUEST_TIMEOUT,
             "timeout",
             format!(
@@ -167,7 +202,8 @@ pub async fn guard(State(guard): State<Arc<Guard>>, req: Request, next: Next) ->
             ),
         )
         .header(header::CONNECTION, "close")
-        .into_response(),
+        .into_response()
+        }
     };
     if let (Some(limits), Some(ip)) = (&guard.limits, client) {
         let extra = afterwards(response.status());

@@ -726,6 +726,24 @@ pub struct IndexHolds {
     pub write_us: u64,
 }
 
+/// A node ready to serve.
+#[derive(Serialize, ToSchema)]
+pub struct Readiness {
+    pub ready: bool,
+    pub event_log: ReadinessLog,
+    /// Places in this node's in-memory indexes.
+    pub places_indexed: u64,
+}
+
+/// Where the event log is, and where this node is in it.
+#[derive(Serialize, ToSchema)]
+pub struct ReadinessLog {
+    /// The log's last event.
+    pub last_seq: i64,
+    /// The last event this node's indexes reflect (behind `last_seq` while it catches up).
+    pub applied_seq: i64,
+}
+
 /// Links to the API's resources.
 #[derive(Serialize, ToSchema)]
 pub struct ApiRootLinks {

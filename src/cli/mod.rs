@@ -261,7 +261,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 places = registry.place_count(),
                 "diachiso is serving"
             );
-            api::serve(listener, AppState::new(registry), public).await?;
+            api::serve(listener, AppState::new(registry, public)).await?;
         }
         Command::Token(TokenCommand::Create(t)) => {
             let registry = open_registry(&cli.database_url).await?;

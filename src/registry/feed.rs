@@ -69,6 +69,27 @@ impl Registry {
         Ok(self.store.last_event_seq().await?)
     }
 
+    /// The last event of the log the in-memory indexes reflect.
+    pub fn applied_seq(&self) -> i64 {
+        self.applied_seq.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Whether this node can serve: the store answers within `within` (a node whose store is
+    /// unreachable should be taken out by the load balancer). Returns the log's last event.
+    pub async fn ready(&self, within: std::time::Duration) -> Option<i64> {
+        match tokio::time::timeout(within, self.store.last_event_seq()).await {
+            Ok(Ok(seq)) => Some(seq),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "readiness: the store did not answer");
+                None
+            }
+            Err(_) => {
+                tracing::warn!("readiness: the store did not answer in time");
+                None
+            }
+        }
+    }
+
     /// The current places with these codes, in the order given (unknown codes are skipped).
     /// Callers filter what an actor may see ([`Registry::feature_for`]).
     pub async fn places(&self, codes: &[LocationCode]) -> Result<Vec<Place>> {
