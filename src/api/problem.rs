@@ -68,6 +68,16 @@ impl Problem {
         Problem::new(StatusCode::FORBIDDEN, "forbidden", detail)
     }
 
+    /// The database is out of reach: try again in a few seconds (nothing was written).
+    pub fn store_unavailable() -> Problem {
+        Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "store-unavailable",
+            "Cơ sở dữ liệu tạm thời không trả lời; không có gì được ghi, hãy thử lại sau vài giây. (The database does not answer for now; nothing was written; try again in a few seconds.)",
+        )
+        .header(header::RETRY_AFTER, "5")
+    }
+
     /// An unexpected failure: logged in full, answered without detail.
     pub fn internal(error: &dyn std::fmt::Display) -> Problem {
         tracing::error!(%error, "internal error");
@@ -168,6 +178,10 @@ impl From<RegistryError> for Problem {
             }
             RegistryError::NoFreeCell(_) => {
                 Problem::new(StatusCode::CONFLICT, "no-free-cell", detail)
+            }
+            RegistryError::Store(e) if e.is_unavailable() => {
+                tracing::warn!(error = %e, "the store is unavailable");
+                Problem::store_unavailable()
             }
             RegistryError::Store(e) => Problem::internal(&e),
             RegistryError::Internal(e) => Problem::internal(&e),

@@ -30,6 +30,13 @@ impl TokenCache {
             .map(|(info, _)| info.clone())
     }
 
+    /// A token seen valid at any time since it was cached, however long ago: for when the
+    /// store cannot be asked (a token revoked meanwhile keeps working until the store is back).
+    fn get_stale(&self, hash: &str) -> Option<TokenInfo> {
+        let entries = self.entries.lock().ok()?;
+        entries.get(hash).map(|(info, _)| info.clone())
+    }
+
     fn put(&self, hash: String, info: TokenInfo) {
         if let Ok(mut entries) = self.entries.lock() {
             if entries.len() >= Self::MAX {
@@ -73,7 +80,16 @@ impl Registry {
         if let Some(info) = self.tokens.get(&hash) {
             return Ok(Some(info));
         }
-        let info = self.store.token_by_hash(&hash).await?;
+        let info = match self.store.token_by_hash(&hash).await {
+            Ok(info) => info,
+            // The store is out of reach: a token this node has seen valid goes on working
+            // (reads from memory keep answering); one it has never seen cannot be checked.
+            Err(e) if e.is_unavailable() => match self.tokens.get_stale(&hash) {
+                Some(info) => return Ok(Some(info)),
+                None => return Err(e.into()),
+            },
+            Err(e) => return Err(e.into()),
+        };
         if let Some(info) = &info {
             self.tokens.put(hash, info.clone());
         }

@@ -66,6 +66,42 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether the database is out of reach rather than refusing this request: it does not
+    /// accept connections, the pool could not hand one out in time, the connection broke, the
+    /// server is shutting down, or (SQLite) the file is locked, read-only or cannot be opened.
+    /// Such an error is worth retrying later; the answer is 503, not 500.
+    pub fn is_unavailable(&self) -> bool {
+        let StoreError::Database {
+            source, statement, ..
+        } = self
+        else {
+            return false;
+        };
+        if *statement == "connect" {
+            // Whatever the reason a new connection is refused (the server down, the database
+            // not accepting connections), it is the store that is out of reach.
+            return true;
+        }
+        match source {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::WorkerCrashed => true,
+            sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+                // PostgreSQL: connection exceptions (class 08), shutdown and "cannot connect
+                // now" (57P01–57P03), too many connections (53300).
+                code.starts_with("08")
+                    || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "53300")
+                    // SQLite's primary result codes: BUSY, LOCKED, READONLY, IOERR, CANTOPEN.
+                    || code
+                        .parse::<i32>()
+                        .is_ok_and(|c| matches!(c & 0xff, 5 | 6 | 8 | 10 | 14))
+            }),
+            _ => false,
+        }
+    }
+
     /// Wraps a database error of `operation` at `step` (for `map_err`).
     pub fn during(
         operation: &'static str, step: &'static str,
@@ -80,6 +116,11 @@ impl StoreError {
 
 /// Result of store operations.
 pub type StoreResult<T> = std::result::Result<T, StoreError>;
+
+/// How long a request waits for the database before it is told the store is unavailable (a
+/// connection from the pool, SQLite's lock): long enough for a busy moment (an import batch
+/// commits in well under a second), short enough that clients do not pile up during an outage.
+pub const UNAVAILABLE_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// A remembered answer to a POST carrying an `Idempotency-Key`.
 #[derive(Debug, Clone, PartialEq)]

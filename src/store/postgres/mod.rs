@@ -42,7 +42,7 @@ impl SqlStore<PgDialect> {
             .application_name("diachiso");
         let pool = PgPoolOptions::new()
             .max_connections(8)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(super::UNAVAILABLE_AFTER)
             .connect_with(options)
             .await
             .map_err(StoreError::during("open", "connect"))?;

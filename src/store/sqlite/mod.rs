@@ -7,7 +7,6 @@
 //! no notifications: nodes on one SQLite file poll.
 
 use std::str::FromStr;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use sqlx::sqlite::{
@@ -42,7 +41,7 @@ impl SqlStore<SqliteDialect> {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(10))
+            .busy_timeout(super::UNAVAILABLE_AFTER)
             .foreign_keys(true)
             // 64 MiB of page cache per connection and fewer WAL checkpoints: bulk imports
             // write hundreds of MB; profiling showed the import waiting on checkpoints.
@@ -51,6 +50,7 @@ impl SqlStore<SqliteDialect> {
             .pragma("temp_store", "memory");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .acquire_timeout(super::UNAVAILABLE_AFTER)
             .connect_with(options)
             .await
             .map_err(StoreError::during("open", "connect"))?;
