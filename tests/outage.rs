@@ -154,6 +154,19 @@ fn writes_fail_fast_reads_from_memory_answer_and_a_retry_after_it_makes_one_plac
         assert_eq!(r.status(), 200, "search with {token:?}");
     }
     assert_eq!(s.get("/health", None).status(), 200);
+    // Answers from memory say when they may be stale: the node could not read the event log
+    // (PostgreSQL down), not when only writing is blocked (SQLite's lock).
+    let r = s.get("/api/search?q=chua%20chuong", Some(&reader));
+    let stale = r
+        .headers()
+        .get("x-registry-stale")
+        .map(|v| v.to_str().unwrap().to_owned());
+    if test_store() == "postgres" {
+        assert_eq!(stale.as_deref(), Some("true"));
+        assert!(r.headers().contains_key("x-registry-applied-seq"));
+    } else {
+        assert_eq!(stale, None);
+    }
     if test_store() == "postgres" {
         // Unreachable: not ready, so a load balancer takes the node out. (SQLite's file is only
         // locked for writing: reads, and so readiness, go on.)
@@ -182,4 +195,22 @@ fn writes_fail_fast_reads_from_memory_answer_and_a_retry_after_it_makes_one_plac
         .unwrap();
     assert_eq!(found["features"].as_array().unwrap().len(), 1, "{found}");
     assert_eq!(s.get("/ready", None).status(), 200);
+    let fresh = within_secs(5, || {
+        !s.get("/api/search?q=chua", Some(&reader))
+            .headers()
+            .contains_key("x-registry-stale")
+    });
+    assert!(fresh, "the node never said it was fresh again");
+}
+
+/// Whether `ok` holds within `secs` seconds (polled).
+fn within_secs(secs: u64, mut ok: impl FnMut() -> bool) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(secs) {
+        if ok() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
 }

@@ -84,6 +84,10 @@ pub fn router(state: AppState) -> Router {
             state.metrics.clone(),
             metrics::record,
         ))
+        .route_layer(middleware::from_fn_with_state(
+            state.registry.clone(),
+            public::stale_header,
+        ))
         .fallback(not_found)
         .with_state(state)
         .layer(middleware::from_fn_with_state(guard, public::guard))

@@ -214,6 +214,26 @@ pub async fn guard(State(guard): State<Arc<Guard>>, req: Request, next: Next) ->
     response
 }
 
+/// While the store does not answer, answers from memory say so: `X-Registry-Stale: true` and
+/// the last event of the log they reflect (`X-Registry-Applied-Seq`), since other nodes may
+/// have written meanwhile.
+pub async fn stale_header(
+    State(registry): State<Arc<crate::registry::Registry>>, req: Request, next: Next,
+) -> Response {
+    let mut response = next.run(req).await;
+    if !registry.store_reachable() {
+        let headers = response.headers_mut();
+        headers.insert(
+            HeaderName::from_static("x-registry-stale"),
+            HeaderValue::from_static("true"),
+        );
+        if let Ok(seq) = HeaderValue::from_str(&registry.applied_seq().to_string()) {
+            headers.insert(HeaderName::from_static("x-registry-applied-seq"), seq);
+        }
+    }
+    response
+}
+
 /// The Content Security Policy of the HTML pages (the viewer, the API reference): scripts
 /// from this server only (MapLibre's and Redoc's workers from `blob:`), inline styles allowed
 /// (both libraries set them), images and basemap tiles from any https host an officer
@@ -294,6 +314,8 @@ pub fn cors(origins: &[String]) -> Option<CorsLayer> {
                 header::RETRY_AFTER,
                 HeaderName::from_static("content-crs"),
                 HeaderName::from_static("x-cache"),
+                HeaderName::from_static("x-registry-stale"),
+                HeaderName::from_static("x-registry-applied-seq"),
             ])
             .max_age(Duration::from_secs(3600)),
     )

@@ -103,6 +103,8 @@ pub struct Registry {
     indexes: RwLock<Indexes>,
     /// How long `indexes` is held, at the longest.
     holds: HoldClock,
+    /// The store did not answer the last read of the event log.
+    store_out: std::sync::atomic::AtomicBool,
     writes: tokio::sync::Mutex<()>,
     /// The last event of the log that the indexes reflect (see [`Registry::catch_up`]).
     applied_seq: std::sync::atomic::AtomicI64,
@@ -251,6 +253,7 @@ impl Registry {
             store,
             indexes: RwLock::new(indexes),
             holds: HoldClock::default(),
+            store_out: Default::default(),
             writes: tokio::sync::Mutex::new(()),
             applied_seq: std::sync::atomic::AtomicI64::new(applied_seq),
             applied_street_seq: std::sync::atomic::AtomicI64::new(applied_street_seq),
@@ -269,6 +272,27 @@ impl Registry {
     /// read back too (cheap, idempotent): advancing the position on a local commit could skip
     /// an earlier event of another node that is not applied yet.
     pub async fn catch_up(&self) -> Result<usize> {
+        let caught_up = self.catch_up_once().await;
+        match &caught_up {
+            Ok(_) => self
+                .store_out
+                .store(false, std::sync::atomic::Ordering::SeqCst),
+            Err(RegistryError::Store(e)) if e.is_unavailable() => self
+                .store_out
+                .store(true, std::sync::atomic::Ordering::SeqCst),
+            Err(_) => {}
+        }
+        caught_up
+    }
+
+    /// Whether the store answered the last time this node read the event log: while it does
+    /// not, answers from memory may miss changes other nodes made ([`Registry::catch_up`]
+    /// clears it once the node has caught up again).
+    pub fn store_reachable(&self) -> bool {
+        !self.store_out.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    async fn catch_up_once(&self) -> Result<usize> {
         use std::sync::atomic::Ordering;
         const PAGE: i64 = 2000;
         let _write = self.writes.lock().await;
