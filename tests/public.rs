@@ -308,3 +308,24 @@ fn readiness_and_metrics_tell_the_operations_centre_how_the_node_does() {
     assert!(text.contains("# TYPE diachiso_http_request_duration_seconds histogram"));
     assert!(line("diachiso_event_log_applied_seq") >= 0.0);
 }
+
+#[test]
+fn system_roles_are_told_403_on_staff_routes_and_anonymous_callers_401() {
+    let s = Server::start();
+    let platform = s.token_named("payment_platform", "napas", &[]);
+    let sync = s.token("population_sync", &[]);
+    for path in [
+        "/api/stats",
+        "/api/exports/places",
+        "/api/exports/addresses",
+    ] {
+        expect_problem(s.get(path, None), 401);
+        for token in [&platform, &sync] {
+            let p = expect_problem(s.get(path, Some(token)), 403);
+            assert!(
+                p["detail"].as_str().unwrap().contains("system roles"),
+                "{path}: {p}"
+            );
+        }
+    }
+}

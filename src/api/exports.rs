@@ -53,14 +53,13 @@ pub struct ExportQuery {
         (status = 400, description = "An unknown or malformed parameter (`/problems/invalid-query`).", body = schema::Problem, content_type = "application/problem+json"),
         responses::TokenRequired,
         responses::CommuneNotLoaded,
+        responses::SystemRole,
     )
 )]
 pub async fn places(
     State(state): State<AppState>, Auth(actor): Auth, QueryParams(q): QueryParams<ExportQuery>,
 ) -> ApiResult<Response> {
-    if !actor.can_read_all() {
-        return Err(Problem::unauthorized("exports need a reader token"));
-    }
+    super::extract::require_reader(&actor, "exports")?;
     let gpkg = q
         .format
         .as_deref()
@@ -234,14 +233,13 @@ pub const ADDRESS_COLUMNS: [&str; 13] = [
             headers(("X-Last-Seq" = i64, description = "Pass as `since` for the next incremental export"))),
         responses::BadParameters,
         (status = 401, description = "No reader token.", body = schema::Problem, content_type = "application/problem+json"),
+        responses::SystemRole,
     )
 )]
 pub async fn addresses(
     State(state): State<AppState>, Auth(actor): Auth, QueryParams(q): QueryParams<AddressesQuery>,
 ) -> ApiResult<Response> {
-    if !actor.can_read_all() {
-        return Err(Problem::unauthorized("exports need a reader token"));
-    }
+    super::extract::require_reader(&actor, "address exports")?;
     let ndjson = match q.format.as_deref() {
         None | Some("csv") => false,
         Some("ndjson") => true,

@@ -258,6 +258,23 @@ pub fn require_signed_in(actor: &Actor) -> ApiResult<()> {
     }
 }
 
+/// Refuses all but staff roles (reader, editor, reviewer, admin): 401 without a token, 403
+/// for a system role (a payment platform, population sync or analyst), which is signed in
+/// but may not read the registry this way. `what` names the resource in the message.
+pub fn require_reader(actor: &Actor, what: &str) -> ApiResult<()> {
+    if !actor.is_authenticated() {
+        return Err(Problem::unauthorized(format!(
+            "{what} need a reader token: send Authorization: Bearer TOKEN"
+        )));
+    }
+    if !actor.can_read_all() {
+        return Err(Problem::forbidden(format!(
+            "{what} are for reader, editor, reviewer and admin tokens, not system roles"
+        )));
+    }
+    Ok(())
+}
+
 /// Refuses every caller but the holders of `role` (and admins): 401 without a token
 /// (`unauthorized` says which token to send), 403 with another role (`forbidden`).
 pub fn require_role(

@@ -174,17 +174,14 @@ pub async fn kinds() -> Json<Value> {
     responses(
         (status = 200, description = "Counts of communes, places, events and tokens, and the longest holds of the in-memory indexes.", body = schema::Stats),
         responses::TokenRequired,
+        responses::SystemRole,
     )
 )]
 pub async fn stats(
     axum::extract::State(state): axum::extract::State<super::AppState>,
     super::extract::Auth(actor): super::extract::Auth,
 ) -> super::problem::ApiResult<Json<Value>> {
-    if !actor.can_read_all() {
-        return Err(super::problem::Problem::unauthorized(
-            "statistics need a reader token",
-        ));
-    }
+    super::extract::require_reader(&actor, "statistics")?;
     let stats = state.registry.stats().await?;
     let counts = stats.counts;
     Ok(Json(json!({

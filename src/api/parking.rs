@@ -26,21 +26,6 @@ use crate::place::parking::PAYMENT_ACCOUNTS;
 use crate::place::{Place, PlaceKind, Status};
 use crate::registry::RegistryError;
 
-/// Bank details are for signed-in staff roles (reader and above), never anonymous callers.
-fn require_reader(actor: &Actor) -> ApiResult<()> {
-    if !actor.is_authenticated() {
-        Err(Problem::unauthorized(
-            "bank details need a reader token: send Authorization: Bearer TOKEN",
-        ))
-    } else if !actor.can_read_all() {
-        Err(Problem::forbidden(
-            "bank details are for reader, editor, reviewer and admin tokens",
-        ))
-    } else {
-        Ok(())
-    }
-}
-
 /// The parking lot under a code, with its payment account number `account` (0-based).
 async fn lot_account(
     state: &AppState, actor: &Actor, code: crate::code::LocationCode, account: usize,
@@ -159,7 +144,7 @@ pub async fn payment_qr(
     State(state): State<AppState>, Auth(actor): Auth, CodePath(code): CodePath,
     QueryParams(q): QueryParams<QrQuery>, headers: HeaderMap,
 ) -> ApiResult<Response> {
-    require_reader(&actor)?;
+    super::extract::require_reader(&actor, "bank details and payment totals")?;
     if let Some(v) = &q.vehicle {
         if !crate::place::parking::VEHICLES.contains(&v.as_str()) {
             return Err(Problem::bad_request(
@@ -229,7 +214,7 @@ pub async fn payment_qr(
 pub async fn payment_sticker(
     State(state): State<AppState>, Auth(actor): Auth, CodePath(code): CodePath,
 ) -> ApiResult<Response> {
-    require_reader(&actor)?;
+    super::extract::require_reader(&actor, "bank details and payment totals")?;
     let (lot, account) = lot_account(&state, &actor, code, 0).await?;
     let bin = account["bank_bin"].as_str().unwrap_or_default();
     let number = account["account_number"].as_str().unwrap_or_default();
@@ -401,7 +386,7 @@ pub struct TotalsQuery {
 pub async fn daily_totals(
     State(state): State<AppState>, Auth(actor): Auth, QueryParams(q): QueryParams<TotalsQuery>,
 ) -> ApiResult<Json<Value>> {
-    require_reader(&actor)?;
+    super::extract::require_reader(&actor, "bank details and payment totals")?;
     let today = vietnam_day(&chrono::Utc::now());
     let to = q.to.unwrap_or(today);
     let from = q.from.unwrap_or(to);
