@@ -283,20 +283,6 @@ fn point(geometry: Option<&Value>, errors: &mut Errors) -> Option<(f64, f64)> {
     Some((lon, lat))
 }
 
-/// Characters that change how text around them is shown without being seen: direction
-/// overrides, embeddings, isolates and marks (a name could then read backwards, or two names
-/// that look alike differ), and zero-width spaces and joiners. Vietnamese needs none of them.
-fn is_invisible_format(c: char) -> bool {
-    matches!(c,
-        '\u{200B}'..='\u{200F}' // zero-width space, non-joiner, joiner; LRM, RLM
-        | '\u{202A}'..='\u{202E}' // embeddings and overrides
-        | '\u{2060}'..='\u{2064}' // word joiner and invisible operators
-        | '\u{2066}'..='\u{2069}' // isolates
-        | '\u{061C}' // Arabic letter mark
-        | '\u{FEFF}' // zero-width no-break space (a BOM inside text)
-    )
-}
-
 /// Normalises and checks a free-text field: not empty, no control characters, no invisible
 /// direction or zero-width characters, bounded length.
 pub(crate) fn text_field(
@@ -309,7 +295,7 @@ pub(crate) fn text_field(
     } else if s.chars().any(char::is_control) {
         errors.add(field, "must not contain control characters");
         None
-    } else if let Some(c) = s.chars().find(|c| is_invisible_format(*c)) {
+    } else if let Some(c) = s.chars().find(|c| crate::text::is_invisible_format(*c)) {
         errors.add(
             field,
             format!(
