@@ -24,10 +24,10 @@ const CACHE_BYTES: usize = 256 * 1024 * 1024;
 /// places at 1M).
 const MOST_CELLS_RECOUNTED: usize = 256;
 
-/// Bands of cells a low-zoom tile is counted in when cut afresh, one look at the catalog each:
-/// a z8 tile holds the whole province (1M places at the scale benchmarked), so a band holds
-/// about 30,000 of them.
-const BANDS: u32 = 32;
+/// Bands of cells a low-zoom tile is counted in when cut afresh, one look at the catalog each.
+/// With 32 bands the densest band of a z10 tile over 1M places held the catalog for up to
+/// 80 ms (BENCHMARKS.md); a band is a row or two of cells at zooms 10–11 now.
+const BANDS: u32 = 128;
 
 /// Tiles already cut, each with the generation of the catalog it was cut from. A tile of an
 /// older generation is still served when no change since touched its area (with the buffer
