@@ -151,6 +151,33 @@ fn an_editor_draws_a_street_the_province_approves_its_plan_and_anyone_downloads_
     assert_eq!(r.status(), 200);
     let approved: Value = r.json().unwrap();
     assert_eq!(approved["status"], "approved");
+    // The public sees the approved plan without the codes of houses that are not active (all
+    // are provisional until certified below) and without the names of the tokens.
+    let public_houses = |s: &Server| -> Vec<String> {
+        let public: Value = s
+            .get(&format!("/api/numbering-plans/{plan_id}"), None)
+            .json()
+            .unwrap();
+        assert!(!public.to_string().contains("token:"), "{public}");
+        assert_eq!(public["proposed_by"], "staff");
+        public["houses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(public_houses(&s).is_empty());
+    let listed: Value = s
+        .get(&format!("/api/streets/{id}/numbering-plans"), None)
+        .json()
+        .unwrap();
+    assert!(!listed.to_string().contains("token:"), "{listed}");
+    let staff: Value = s
+        .get(&format!("/api/numbering-plans/{plan_id}"), Some(&editor))
+        .json()
+        .unwrap();
+    assert_eq!(staff["houses"].as_array().unwrap().len(), 6);
     expect_problem(
         s.post(
             &format!("/api/numbering-plans/{plan_id}/approve"),
@@ -239,6 +266,7 @@ fn an_editor_draws_a_street_the_province_approves_its_plan_and_anyone_downloads_
         );
         assert_eq!(r.status(), 200);
     }
+    assert_eq!(public_houses(&s).len(), 6, "certified houses are public");
 
     // The catalogue: documented columns, one row per numbered house, Vietnamese addresses.
     let r = s.get("/api/communes/11953/house-numbers", None);

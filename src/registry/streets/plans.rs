@@ -154,9 +154,33 @@ impl Registry {
     /// A plan by id (readers and above; anonymous callers see approved plans only).
     pub async fn plan(&self, actor: &Actor, id: &str) -> Result<NumberingPlan> {
         match self.store.get_plan(id).await? {
-            Some(p) if p.status == PlanStatus::Approved || actor.can_read_all() => Ok(p),
+            Some(p) if p.status == PlanStatus::Approved || actor.can_read_all() => {
+                Ok(self.plan_shown_to(actor, p))
+            }
             _ => Err(RegistryError::PlanNotFound(id.to_owned())),
         }
+    }
+
+    /// A plan as `actor` may see it: staff see it whole; the public sees the houses whose
+    /// places are active (not the codes of provisional or retired places) and not which token
+    /// proposed or decided it (`staff` instead).
+    fn plan_shown_to(&self, actor: &Actor, mut plan: NumberingPlan) -> NumberingPlan {
+        if actor.can_read_all() {
+            return plan;
+        }
+        let active = |code: &str| {
+            code.parse::<crate::code::LocationCode>()
+                .ok()
+                .and_then(|c| self.with_catalog(|cat| cat.by_code(c).map(|d| d.status)))
+                == Some(Status::Active)
+        };
+        plan.houses.retain(|h| active(&h.code));
+        plan.corner_houses_elsewhere.retain(|c| active(c));
+        plan.proposed_by = "staff".into();
+        if plan.decided_by.is_some() {
+            plan.decided_by = Some("staff".into());
+        }
+        plan
     }
 
     /// The plans of a street, newest first.
@@ -166,6 +190,7 @@ impl Registry {
         Ok(plans
             .into_iter()
             .filter(|p| p.status == PlanStatus::Approved || actor.can_read_all())
+            .map(|p| self.plan_shown_to(actor, p))
             .collect())
     }
 
