@@ -114,14 +114,9 @@ pub fn places_tile<'a>(
         return ThinnedTile::cut(tile, places, visible).encode();
     }
     let mut layer = mvt::LayerBuilder::new("places");
-    let inside = |x: f64, y: f64| {
-        let lo = f64::from(-BUFFER);
-        let hi = f64::from(EXTENT as i32 + BUFFER);
-        (lo..hi).contains(&x) && (lo..hi).contains(&y)
-    };
     for d in places.filter(|d| visible(d)) {
         let (x, y) = tile.project(d.lon, d.lat);
-        if inside(x, y) {
+        if in_buffered_tile(x, y) {
             add(
                 &mut layer,
                 (d.code, d.kind, d.status, Some(&d.name)),
@@ -131,6 +126,13 @@ pub fn places_tile<'a>(
         }
     }
     mvt::tile(vec![layer])
+}
+
+/// Whether a position in tile units lies in the tile or its buffer (what a tile draws).
+fn in_buffered_tile(x: f64, y: f64) -> bool {
+    let lo = f64::from(-BUFFER);
+    let hi = f64::from(EXTENT as i32 + BUFFER);
+    (lo..hi).contains(&x) && (lo..hi).contains(&y)
 }
 
 /// Adds a place's point: `code`, `kind`, `status`, `name` when given and `count` when given.

@@ -12,7 +12,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
-    add, grid_cells, lat_of, lon_of, mvt, TileId, BUFFER, EXTENT, FULL_DETAIL_ZOOM, NAME_ZOOM,
+    add, grid_cells, in_buffered_tile, lat_of, lon_of, mvt, TileId, BUFFER, EXTENT,
+    FULL_DETAIL_ZOOM, NAME_ZOOM,
 };
 use crate::code::LocationCode;
 use crate::place::{PlaceDoc, PlaceKind, Status};
@@ -152,9 +153,7 @@ impl ThinnedTile {
     /// and its buffer.
     fn locate(&self, lon: f64, lat: f64) -> Option<(u32, f64, f64)> {
         let (x, y) = self.tile.project(lon, lat);
-        let lo = f64::from(-BUFFER);
-        let hi = f64::from(EXTENT as i32 + BUFFER);
-        if !((lo..hi).contains(&x) && (lo..hi).contains(&y)) {
+        if !in_buffered_tile(x, y) {
             return None;
         }
         let last = self.side - 1;
